@@ -1,0 +1,3 @@
+@_exported import MIME
+@_exported import Features
+@_exported import Model

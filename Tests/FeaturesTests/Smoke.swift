@@ -1,0 +1,4 @@
+import Testing
+@testable import Features
+
+@Test func featurestestsBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import HTMLText
+
+@Test func htmltexttestsBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import TaggerKit
+
+@Test func taggerkittestsBuilds() {}
