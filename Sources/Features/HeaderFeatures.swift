@@ -1,5 +1,4 @@
 import HTMLText
-import MIME
 
 /// Whole-name features from headers and message structure. Each is one feature named
 /// `kind:value`; counts are bucketed (`0`, `1`, `2`, `3-5`, `6-10`, `11-50`, `51+`).
@@ -20,8 +19,7 @@ enum HeaderFeatures {
                 acc.feature("fromdom:" + domain)
                 acc.feature("fromreg:" + LinkHost.registrableSuffix(domain))
             }
-            if let replyTo = h.replyTo.map(AddressParser.parseList)?.first,
-               replyTo.email.lowercased() != email {
+            if let replyTo = h.replyTo, angleContent(replyTo).lowercased() != email {
                 acc.feature("replyto:differs")
             }
         }
@@ -94,6 +92,7 @@ enum HeaderFeatures {
         String(s.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 
+    /// The text inside the last `<...>`, else the trimmed value (`A <a@b>` → `a@b`).
     private static func angleContent(_ s: String) -> String {
         guard let open = s.lastIndex(of: "<"), let close = s[open...].firstIndex(of: ">") else { return trimmed(s) }
         return String(s[s.index(after: open)..<close])
