@@ -1,5 +1,3 @@
-import HTMLText
-
 /// Turns a `Document` into a hashed, signed, L2-normalised bag-of-words `FeatureVector`.
 ///
 /// Holds per-message scratch (a dense array of `1 << bucketBits` floats), so `featurize` is
@@ -13,7 +11,6 @@ public struct Featurizer: Sendable {
     /// The settings this featuriser applies.
     public let settings: FeaturizerSettings
     private var accumulator: FeatureAccumulator
-    private var tokenizer: Tokenizer
 
     /// Creates a featuriser. Throws `FeaturizerError` when `settings` are out of range.
     public init(settings: FeaturizerSettings = FeaturizerSettings()) throws(FeaturizerError) {
@@ -26,24 +23,21 @@ public struct Featurizer: Sendable {
             throw .invalidLimit(name: name, value: value)
         }
         self.settings = settings
-        accumulator = FeatureAccumulator(bucketBits: settings.bucketBits, bigrams: settings.bigrams)
-        tokenizer = Tokenizer(maxTokenBytes: settings.maxTokenBytes)
+        accumulator = FeatureAccumulator(bucketBits: settings.bucketBits)
     }
 
     /// The feature vector of `document`.
     public mutating func featurize(_ document: Document) -> FeatureVector {
-        accumulator.names = nil
-        collect(document)
+        let settings = self.settings
+        _ = accumulator.withSink(recordNames: false) { Self.collect(document, settings, &$0) }
         return accumulator.finish()
     }
 
     /// The feature vector of `document` and the name of every feature in it, sorted by name.
     /// Slower than `featurize`; for `tagger features` and `tagger explain`.
     public mutating func featurizeNamed(_ document: Document) -> (FeatureVector, [NamedFeature]) {
-        accumulator.names = [:]
-        collect(document)
-        let names = accumulator.names ?? [:]
-        accumulator.names = nil
+        let settings = self.settings
+        let names = accumulator.withSink(recordNames: true) { Self.collect(document, settings, &$0) } ?? [:]
         let vector = accumulator.finish()
         var weights: [UInt32: Float] = [:]
         for (index, value) in zip(vector.indices, vector.values) { weights[index] = value }
@@ -54,47 +48,42 @@ public struct Featurizer: Sendable {
         return (vector, named)
     }
 
-    private mutating func collect(_ document: Document) {
-        if let subject = document.headers.subject {
-            tokens(subject, field: "s:", bigrams: settings.bigrams, maxBytes: 4096)
+    private static func collect(_ document: Document, _ settings: FeaturizerSettings, _ sink: inout HashingSink) {
+        let tokenizer = Tokenizer(maxTokenBytes: settings.maxTokenBytes, maxTokens: settings.maxTokensPerField)
+        func field(_ text: String?, _ prefix: StaticString, bigrams: Bool, maxBytes: Int) {
+            guard var text else { return }
+            sink.beginField(prefix, bigrams: bigrams)
+            text.withUTF8 { bytes in
+                _ = tokenizer.tokenize(UnsafeBufferPointer(rebasing: bytes.prefix(maxBytes)), into: &sink)
+            }
         }
-        if let name = document.from.first?.name {
-            tokens(name, field: "f:", bigrams: false, maxBytes: 1024)
-        }
-        if let mailer = document.headers.xMailer {
-            tokens(mailer, field: "xm:", bigrams: false, maxBytes: 256)
-        }
+        field(document.headers.subject, "s:", bigrams: settings.bigrams, maxBytes: 4096)
+        field(document.from.first?.name, "f:", bigrams: false, maxBytes: 1024)
+        field(document.headers.xMailer, "xm:", bigrams: false, maxBytes: 256)
         for part in document.attachments.prefix(20) {
-            if let filename = part.filename { tokens(filename, field: "af:", bigrams: false, maxBytes: 256) }
+            field(part.filename, "af:", bigrams: false, maxBytes: 256)
         }
-        body(document)
-        HeaderFeatures.add(document, to: &accumulator)
+        body(document, settings, tokenizer, &sink)
+        HeaderFeatures.add(document, to: &sink)
     }
 
     /// Body words: every body part's text, sharing one token and byte budget.
-    private mutating func body(_ document: Document) {
-        accumulator.beginField("b:", bigrams: settings.bigrams)
+    private static func body(_ document: Document, _ settings: FeaturizerSettings, _ tokenizer: Tokenizer,
+                             _ sink: inout HashingSink) {
+        sink.beginField("b:", bigrams: settings.bigrams)
+        var tokenizer = tokenizer
         var tokenBudget = settings.maxTokensPerField
         var byteBudget = settings.maxTextBytes
         for part in document.parts where part.isBody {
             guard var text = part.text, tokenBudget > 0, byteBudget > 0 else { continue }
-            accumulator.breakBigrams()
+            sink.breakBigrams()
             tokenizer.maxTokens = tokenBudget
             let used = text.withUTF8 { bytes in
                 let slice = UnsafeBufferPointer(rebasing: bytes.prefix(byteBudget))
                 byteBudget -= slice.count
-                return tokenizer.tokenize(slice, into: &accumulator)
+                return tokenizer.tokenize(slice, into: &sink)
             }
             tokenBudget -= used
-        }
-    }
-
-    private mutating func tokens(_ text: String, field: StaticString, bigrams: Bool, maxBytes: Int) {
-        accumulator.beginField(field, bigrams: bigrams)
-        tokenizer.maxTokens = settings.maxTokensPerField
-        var text = text
-        text.withUTF8 { bytes in
-            _ = tokenizer.tokenize(UnsafeBufferPointer(rebasing: bytes.prefix(maxBytes)), into: &accumulator)
         }
     }
 }

@@ -10,7 +10,7 @@ import HTMLText
 /// charset, `htmlonly:yes`, `img#:`, `url:` host, `urldom:` registrable suffix, `url#:`,
 /// `size:` power-of-two size bucket, `warn:` warning codes.
 enum HeaderFeatures {
-    static func add(_ d: Document, to acc: inout FeatureAccumulator) {
+    static func add(_ d: Document, to acc: inout HashingSink) {
         let h = d.headers
         if let sender = d.from.first {
             let email = sender.email.lowercased()

@@ -21,18 +21,14 @@ public struct Tokenizer: Sendable {
     /// Tokens emitted per call at most.
     public var maxTokens: Int
 
-    private var buffer: [UInt8]
-
     /// Creates a tokenizer with the given limits.
     public init(maxTokenBytes: Int = 40, maxTokens: Int = .max) {
         self.maxTokenBytes = max(2, maxTokenBytes)
         self.maxTokens = maxTokens
-        buffer = []
-        buffer.reserveCapacity(self.maxTokenBytes + 8)
     }
 
     /// The tokens of `text` as Strings (for tests, `tagger features` and explanations).
-    public mutating func tokens(_ text: String) -> [String] {
+    public func tokens(_ text: String) -> [String] {
         var collector = Collector()
         var text = text
         _ = text.withUTF8 { tokenize($0, into: &collector) }
@@ -41,8 +37,15 @@ public struct Tokenizer: Sendable {
 
     /// Feeds every token of the UTF-8 `text` to `sink`; returns how many were emitted.
     @discardableResult
-    public mutating func tokenize<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> Int {
-        var state = WordState()
+    public func tokenize<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxTokenBytes + 8) { buffer in
+            var word = WordBuffer(buffer: buffer.baseAddress!, capacity: maxTokenBytes)
+            return scan(text, &word, into: &sink)
+        }
+    }
+
+    private func scan<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, _ word: inout WordBuffer,
+                                       into sink: inout Sink) -> Int {
         var emitted = 0
         var i = 0
         let n = text.count
@@ -51,21 +54,23 @@ public struct Tokenizer: Sendable {
             if b < 0x80 {
                 let lower = b | 0x20
                 if lower &- 0x61 < 26 {
-                    append(lower, &state)
+                    word.append(lower)
                 } else if b &- 0x30 < 10 {
-                    append(b, &state)
-                    state.hasDigit = true
-                } else if b == 0x27, state.characters > 0, i + 1 < n, text[i + 1] | 0x20 &- 0x61 < 26 {
-                    append(b, &state)
-                } else if state.characters > 0 {
-                    emitted += finishWord(&state, into: &sink)
+                    word.append(b)
+                    word.hasDigit = true
+                } else if word.characters > 0 {
+                    if b == 0x27, i + 1 < n, text[i + 1] | 0x20 &- 0x61 < 26 {
+                        word.append(b)
+                    } else {
+                        emitted += word.finish(into: &sink)
+                    }
                 }
                 i += 1
                 continue
             }
             // Non-ASCII: decode one scalar.
             guard case let (scalar, length)? = Self.decode(text, at: i) else {
-                if state.characters > 0 { emitted += finishWord(&state, into: &sink) }
+                if word.characters > 0 { emitted += word.finish(into: &sink) }
                 i += 1
                 continue
             }
@@ -73,100 +78,52 @@ public struct Tokenizer: Sendable {
             i += length
             let value = scalar.value
             if value == 0x2019 {   // ’ as apostrophe inside a word
-                if state.characters > 0, i < n, text[i] | 0x20 &- 0x61 < 26 { append(0x27, &state) }
-                else if state.characters > 0 { emitted += finishWord(&state, into: &sink) }
+                if word.characters > 0, i < n, text[i] | 0x20 &- 0x61 < 26 { word.append(0x27) }
+                else if word.characters > 0 { emitted += word.finish(into: &sink) }
                 continue
             }
             if Self.isUnsegmented(value) {
-                if state.characters > 0 { emitted += finishWord(&state, into: &sink) }
+                if word.characters > 0 { emitted += word.finish(into: &sink) }
                 i = start
-                emitted += unsegmentedRun(text, from: &i, limit: maxTokens - emitted, into: &sink)
+                emitted += unsegmentedRun(text, from: &i, limit: maxTokens - emitted, word.buffer, into: &sink)
                 continue
             }
             if Self.isWordScalar(scalar) {
-                appendLowercased(scalar, text, start, length, &state)
-            } else if state.characters > 0 {
-                emitted += finishWord(&state, into: &sink)
+                word.characters += 1
+                if scalar.properties.changesWhenLowercased {
+                    for byte in scalar.properties.lowercaseMapping.utf8 { word.appendByte(byte) }
+                } else {
+                    for k in start..<i { word.appendByte(text[k]) }
+                }
+            } else if word.characters > 0 {
+                emitted += word.finish(into: &sink)
             }
         }
-        if state.characters > 0, emitted < maxTokens { emitted += finishWord(&state, into: &sink) }
-        buffer.removeAll(keepingCapacity: true)
+        if word.characters > 0, emitted < maxTokens { emitted += word.finish(into: &sink) }
         return emitted
     }
 
-    // MARK: - Words
-
-    private struct WordState {
-        var characters = 0
-        var hasDigit = false
-        var tooLong = false
-    }
-
-    @inline(__always)
-    private mutating func append(_ byte: UInt8, _ state: inout WordState) {
-        state.characters += 1
-        if buffer.count < maxTokenBytes { buffer.append(byte) } else { state.tooLong = true }
-    }
-
-    private mutating func appendLowercased(_ scalar: Unicode.Scalar, _ text: UnsafeBufferPointer<UInt8>,
-                                           _ start: Int, _ length: Int, _ state: inout WordState) {
-        state.characters += 1
-        if scalar.properties.changesWhenLowercased {
-            for b in scalar.properties.lowercaseMapping.utf8 { appendRaw(b, &state) }
-        } else {
-            for k in start..<(start + length) { appendRaw(text[k], &state) }
-        }
-    }
-
-    @inline(__always)
-    private mutating func appendRaw(_ byte: UInt8, _ state: inout WordState) {
-        if buffer.count < maxTokenBytes { buffer.append(byte) } else { state.tooLong = true }
-    }
-
-    /// Emits the buffered word if it qualifies; returns 1 if a token was emitted.
-    private mutating func finishWord<Sink: TokenSink>(_ state: inout WordState, into sink: inout Sink) -> Int {
-        defer {
-            buffer.removeAll(keepingCapacity: true)
-            state = WordState()
-        }
-        guard state.characters >= 2, !state.tooLong else { return 0 }
-        if buffer.last == 0x27 { buffer.removeLast() }
-        if state.hasDigit, state.characters > 4 {
-            for k in buffer.indices where buffer[k] &- 0x30 < 10 { buffer[k] = 0x30 }
-        }
-        buffer.withUnsafeBufferPointer { sink.token($0) }
-        return 1
-    }
-
-    // MARK: - Scripts without spaces
-
     /// Emits character bigrams over a run of unsegmented-script scalars starting at `i`.
-    private mutating func unsegmentedRun<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, from i: inout Int,
-                                                          limit: Int, into sink: inout Sink) -> Int {
+    private func unsegmentedRun<Sink: TokenSink>(_ text: UnsafeBufferPointer<UInt8>, from i: inout Int, limit: Int,
+                                                 _ buffer: UnsafeMutablePointer<UInt8>, into sink: inout Sink) -> Int {
         var emitted = 0
         var previous: Range<Int>? = nil
         var runLength = 0
+        func emit(_ ranges: Range<Int>...) {
+            var count = 0
+            for r in ranges { for k in r { buffer[count] = text[k]; count += 1 } }
+            sink.token(UnsafeBufferPointer(start: buffer, count: count))
+            emitted += 1
+        }
         while i < text.count, case let (scalar, length)? = Self.decode(text, at: i), Self.isUnsegmented(scalar.value) {
             let current = i..<(i + length)
             i += length
             runLength += 1
             guard emitted < limit else { continue }
-            if let previous {
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(contentsOf: text[previous])
-                buffer.append(contentsOf: text[current])
-                buffer.withUnsafeBufferPointer { sink.token($0) }
-                emitted += 1
-            }
+            if let previous { emit(previous, current) }
             previous = current
         }
-        if runLength == 1, let previous, emitted < limit {
-            buffer.removeAll(keepingCapacity: true)
-            buffer.append(contentsOf: text[previous])
-            buffer.withUnsafeBufferPointer { sink.token($0) }
-            emitted += 1
-        }
-        buffer.removeAll(keepingCapacity: true)
+        if runLength == 1, let previous, emitted < limit { emit(previous) }
         return emitted
     }
 
@@ -222,6 +179,51 @@ public struct Tokenizer: Sendable {
         case .decimalNumber, .nonspacingMark, .spacingMark, .enclosingMark: return true
         default: return false
         }
+    }
+}
+
+/// The word being built: normalised bytes in a caller-owned buffer of `capacity` (+ 8) bytes.
+private struct WordBuffer {
+    let buffer: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    var count = 0
+    var characters = 0
+    var hasDigit = false
+    var tooLong = false
+
+    init(buffer: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.buffer = buffer
+        self.capacity = capacity
+    }
+
+    /// Appends one ASCII character.
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        characters += 1
+        appendByte(byte)
+    }
+
+    /// Appends one byte of the current character.
+    @inline(__always)
+    mutating func appendByte(_ byte: UInt8) {
+        if count < capacity {
+            buffer[count] = byte
+            count += 1
+        } else {
+            tooLong = true
+        }
+    }
+
+    /// Emits the word if it qualifies and starts a new one; returns 1 if a token was emitted.
+    mutating func finish<Sink: TokenSink>(into sink: inout Sink) -> Int {
+        defer { self = WordBuffer(buffer: buffer, capacity: capacity) }
+        guard characters >= 2, !tooLong else { return 0 }
+        if buffer[count - 1] == 0x27 { count -= 1 }
+        if hasDigit, characters > 4 {
+            for k in 0..<count where buffer[k] &- 0x30 < 10 { buffer[k] = 0x30 }
+        }
+        sink.token(UnsafeBufferPointer(start: buffer, count: count))
+        return 1
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Throughput checks, run only with `TAGGER_BENCH=1` (and a release build for real numbers):
 /// `TAGGER_BENCH=1 swift test -c release --filter Benchmarks`. They print MB/s.
-@Suite struct Benchmarks {
+@Suite(.serialized) struct Benchmarks {
     static let enabled = ProcessInfo.processInfo.environment["TAGGER_BENCH"] != nil
 
     private static func load(_ corpus: String) -> [[UInt8]] {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct TokenizerTests {
     private func tokens(_ text: String, maxTokenBytes: Int = 40) -> [String] {
-        var t = Tokenizer(maxTokenBytes: maxTokenBytes)
+        let t = Tokenizer(maxTokenBytes: maxTokenBytes)
         return t.tokens(text)
     }
 
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func invalidUTF8SeparatesWords() {
-        var t = Tokenizer()
+        let t = Tokenizer()
         var collected: [String] = []
         struct Sink: TokenSink {
             var out: [String] = []
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func maxTokensStopsEarly() {
-        var t = Tokenizer(maxTokens: 2)
+        let t = Tokenizer(maxTokens: 2)
         #expect(t.tokens("one two three four") == ["one", "two"])
     }
 }
