@@ -16,6 +16,8 @@ public enum TaggerError: Error, Equatable, CustomStringConvertible, Sendable {
     case usage(String)
     /// Something was asked of a message that is not known.
     case notFound(String)
+    /// Another process holds the lock (e.g. a second `tagger retrain`).
+    case busy(path: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum TaggerError: Error, Equatable, CustomStringConvertible, Sendable {
         case .journal(let path, let reason): return "\(path): \(reason)"
         case .usage(let message): return message
         case .notFound(let what): return what
+        case .busy(let path): return "\(path): another tagger process holds this lock (a retrain is running); try again later or pass --wait"
         }
     }
 }
