@@ -22,6 +22,7 @@ struct LabelTrainer: Sendable {
     let epochs: Int
     let learningRate: Float
     let l2: Float
+    let gradientFloor: Float
 
     /// The positive weight for a label with `positives` among `total` training examples.
     static func positiveWeight(_ weighting: PositiveWeighting, positives: Int, total: Int) -> Float {
@@ -44,29 +45,21 @@ struct LabelTrainer: Sendable {
     ) -> LabelWeights {
         var weights = [Float](repeating: 0, count: data.featureCount)
         var accumulators = [Float](repeating: 0, count: data.featureCount)
-        var bias: Float = 0
-        var biasAccumulator: Float = 0
-        let epsilon: Float = 1e-6
+        var state = BiasState()
         var order = rows
-        let rate = learningRate, l2 = l2
-        data.columns.withUnsafeBufferPointer { columns in
-            data.values.withUnsafeBufferPointer { values in
-                weights.withUnsafeMutableBufferPointer { w in
-                    accumulators.withUnsafeMutableBufferPointer { g2 in
-                        for _ in 0..<epochs {
-                            rng.shuffle(&order)
-                            for row in order {
-                                let start = data.rowStart[row], end = data.rowStart[row + 1]
-                                var z = bias
-                                for k in start..<end { z += w[Int(columns[k])] * values[k] }
-                                let dz = bceLoss(logit: z, positive: truth[row], positiveWeight: positiveWeight).dLogit
-                                biasAccumulator += dz * dz
-                                bias -= rate * dz / (biasAccumulator.squareRoot() + epsilon)
-                                for k in start..<end {
-                                    let c = Int(columns[k])
-                                    let g = dz * values[k] + l2 * w[c]
-                                    g2[c] += g * g
-                                    w[c] -= rate * g / (g2[c].squareRoot() + epsilon)
+        for _ in 0..<epochs {
+            rng.shuffle(&order)
+            data.columns.withUnsafeBufferPointer { columns in
+                data.values.withUnsafeBufferPointer { values in
+                    data.rowStart.withUnsafeBufferPointer { rowStart in
+                        truth.withUnsafeBufferPointer { truth in
+                            order.withUnsafeBufferPointer { order in
+                                weights.withUnsafeMutableBufferPointer { w in
+                                    accumulators.withUnsafeMutableBufferPointer { g2 in
+                                        epoch(order: order, rowStart: rowStart, columns: columns, values: values,
+                                              truth: truth, positiveWeight: positiveWeight,
+                                              w: w, g2: g2, bias: &state)
+                                    }
                                 }
                             }
                         }
@@ -74,7 +67,41 @@ struct LabelTrainer: Sendable {
                 }
             }
         }
-        return LabelWeights(weights: weights, bias: bias)
+        return LabelWeights(weights: weights, bias: state.bias)
+    }
+
+    /// The bias and its AdaGrad accumulator.
+    private struct BiasState {
+        var bias: Float = 0
+        var accumulator: Float = 0
+    }
+
+    /// One pass of AdaGrad over `order`. Examples whose loss gradient is below `gradientFloor`
+    /// (already well classified) skip their weight updates: late epochs then cost little, and
+    /// the skipped steps (including their tiny lazy-L2 pull) are negligible.
+    @inline(__always)
+    private func epoch(
+        order: UnsafeBufferPointer<Int>, rowStart: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
+        values: UnsafeBufferPointer<Float>, truth: UnsafeBufferPointer<Bool>, positiveWeight: Float,
+        w: UnsafeMutableBufferPointer<Float>, g2: UnsafeMutableBufferPointer<Float>, bias: inout BiasState
+    ) {
+        let epsilon: Float = 1e-6
+        let rate = learningRate, l2 = l2, floor = gradientFloor
+        for row in order {
+            let start = rowStart[row], end = rowStart[row + 1]
+            var z = bias.bias
+            for k in start..<end { z += w[Int(columns[k])] * values[k] }
+            let dz = bceLoss(logit: z, positive: truth[row], positiveWeight: positiveWeight).dLogit
+            bias.accumulator += dz * dz
+            bias.bias -= rate * dz / (bias.accumulator.squareRoot() + epsilon)
+            if abs(dz) < floor { continue }
+            for k in start..<end {
+                let c = Int(columns[k])
+                let g = dz * values[k] + l2 * w[c]
+                g2[c] += g * g
+                w[c] -= rate * g / (g2[c].squareRoot() + epsilon)
+            }
+        }
     }
 
     /// The probability this label's weights give to example `row`.

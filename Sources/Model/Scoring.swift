@@ -14,18 +14,16 @@ extension MultiLabelModel {
     /// Per-label logits (bias + w·x). Feature indices without weights, or outside the
     /// dimension, contribute nothing.
     public func logits(_ x: SparseVector) -> [Float] {
-        var out = bias
-        let count = labels.count
-        out.withUnsafeMutableBufferPointer { o in
-            weights.rows.withUnsafeBufferPointer { w in
-                for k in 0..<x.count {
-                    guard let row = weights.row(of: x.indices[k]) else { continue }
-                    let v = x.values[k]
-                    let base = row * count
-                    for l in 0..<count { o[l] += v * w[base + l] }
+        var sums = [SIMD4<Float>](repeating: .zero, count: weights.stride / 4)
+        sums.withUnsafeMutableBufferPointer { o in
+            x.indices.withUnsafeBufferPointer { indices in
+                x.values.withUnsafeBufferPointer { values in
+                    weights.accumulate(indices: indices, values: values, into: o)
                 }
             }
         }
+        var out = bias
+        for l in 0..<out.count { out[l] += sums[l / 4][l % 4] }
         return out
     }
 
@@ -60,7 +58,7 @@ extension MultiLabelModel {
         var result: [(index: UInt32, contribution: Float)] = []
         for k in 0..<x.count {
             guard let row = weights.row(of: x.indices[k]) else { continue }
-            let c = x.values[k] * weights.rows[row * labels.count + label]
+            let c = x.values[k] * weights.weight(row: row, label: label)
             if c != 0 { result.append((x.indices[k], c)) }
         }
         result.sort { abs($0.contribution) > abs($1.contribution) }

@@ -28,6 +28,8 @@ public struct TrainingOptions: Sendable {
     public var learningRate: Float = 0.5
     /// L2 regularisation strength per example (applied lazily to the touched weights).
     public var l2: Float = 1e-5
+    /// Examples whose loss gradient (by the logit) is below this skip their weight updates.
+    public var gradientFloor: Float = 1e-3
     /// Positive-example weighting for rare labels.
     public var positiveWeighting: PositiveWeighting = .sqrtRatio(cap: 10)
     /// Cross-validation folds used to tune thresholds (at least 2).
