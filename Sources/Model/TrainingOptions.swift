@@ -23,11 +23,11 @@ public struct TrainingOptions: Sendable {
     /// Feature-space size; every vector index must be below it (2^18 by default).
     public var dimension: Int = 1 << 18
     /// Passes over the (per-label shuffled) training set.
-    public var epochs: Int = 12
+    public var epochs: Int = 10
     /// AdaGrad base learning rate.
-    public var learningRate: Float = 0.5
+    public var learningRate: Float = 1
     /// L2 regularisation strength per example (applied lazily to the touched weights).
-    public var l2: Float = 1e-5
+    public var l2: Float = 1e-3
     /// Examples whose loss gradient (by the logit) is below this skip their weight updates.
     public var gradientFloor: Float = 1e-3
     /// Positive-example weighting for rare labels.

@@ -17,7 +17,8 @@ struct SyntheticProblem {
         labels = frequencies.indices.map { "label\($0)" }
         let signatureSize = 20
         let signatures: [[UInt32]] = labels.indices.map { _ in
-            (0..<signatureSize).map { _ in UInt32(rng.below(dimension)) }
+            // Signature words live above the background range: topical words, not common ones.
+            (0..<signatureSize).map { _ in UInt32(dimension / 4 + rng.below(dimension - dimension / 4)) }
         }
         examples = []
         for _ in 0..<count {
