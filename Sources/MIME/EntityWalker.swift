@@ -41,7 +41,9 @@ struct EntityWalker {
         let bodyStart = min(block.bodyStart, end)
 
         if contentType.isMultipart {
-            let boundary = contentType.parameters["boundary"].map { Array($0.utf8) } ?? []
+            // Trailing blanks are not part of a boundary (RFC 2046 bchars); Python strips them too.
+            var boundary = contentType.parameters["boundary"].map { Array($0.utf8) } ?? []
+            while let last = boundary.last, Bytes.isSpace(last) { boundary.removeLast() }
             if boundary.isEmpty {
                 warn("multipart.noBoundary", "\(contentType.mimeType) without boundary read as text/plain")
                 addLeaf(storage, headers: headers, contentType: .textPlain, body: bodyStart..<end, depth: depth)
@@ -51,6 +53,7 @@ struct EntityWalker {
             guard let split = MultipartParser.split(buf, start: bodyStart, end: end, boundary: boundary,
                                                     maxParts: limits.maxParts + 1) else {
                 warn("multipart.noParts", "no boundary line found in \(contentType.mimeType); body read as text/plain")
+                if (bodyStart..<end).allSatisfy({ Bytes.isSpace(buf[$0]) }) { return }
                 addLeaf(storage, headers: headers, contentType: .textPlain, body: bodyStart..<end, depth: depth)
                 return
             }
@@ -65,8 +68,10 @@ struct EntityWalker {
             return
         }
 
-        if contentType.type == "message",
-           ["rfc822", "global", "news"].contains(contentType.subtype) {
+        // Like Python's email package, every message/* body except delivery-status is read as
+        // an embedded message (rfc822, global, news, partial, external-body, ...).
+        if contentType.type == "message", contentType.subtype != "delivery-status",
+           contentType.subtype != "global-delivery-status" {
             guard depth < limits.maxDepth else { return capDepth() }
             let cte = headers.decoded("Content-Transfer-Encoding")
             switch TransferEncoding.kind(cte) {
