@@ -15,10 +15,11 @@ enum LeafBuilder {
         }
         var text: String?
         if contentType.type == "text" {
-            let decoded = TransferEncoding.decode(rawBody, encoding: cte)
+            let identity = TransferEncoding.kind(cte) == .identity || TransferEncoding.kind(cte) == .unknown
+            let decoded = identity ? rawBody : TransferEncoding.decode(rawBody, encoding: cte)[...]
             var label = charset
-            if label == nil, contentType.subtype == "html" { label = HTMLCharsetSniffer.sniff(decoded[...]) }
-            let (t, w) = Charset.decode(decoded[...], label: label)
+            if label == nil, contentType.subtype == "html" { label = HTMLCharsetSniffer.sniff(decoded) }
+            let (t, w) = Charset.decode(decoded, label: label)
             text = t
             if let w { warnings.append(w) }
         }

@@ -10,24 +10,14 @@ enum SingleByte {
 
     /// Decodes Windows-1252 (every byte maps to a character).
     static func windows1252(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 4)
-        for b in bytes {
-            if b < 0x80 { out.append(b); continue }
-            let scalar = (b < 0xA0) ? UInt32(cp1252High[Int(b - 0x80)]) : UInt32(b)
-            appendUTF8(scalar, to: &out)
+        cp1252High.withUnsafeBufferPointer { high in
+            transcode(bytes) { b in b < 0xA0 ? UInt32(high[Int(b - 0x80)]) : UInt32(b) }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes ISO-8859-1 (byte value = code point).
     static func latin1(_ bytes: ArraySlice<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 4)
-        for b in bytes {
-            if b < 0x80 { out.append(b) } else { appendUTF8(UInt32(b), to: &out) }
-        }
-        return String(decoding: out, as: UTF8.self)
+        transcode(bytes) { UInt32($0) }
     }
 
     /// The bytes as a String when they are valid UTF-8, else nil.
@@ -39,6 +29,27 @@ enum SingleByte {
     static func utf8OrWindows1252(_ bytes: ArraySlice<UInt8>) -> String {
         if Bytes.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
         return validUTF8(bytes) ?? windows1252(bytes)
+    }
+
+    /// Builds a String from single-byte text: ASCII copied, high bytes mapped by `high`.
+    @inline(__always)
+    private static func transcode(_ bytes: ArraySlice<UInt8>, _ high: (UInt8) -> UInt32) -> String {
+        bytes.withUnsafeBufferPointer { inp in
+            String(unsafeUninitializedCapacity: inp.count * 3) { out in
+                var o = 0
+                for b in inp {
+                    if b < 0x80 { out[o] = b; o += 1; continue }
+                    let c = high(b)
+                    if c < 0x800 {
+                        out[o] = UInt8(0xC0 | (c >> 6)); out[o + 1] = UInt8(0x80 | (c & 0x3F)); o += 2
+                    } else {
+                        out[o] = UInt8(0xE0 | (c >> 12)); out[o + 1] = UInt8(0x80 | ((c >> 6) & 0x3F))
+                        out[o + 2] = UInt8(0x80 | (c & 0x3F)); o += 3
+                    }
+                }
+                return o
+            }
+        }
     }
 
     @inline(__always) static func appendUTF8(_ c: UInt32, to out: inout [UInt8]) {
