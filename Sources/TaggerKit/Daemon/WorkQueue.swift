@@ -6,8 +6,6 @@ enum WorkItem: Sendable, Equatable {
     case message(maildir: Int, MaildirMessage, force: Bool)
     /// Rescan a Maildir's folder structure, watch new folders and queue their messages.
     case structure(maildir: Int)
-    /// A message file left a folder (deletion is decided at reconcile, after the grace period).
-    case left(maildir: Int, MaildirMessage)
 }
 
 /// The processing loop's inbox: control triggers first, then fresh work from events, then the
