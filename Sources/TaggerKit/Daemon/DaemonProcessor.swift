@@ -23,6 +23,8 @@ final class DaemonProcessor: @unchecked Sendable {
     /// key → when the message was first found missing.
     private var missingSince: [String: Date] = [:]
     private var watchedFolders = Set<String>()
+    /// Sidecar directories with renames not yet made durable (directory fsync is batched).
+    private var unsynced: [String: (maildir: String, folder: MaildirFolder)] = [:]
     private var lastStatus = Date.distantPast
     private var lastWatchdog = Date.distantPast
 
@@ -47,12 +49,15 @@ final class DaemonProcessor: @unchecked Sendable {
         let tick = min(1.0, (notifier.watchdogInterval ?? 2) / 2)
         while true {
             pingWatchdog()
-            guard let next = queue.take(timeout: tick) else {
+            guard let next = queue.take(timeout: unsynced.isEmpty ? tick : 0.05) else {
+                syncDirectories()
                 publishStatus(force: false)
                 continue
             }
+            if unsynced.count >= 64 { syncDirectories() }
             switch next {
             case .control(.stop):
+                syncDirectories()
                 stats.withLock { $0.state = "stopped" }
                 publishStatus(force: true)
                 return
@@ -182,11 +187,12 @@ final class DaemonProcessor: @unchecked Sendable {
         do {
             if !force, let existing = try readExisting(md, m) {
                 if existing.message.path != rel {
-                    try store.write(maildirName: md.name, folder: m.folder, unique: m.unique) { old in
+                    try store.write(maildirName: md.name, folder: m.folder, unique: m.unique, syncDirectory: false) { old in
                         var s = old ?? existing
                         s.message.path = rel
                         return s
                     }
+                    wrote(md, m.folder)
                     logger.debug("moved \(md.name)/\(rel)")
                 }
                 known[k] = rel
@@ -201,7 +207,7 @@ final class DaemonProcessor: @unchecked Sendable {
             }
             let info = current.modelInfo
             let now = Timestamp.iso8601(Date())
-            try store.write(maildirName: md.name, folder: m.folder, unique: m.unique) { old in
+            try store.write(maildirName: md.name, folder: m.folder, unique: m.unique, syncDirectory: false) { old in
                 Sidecar(
                     message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
@@ -209,6 +215,7 @@ final class DaemonProcessor: @unchecked Sendable {
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
             }
+            wrote(md, m.folder)
             known[k] = rel
             missingSince.removeValue(forKey: k)
             stats.withLock { $0.tagged += 1 }
@@ -264,6 +271,18 @@ final class DaemonProcessor: @unchecked Sendable {
             $0.errors += 1
             $0.lastError = message
         }
+    }
+
+    private func wrote(_ md: ResolvedConfig.Maildir, _ folder: MaildirFolder) {
+        unsynced[md.name + "/" + folder.sidecarName] = (md.name, folder)
+    }
+
+    /// fsyncs every sidecar directory written since the last call.
+    private func syncDirectories() {
+        for (_, d) in unsynced {
+            do { try store.syncDirectory(maildirName: d.maildir, folder: d.folder) } catch { logger.warning("\(error)") }
+        }
+        unsynced.removeAll()
     }
 
     private func pingWatchdog() {

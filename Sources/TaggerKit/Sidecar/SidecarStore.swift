@@ -70,6 +70,15 @@ public struct SidecarStore: Sendable {
         return .written
     }
 
+    /// fsyncs a folder's sidecar directory (after writes made with `syncDirectory: false`).
+    /// - Throws: `SystemError` when the directory cannot be opened or synced.
+    public func syncDirectory(maildirName: String, folder: MaildirFolder) throws {
+        try SecureDirectory.open(
+            base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
+            create: false
+        ).sync()
+    }
+
     /// Removes a message's sidecar; missing is fine.
     /// - Throws: `SystemError` for other failures.
     public func remove(maildirName: String, folderSidecarName: String, unique: String) throws {
