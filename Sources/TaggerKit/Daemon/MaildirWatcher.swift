@@ -81,7 +81,7 @@ final class MaildirWatcher: Sendable {
     /// Stops the reader thread.
     func stop() { inotify.stop() }
 
-    private func translate(_ e: InotifyEvent) -> WatchEvent? {
+    func translate(_ e: InotifyEvent) -> WatchEvent? {
         if e.mask & InotifyMask.queueOverflow != 0 { return .overflow }
         if e.mask & InotifyMask.ignored != 0 {
             targets.withLock { _ = $0.removeValue(forKey: e.wd) }
