@@ -187,3 +187,23 @@ import Testing
         await #expect(throws: DaemonStartError.self) { try await d.task.value }
     }
 }
+
+extension DaemonLoopTests {
+    @Test func stopFinishesTheMessageInHandAndReturnsQuickly() async throws {
+        defer { t.cleanup() }
+        for i in 0..<400 { try Fixture.deliver(root, unique: "\(9000 + i).s.h", body: "x") }
+        let d = start()
+        #expect(await Fixture.waitUntil { (d.daemon.status?.tagged ?? 0) > 0 })
+        let started = Date()
+        try await d.stop()
+        #expect(Date().timeIntervalSince(started) < 5)
+        let status = try #require(try DaemonStatus.read(stateDirectory: state))
+        #expect(status.state == "stopped")
+        #expect(status.tagged < 400, "stopped before working off the whole backlog")
+        // Every sidecar on disk is complete JSON (no partial files), and no temporaries are left.
+        let dir = state + "/sidecars/Maildir/INBOX"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(names.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") })
+        for n in names { _ = try read(dir + "/" + n) }
+    }
+}
