@@ -37,7 +37,8 @@ struct MaildirCorpusTests {
         #expect(await Fixture.waitUntil { store.keys(maildirName: "default").count == 43 })
         cont.yield(.stop)
         try await task.value
-        #expect(store.keys(maildirName: "default").contains("bar/baz/05"))
+        #expect(store.keys(maildirName: "default").contains("bar/baz/25"))
+        #expect(!store.keys(maildirName: "default").contains("bar/baz/05"), "a loose file outside cur/ and new/ is not a message")
         #expect(daemon.status?.errors == 0)
     }
 }
