@@ -207,3 +207,24 @@ extension DaemonLoopTests {
         for n in names { _ = try read(dir + "/" + n) }
     }
 }
+
+extension DaemonLoopTests {
+    @Test func messageMovedToAnotherFolderKeepsTheUsersCorrections() async throws {
+        defer { t.cleanup() }
+        try Fixture.makeFolder(root + "/.Archive")
+        let file = try Fixture.deliver(root, unique: "950.mv.h", body: "invoice")
+        let d = start(grace: 0)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("950.mv.h")) })
+        var s = try read(sidecar("950.mv.h"))
+        s.user = .init(add: ["important"], remove: [])
+        try Data(try SidecarStore.encode(s)).write(to: URL(fileURLWithPath: sidecar("950.mv.h")))
+        #expect(rename(file, root + "/.Archive/cur/950.mv.h:2,S") == 0)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("950.mv.h", in: ".Archive")) })
+        let moved = try read(sidecar("950.mv.h", in: ".Archive"))
+        #expect(moved.user.add == ["important"])
+        #expect(moved.tags == ["finance", "important"])
+        d.triggers.yield(.reconcile)
+        #expect(await Fixture.waitUntil(timeout: 5) { !Fixture.exists(sidecar("950.mv.h")) }, "old folder's sidecar expires")
+        try await d.stop()
+    }
+}

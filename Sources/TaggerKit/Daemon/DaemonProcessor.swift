@@ -20,6 +20,9 @@ final class DaemonProcessor: @unchecked Sendable {
 
     /// key `<maildir-name>/<folder>/<unique>` → relative path last written in its sidecar.
     private var known: [String: String] = [:]
+    /// `<maildir-name>/<unique>` → folder (sidecar name) it was last seen in: a message moved to
+    /// another folder keeps the user's corrections.
+    private var folderOfUnique: [String: String] = [:]
     /// key → when the message was first found missing.
     private var missingSince: [String: Date] = [:]
     private var watchedFolders = Set<String>()
@@ -196,6 +199,7 @@ final class DaemonProcessor: @unchecked Sendable {
                     logger.debug("moved \(md.name)/\(rel)")
                 }
                 known[k] = rel
+                folderOfUnique[md.name + "/" + m.unique] = m.folder.sidecarName
                 missingSince.removeValue(forKey: k)
                 return
             }
@@ -207,16 +211,18 @@ final class DaemonProcessor: @unchecked Sendable {
             }
             let info = current.modelInfo
             let now = Timestamp.iso8601(Date())
+            let carried = userFromOtherFolder(md, m)
             try store.write(maildirName: md.name, folder: m.folder, unique: m.unique, syncDirectory: false) { old in
                 Sidecar(
                     message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
-                    abstained: outcome.abstained, user: old?.user ?? Sidecar.User(),
+                    abstained: outcome.abstained, user: old?.user ?? carried ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
             }
             wrote(md, m.folder)
             known[k] = rel
+            folderOfUnique[md.name + "/" + m.unique] = m.folder.sidecarName
             missingSince.removeValue(forKey: k)
             stats.withLock { $0.tagged += 1 }
             if let e = outcome.error {
@@ -229,6 +235,16 @@ final class DaemonProcessor: @unchecked Sendable {
         } catch {
             note(error: "\(md.name)/\(rel): \(error)")
         }
+    }
+
+    /// The `user` object of the same unique name's sidecar in another folder (a moved message).
+    private func userFromOtherFolder(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage) -> Sidecar.User? {
+        guard let other = folderOfUnique[md.name + "/" + m.unique], other != m.folder.sidecarName else { return nil }
+        let folder = MaildirFolder(path: "", relativePath: other == "INBOX" ? "" : other)
+        guard let s = try? store.read(maildirName: md.name, folder: folder, unique: m.unique),
+              s.user != Sidecar.User() else { return nil }
+        logger.info("\(md.name)/\(m.relativePath): moved from \(other), keeping the user's corrections")
+        return s.user
     }
 
     private func readExisting(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage) throws -> Sidecar? {
