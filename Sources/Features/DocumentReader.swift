@@ -1,0 +1,89 @@
+import HTMLText
+import MIME
+
+/// Builds a `Document` from raw message bytes: MIME parsing, HTML extraction, link hosts.
+public enum DocumentReader {
+    /// Reads a message. Never throws: whatever cannot be read becomes a warning.
+    ///
+    /// Alternative pairs: when a `text/plain` part is directly followed (or preceded) by a
+    /// `text/html` part at the same depth, neither being an attachment, the two are taken as the
+    /// two renderings of one body and only one is read as the body (`isBody`), so its words are
+    /// not counted twice. The plain part is preferred (cleaner text) unless the HTML text is
+    /// more than twice as long (the plain part is then a stub such as "view this in a browser").
+    /// Link hosts and image counts still come from the HTML part.
+    public static func read(bytes: [UInt8], limits: ParseLimits = ParseLimits(), htmlMaxBytes: Int) -> Document {
+        let message = MessageParser.parse(bytes, limits: limits)
+        var warnings = message.warnings.map(\.description)
+        var hosts = HostList()
+        var imageCount = 0
+        var parts: [DocumentPart] = []
+        parts.reserveCapacity(message.parts.count)
+        for part in message.parts {
+            let type = part.contentType.mimeType
+            var text = part.text
+            if type == "text/html", let html = part.text {
+                let extraction = HTMLExtractor.extract(html, maxBytes: htmlMaxBytes)
+                text = extraction.text
+                imageCount += extraction.imageCount
+                for host in extraction.linkHosts { hosts.insert(host) }
+                warnings.append(contentsOf: extraction.warnings)
+            } else if !type.hasPrefix("text/") {
+                text = nil
+            }
+            parts.append(DocumentPart(type: type, charset: part.charset, filename: part.filename,
+                                      disposition: part.disposition, text: text,
+                                      byteCount: part.rawBody.count))
+        }
+        markAlternatives(&parts, depths: message.parts.map(\.depth))
+        for part in parts where part.type == "text/plain" && part.isBody {
+            if let text = part.text { URLScanner.hosts(in: text) { hosts.insert($0) } }
+        }
+        let h = message.headers
+        let headers = DocumentHeaders(
+            subject: h.decoded("Subject"), from: h.decoded("From"), to: h.decoded("To"),
+            cc: h.decoded("Cc"), replyTo: h.decoded("Reply-To"), date: h.decoded("Date"),
+            messageID: h.decoded("Message-ID"), inReplyTo: h.decoded("In-Reply-To"),
+            references: h.decoded("References"), listID: h.decoded("List-Id"),
+            listUnsubscribe: h.decoded("List-Unsubscribe"), precedence: h.decoded("Precedence"),
+            autoSubmitted: h.decoded("Auto-Submitted"), xMailer: h.decoded("X-Mailer"),
+            returnPath: h.decoded("Return-Path"))
+        return Document(
+            headers: headers,
+            from: headers.from.map(AddressParser.parseList) ?? [],
+            to: h.allDecoded("To").flatMap(AddressParser.parseList),
+            cc: h.allDecoded("Cc").flatMap(AddressParser.parseList),
+            parts: parts, linkHosts: hosts.ordered, imageCount: imageCount,
+            byteCount: message.byteCount, warnings: warnings)
+    }
+
+    /// Clears `isBody` on the redundant half of each plain/HTML alternative pair.
+    static func markAlternatives(_ parts: inout [DocumentPart], depths: [Int]) {
+        var i = 0
+        while i + 1 < parts.count {
+            let a = parts[i], b = parts[i + 1]
+            let types = (a.type, b.type)
+            let isPair = (types == ("text/plain", "text/html") || types == ("text/html", "text/plain"))
+                && a.isBody && b.isBody && depths[i] == depths[i + 1]
+            guard isPair else { i += 1; continue }
+            let plain = a.type == "text/plain" ? i : i + 1
+            let html = plain == i ? i + 1 : i
+            let plainLength = parts[plain].text?.utf8.count ?? 0
+            let htmlLength = parts[html].text?.utf8.count ?? 0
+            if htmlLength > 2 * plainLength {
+                parts[plain].isBody = false
+            } else {
+                parts[html].isBody = false
+            }
+            i += 2
+        }
+    }
+}
+
+/// Unique strings in order of first insertion.
+struct HostList {
+    private(set) var ordered: [String] = []
+    private var seen: Set<String> = []
+    mutating func insert(_ host: String) {
+        if seen.insert(host).inserted { ordered.append(host) }
+    }
+}

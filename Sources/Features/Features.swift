@@ -1,1 +1,0 @@
-// Implemented by the features work.

@@ -1,0 +1,37 @@
+import CLibXML2
+
+/// Turns HTML mail bodies into plain text, links and a few counts, using libxml2's forgiving
+/// HTML parser. Safe to call from several threads at once.
+public enum HTMLExtractor {
+    /// Extracts text and links from HTML source.
+    ///
+    /// Never throws: broken HTML is recovered as well as libxml2 can, and input past `maxBytes`
+    /// is cut (at a UTF-8 character boundary) with an `html.truncated` warning.
+    public static func extract(_ html: String, maxBytes: Int) -> HTMLExtraction {
+        var html = html
+        return html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes) }
+    }
+
+    /// Extracts text and links from UTF-8 encoded HTML bytes (see `extract(_:maxBytes:)`).
+    public static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> HTMLExtraction {
+        var warnings: [String] = []
+        var count = bytes.count
+        if count > maxBytes {
+            count = max(0, maxBytes)
+            while count > 0, bytes[count] & 0xC0 == 0x80 { count -= 1 }
+            warnings.append("html.truncated: HTML cut at \(count) of \(bytes.count) bytes")
+        }
+        let input = UnsafeBufferPointer(rebasing: bytes[0..<count])
+        guard let parsed = ParsedHTML(utf8: input) else {
+            if input.contains(where: { $0 > 0x20 }) {
+                warnings.append("html.unparsed: libxml2 produced no document")
+            }
+            return HTMLExtraction(warnings: warnings)
+        }
+        var walker = TreeWalker(capacity: count / 2)
+        walker.walk(parsed.doc)
+        var result = walker.result()
+        result.warnings = warnings
+        return result
+    }
+}

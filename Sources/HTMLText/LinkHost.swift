@@ -1,0 +1,90 @@
+/// Host extraction from URLs, shared by the HTML walk and plain-text URL scanning.
+public enum LinkHost {
+    /// The lower-cased host of an `http://` or `https://` URL (scheme case-insensitive, leading
+    /// whitespace skipped), without user info, port or trailing dot; nil for other schemes, for
+    /// an empty host, or for a host with bytes no host name has.
+    public static func host<C: Collection>(ofURL url: C) -> String? where C.Element == UInt8 {
+        var i = url.startIndex
+        while i != url.endIndex, url[i] == 0x20 || url[i] == 0x09 || url[i] == 0x0A || url[i] == 0x0D {
+            i = url.index(after: i)
+        }
+        guard let afterScheme = skipScheme(url, from: i) else { return nil }
+        return host(url, from: afterScheme)
+    }
+
+    /// The host starting at `start` (just past `//`), ending at `/ ? # \` or whitespace.
+    /// Nil when empty or when it holds a byte that cannot be in a host name.
+    public static func host<C: Collection>(_ url: C, from start: C.Index) -> String?
+    where C.Element == UInt8 {
+        var bytes: [UInt8] = []
+        var i = start
+        while i != url.endIndex {
+            let b = url[i]
+            switch b {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\"),
+                 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"),
+                 UInt8(ascii: ">"):
+                i = url.endIndex
+                continue
+            case UInt8(ascii: "@"):
+                bytes.removeAll(keepingCapacity: true)   // drop user info
+            default:
+                if bytes.count >= 253 { return nil }
+                bytes.append(b >= 65 && b <= 90 ? b | 0x20 : b)
+            }
+            i = url.index(after: i)
+        }
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) {
+            let bracketed = bytes.first == UInt8(ascii: "[")
+            if !bracketed || (colon > 0 && bytes[colon - 1] == UInt8(ascii: "]")) {
+                bytes.removeSubrange(colon...)   // the port
+            }
+        }
+        while bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        guard !bytes.isEmpty else { return nil }
+        for b in bytes where !isHostByte(b) { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The "registrable-ish" suffix of a host: the last two labels, or three when the
+    /// second-to-last label is a common second-level category (`co.uk`, `com.au`, ...).
+    /// IP addresses and single-label hosts are returned unchanged.
+    public static func registrableSuffix(_ host: String) -> String {
+        let labels = host.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count > 2 else { return host }
+        if labels.allSatisfy({ $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) { return host }
+        let second = String(decoding: labels[labels.count - 2], as: UTF8.self)
+        let keep = secondLevel.contains(second) && labels.last!.count == 2 ? 3 : 2
+        return labels.suffix(keep).map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")
+    }
+
+    private static let secondLevel: Set<String> = [
+        "co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "mil", "nic", "ltd", "plc",
+    ]
+
+    private static func isHostByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ":"), 0x80...0xFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Index just past `http://` or `https://` (case-insensitive), else nil.
+    private static func skipScheme<C: Collection>(_ url: C, from start: C.Index) -> C.Index?
+    where C.Element == UInt8 {
+        var i = start
+        for expected in "http".utf8 {
+            guard i != url.endIndex, url[i] | 0x20 == expected else { return nil }
+            i = url.index(after: i)
+        }
+        if i != url.endIndex, url[i] | 0x20 == UInt8(ascii: "s") { i = url.index(after: i) }
+        for expected in "://".utf8 {
+            guard i != url.endIndex, url[i] == expected else { return nil }
+            i = url.index(after: i)
+        }
+        return i
+    }
+}

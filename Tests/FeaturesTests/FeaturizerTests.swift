@@ -1,0 +1,126 @@
+import MIME
+import Testing
+@testable import Features
+
+@Suite struct FeaturizerTests {
+    static let sample = Document(
+        headers: DocumentHeaders(subject: "Re: Your invoice 2024", from: "ACME Billing <billing@mail.acme.co.uk>",
+                                 to: "bob@example.org", replyTo: "other@elsewhere.test",
+                                 listID: "ACME news <news.acme.co.uk>", listUnsubscribe: "<mailto:u@acme.co.uk>",
+                                 precedence: " Bulk "),
+        from: [Address(name: "ACME Billing", email: "billing@mail.acme.co.uk")],
+        to: [Address(name: nil, email: "bob@example.org"), Address(name: nil, email: "carol@example.org")],
+        parts: [
+            DocumentPart(type: "text/plain", charset: "utf-8", text: "Your invoice is attached. Pay your invoice today."),
+            DocumentPart(type: "application/pdf", filename: "Invoice-May.PDF", disposition: "attachment"),
+        ],
+        linkHosts: ["www.pay.acme.co.uk"], byteCount: 5000)
+
+    private func names(_ doc: Document) throws -> Set<String> {
+        var f = try Featurizer()
+        return Set(f.featurizeNamed(doc).1.map(\.name))
+    }
+
+    @Test func vectorHasUnitNormAndSortedUniqueIndices() throws {
+        var f = try Featurizer()
+        let v = f.featurize(Self.sample)
+        #expect(v.count > 20)
+        #expect(zip(v.indices, v.indices.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(v.indices.allSatisfy { $0 < 1 << 18 })
+        let norm = v.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        #expect(abs(norm - 1) < 1e-5)
+    }
+
+    @Test func sameDocumentGivesSameVectorAcrossInstancesAndReuse() throws {
+        var a = try Featurizer()
+        var b = try Featurizer()
+        let first = a.featurize(Self.sample)
+        _ = a.featurize(Document(parts: [DocumentPart(type: "text/plain", text: "something else entirely")]))
+        #expect(a.featurize(Self.sample) == first)
+        #expect(b.featurize(Self.sample) == first)
+        #expect(b.featurizeNamed(Self.sample).0 == first)
+    }
+
+    @Test func fieldPrefixesKeepSameWordApart() throws {
+        let n = try names(Self.sample)
+        #expect(n.contains("s:invoice"))
+        #expect(n.contains("b:invoice"))
+        #expect(n.contains("af:invoice"))
+        #expect(n.contains("f:billing"))
+        var f = try Featurizer()
+        let (_, named) = f.featurizeNamed(Self.sample)
+        let indices = Dictionary(grouping: named, by: \.name).mapValues { $0[0].index }
+        #expect(Set([indices["s:invoice"], indices["b:invoice"], indices["af:invoice"]]).count == 3)
+    }
+
+    @Test func headerAndStructureFeaturesArePresent() throws {
+        let n = try names(Self.sample)
+        for expected in ["from@:billing@mail.acme.co.uk", "fromdom:mail.acme.co.uk", "fromreg:acme.co.uk",
+                         "replyto:differs", "todom:example.org", "to#:2", "cc#:0", "rcpt#:2",
+                         "list:yes", "listid:news.acme.co.uk", "prec:bulk", "unsub:yes", "reply:yes",
+                         "att#:1", "hasatt:yes", "att:application/pdf", "attext:pdf", "cs:utf-8",
+                         "url:www.pay.acme.co.uk", "urldom:acme.co.uk", "url#:1", "size:2^13", "img#:0"] {
+            #expect(n.contains(expected), "missing \(expected)")
+        }
+        #expect(!n.contains("fwd:yes"))
+        #expect(!n.contains("htmlonly:yes"))
+    }
+
+    @Test func bigramsFollowTheSetting() throws {
+        #expect(try names(Self.sample).contains("b:pay your"))
+        #expect(try names(Self.sample).contains("s:your invoice"))
+        var f = try Featurizer(settings: FeaturizerSettings(bigrams: false))
+        #expect(!f.featurizeNamed(Self.sample).1.contains { $0.name.contains(" ") })
+    }
+
+    @Test func repeatedWordsWeighSublinearly() throws {
+        var f = try Featurizer()
+        let (v, named) = f.featurizeNamed(Self.sample)
+        let invoice = try #require(named.first { $0.name == "b:invoice" })
+        let today = try #require(named.first { $0.name == "b:today" })
+        #expect(invoice.count == 2)
+        #expect(today.count == 1)
+        let ratio = abs(invoice.weight / today.weight)
+        #expect(abs(ratio - 1.6931472) < 1e-4)   // (1 + ln 2) / 1
+        #expect(v.values.contains(invoice.weight))
+    }
+
+    @Test func htmlOnlyAndForwardMarkers() throws {
+        let doc = Document(headers: DocumentHeaders(subject: "Fwd: look"),
+                           parts: [DocumentPart(type: "text/html", text: "Look here")], imageCount: 4)
+        let n = try names(doc)
+        #expect(n.contains("htmlonly:yes"))
+        #expect(n.contains("fwd:yes"))
+        #expect(n.contains("img#:3-5"))
+        #expect(n.contains("b:look"))
+    }
+
+    @Test func nonBodyPartsAreNotReadAsBody() throws {
+        let doc = Document(parts: [
+            DocumentPart(type: "text/plain", text: "alpha"),
+            DocumentPart(type: "text/html", text: "beta", isBody: false),
+        ])
+        let n = try names(doc)
+        #expect(n.contains("b:alpha"))
+        #expect(!n.contains("b:beta"))
+    }
+
+    @Test func invalidSettingsAreRejected() {
+        #expect(throws: FeaturizerError.invalidBucketBits(40)) { try Featurizer(settings: FeaturizerSettings(bucketBits: 40)) }
+        #expect(throws: FeaturizerError.invalidLimit(name: "max_text_bytes", value: 0)) {
+            try Featurizer(settings: FeaturizerSettings(maxTextBytes: 0))
+        }
+    }
+
+    @Test func smallerBucketCountBoundsIndices() throws {
+        var f = try Featurizer(settings: FeaturizerSettings(bucketBits: 10))
+        #expect(f.featurize(Self.sample).indices.allSatisfy { $0 < 1024 })
+    }
+
+    @Test func emptyDocumentStillHasStructureFeaturesAndUnitNorm() throws {
+        var f = try Featurizer()
+        let v = f.featurize(Document())
+        #expect(!v.indices.isEmpty)
+        #expect(abs(v.values.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
+    }
+}

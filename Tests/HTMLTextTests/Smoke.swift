@@ -1,4 +1,0 @@
-import Testing
-@testable import HTMLText
-
-@Test func htmltexttestsBuilds() {}
