@@ -14,10 +14,13 @@ NOT_MESSAGES = ["README*", "*LICENSE*", "*.cats", "*.jsonl", "categories.txt", "
 
 
 def message_files(root):
-    """Every message file under `root` (recursively, sorted, dot-files and non-messages skipped)."""
+    """Every message file under `root` (recursively, sorted; dot-files and non-messages skipped).
+
+    Dot-folders are walked: in Maildir++ they are the mail folders (`.Lists/cur/...`).
+    """
     found = []
     for d, dirs, files in os.walk(root):
-        dirs[:] = sorted(x for x in dirs if not x.startswith("."))
+        dirs[:] = sorted(x for x in dirs if x != ".git")
         for f in sorted(files):
             if f.startswith(".") or any(fnmatch.fnmatch(f, pat) for pat in NOT_MESSAGES):
                 continue
