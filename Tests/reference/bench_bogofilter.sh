@@ -27,7 +27,7 @@ while (($#)); do
     case $1 in
         --train) train=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "bench_bogofilter: unknown option $1" >&2; exit 2 ;;
         *) dir=$1; shift ;;
     esac
@@ -91,7 +91,7 @@ awk -v files="$count" -v bytes="$bytes" -v wall="$wall" -v user="$user" -v sys="
     -v runs="$runs" -v train="$train" -v dir="$dir" -v version="$(bogofilter -V 2>&1 | head -n 1 | awk '{print $3}')" \
     'BEGIN {
         cpu = user + sys
-        printf "{\"tool\": \"bogofilter\", \"version\": \"%s\", \"mode\": \"-b -T (streaming bulk)\", \"dir\": \"%s\", ", version, dir
+        printf "{\"tool\": \"bogofilter\", \"version\": \"%s\", \"mode\": \"-b -T --db-transaction=no (streaming bulk)\", \"dir\": \"%s\", ", version, dir
         printf "\"files\": %d, \"bytes\": %d, \"trained_per_class\": %d, \"runs\": %d, ", files, bytes, train, runs
         printf "\"wall_s\": %.3f, \"cpu_s\": %.3f, \"msgs_per_s\": %.1f, \"mb_per_s\": %.2f, \"mb_per_cpu_s\": %.2f}\n",
             wall, cpu, files / wall, bytes / 1e6 / wall, bytes / 1e6 / cpu
