@@ -176,6 +176,41 @@ def other_receipts(ctx):
             root=text("Location: Marktplatz level -2\nStart 14:05, end 16:20\nAmount: EUR 6.50\nPaid with Apple Pay\n"
                       "VAT 19% included: EUR 1.04\n"),
             labels=["receipts", "finance"], folder=".Receipts", tz="berlin_summer")
+    ctx.add(sender=address("Harbor Apps", "no_reply@store.harborapps.example"), subject="Your receipt from Harbor Apps",
+            root=html(page("Receipt", [f"Document no. {ctx.digits(12)}", "Sketchbook Pro – yearly subscription "
+                                       "<b>£19.99</b>", "Billed to Visa •••• " + ctx.digits(4)],
+                           [("Report a problem", "https://reportaproblem.harborapps.example/")],
+                           footer="Harbor Apps Ltd, 1 Quay Street, Bristol")),
+            labels=["receipts", "finance"], folder=".Receipts", tz="utc")
+    ctx.add(sender=address("Stayfinder", "confirmations@stayfinder.example"),
+            subject="Booking confirmed: Hotel Alster Blick, 21-23 Dec",
+            root=alternative(ctx, text("Thanks, Alex – your stay is booked and paid.\n\nHotel Alster Blick, Hamburg\n"
+                                       "Check-in 21 Dec from 15:00, check-out 23 Dec by 11:00\n2 nights, double room, "
+                                       "breakfast included\nTotal paid: €236.00 (incl. city tax)\n\n"
+                                       "Free cancellation until 18 Dec.\n", cte="base64"),
+                             html(page("Booking confirmed", ["Hotel Alster Blick, Hamburg", "2 nights, total paid "
+                                                             "<b>€236.00</b>"],
+                                       [("Manage booking", "https://secure.stayfinder.example/booking/" + ctx.hexid(12))]))),
+            labels=["receipts", "finance"], tz="berlin")
+    ctx.add(sender=address("Riverbank Food Bank", "donations@riverbankfoodbank.org.uk"),
+            subject="Thank you for your donation",
+            root=text("Dear Alex,\n\nThank you for your gift of £25.00 on 2 November. This is your receipt for your "
+                      "records; as you ticked the Gift Aid box, we can claim an extra £6.25 from HMRC.\n\n"
+                      "Receipt number RFB-" + ctx.digits(5) + "\n"),
+            labels=["receipts", "finance"], folder=".Receipts", tz="london")
+    ctx.add(sender=address("Apotheke am Hafen", "shop@apotheke-am-hafen.example"),
+            subject="Ihre Bestellung ist unterwegs – Rechnung anbei",
+            root=mixed(ctx, text("Guten Tag,\n\nvielen Dank für Ihren Einkauf. Ihre Bestellung (Vitamin D3, "
+                                 "Nasenspray, Pflaster) wurde heute versendet. Rechnungsbetrag: 23,47 €, bezahlt per PayPal.\n",
+                                 cte="quoted-printable"),
+                       pdf(ctx, "Rechnung-" + ctx.digits(6) + ".pdf", "Rechnung")),
+            labels=["receipts", "finance"], folder=".Receipts", tz="berlin")
+    ctx.add(sender=address("Leeds City Council", "counciltax@leeds-council.example"),
+            subject="Council tax: change to your instalments",
+            root=text("Dear Mr Brandt,\n\nFollowing the single person discount review, your council tax for 2026/27 "
+                      "has been recalculated. Your remaining instalments will be £138.00 a month from December, "
+                      "collected by direct debit on the 1st. If you think this is wrong, contact us within one month.\n"),
+            labels=["finance", "important"], tz="london")
 
 
 def money_newsletters(ctx):

@@ -58,11 +58,20 @@ def personal(ctx):
                              html(page("Lyon", ["Coucou Alex !", "Je suis à Lyon pour le week-end. Il fait beau, on a "
                                                "mangé dans un bouchon incroyable près de la Saône.", "Bises,<br>Chloé"],
                                        [], style=False))))
-    ctx.add(sender=DANIEL, subject="long time no see", tz="newyork", labels=["personal"],
+    d = ctx.add(sender=DANIEL, subject="long time no see", tz="newyork", labels=["personal"],
             root=text("Alex!\n\nIt's been what, three years? I finally moved to Boston for the new job and I'm loving it, "
                       "though the winters are no joke. Kids are 6 and 9 now and obsessed with ice hockey.\n\n"
                       "Are you still doing the woodworking? Send pictures. And if you're ever over this side of the "
                       "Atlantic, we've got a spare room.\n\nDan\n"))
+    ctx.add(sender=DANIEL, subject="Re: long time no see", tz="newyork", labels=["personal"], reply_to=d,
+            root=text("Ha, that shelf looks amazing. Pencil us in for a visit next summer then - the kids want to see "
+                      "a real castle.\n\n" + quote("Still woodworking, just finished an oak shelf. Photos attached!")))
+    ctx.add(sender=TOM, subject="band practice moved to thurs", tz="london", labels=["personal"],
+            root=text("heads up, the rehearsal room is double booked on wednesday so we're doing thursday 7pm instead. "
+                      "bring the new chords for the second song pls\n\nt\n"))
+    ctx.add(sender=CHLOE, subject="Re: Carte postale de Lyon", tz="berlin", labels=["personal"],
+            root=mixed(ctx, text("Voilà la photo du marché dont je parlais. Avril, c'est noté ? Je te garde le canapé.\n\nChloé\n"),
+                       jpeg(ctx, "marche-lyon.jpg")))
     ctx.add(sender=PRIYA, subject="Some news \U0001F476", tz="london", labels=["personal"],
             root=text("Hi everyone,\n\nWe're so happy to tell you that Arjun was born on Tuesday morning, 3.4 kg, "
                       "and both of us are doing well (if a little sleepy). Visitors welcome from next week.\n\n"
@@ -172,7 +181,21 @@ def important(ctx):
                       "Late registration is not possible.\n"))
 
 
+def more_important(ctx):
+    """Health and work mail that asks for action soon."""
+    ctx.add(sender=address("Meanwood Medical Practice", "reception@meanwood-practice.example"),
+            subject="Please book a follow-up appointment", tz="london", labels=["important"],
+            root=text("Dear Alex Brandt,\n\nThe doctor has reviewed your recent blood test results and would like to "
+                      "discuss them with you. Please call the surgery on 0113 496 0187 to book an appointment in the "
+                      "next two weeks. This is routine and not an emergency.\n"))
+    ctx.add(sender=COLLEAGUE, subject="Board review moved to Monday - slides due tomorrow 5pm", tz="berlin",
+            labels=["important"],
+            root=text("Alex,\n\nthe board moved the quarterly review forward to Monday. I need your section of the "
+                      "slides (pipeline reliability, two pages max) by tomorrow 5pm so I can merge everything.\n\nHannah\n"))
+
+
 def build(ctx):
     personal(ctx)
     personal_important(ctx)
     important(ctx)
+    more_important(ctx)
