@@ -42,6 +42,7 @@ if [[ ! -d $dir ]]; then
     exit 2
 fi
 
+dir=$(cd "$dir" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
