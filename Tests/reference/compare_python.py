@@ -7,7 +7,9 @@ the decoded Subject and From, and the text of each text/plain leaf, matched in o
 Values are compared after Unicode NFC and whitespace normalisation. A From header also
 agrees when both sides name the same (display name, address) pairs.
 
-Exit status: 0 when overall agreement >= --min, 1 below it, 2 on a usage problem
+Exit status: 0 when overall agreement >= --min; 1 below it, when nothing could be
+compared, or when tagger failed on more files than --max-tagger-failed (default 0:
+every file in these corpora is a message tagger must read); 2 on a usage problem
 (no tagger binary, no corpora).
 
     Tests/reference/compare_python.py --tagger .build/release/tagger --report /tmp/disagree.txt
@@ -200,6 +202,8 @@ def main():
     ap.add_argument("--min", type=float, default=99.0, help="minimum overall agreement in percent (default 99.0)")
     ap.add_argument("--batch", type=int, default=200, help="files per tagger run (default 200)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per tagger run (default 300)")
+    ap.add_argument("--max-tagger-failed", type=int, default=0,
+                    help="files tagger may crash on or refuse before the check fails (default 0)")
     ap.add_argument("--json", action="store_true", help="also print the totals as one JSON line")
     args = ap.parse_args()
 
@@ -255,7 +259,17 @@ def main():
             for path, field, detail in report:
                 f.write("%s\t%s\t%s\n" % (os.path.relpath(path, REPO), field, detail))
         print("disagreements: %d lines in %s" % (len(report), args.report))
-    return 0 if rate >= args.min else 1
+    if overall.total == 0:
+        print("FAIL: nothing was compared", file=sys.stderr)
+        return 1
+    if overall.tagger_failed > args.max_tagger_failed:
+        print("FAIL: tagger failed on %d files (allowed: %d); see the report" % (overall.tagger_failed,
+                                                                             args.max_tagger_failed), file=sys.stderr)
+        return 1
+    if rate < args.min:
+        print("FAIL: agreement %.2f%% is below %.2f%%" % (rate, args.min), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

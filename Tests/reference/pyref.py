@@ -9,8 +9,9 @@ import fnmatch
 import os
 import unicodedata
 
-# Files in the corpora that are not single messages.
-NOT_MESSAGES = ["README*", "*LICENSE*", "*.cats", "*.jsonl", "categories.txt", "SHA256SUMS", "*.mbox.txt"]
+# Files in the corpora (and Maildir bookkeeping files) that are not single messages.
+NOT_MESSAGES = ["README*", "*LICENSE*", "*.cats", "*.jsonl", "categories.txt", "SHA256SUMS", "*.mbox.txt",
+                "maildirfolder", "dovecot*", "subscriptions"]
 
 
 def message_files(root):

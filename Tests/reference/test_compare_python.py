@@ -18,14 +18,14 @@ COMPARE = os.path.join(HERE, "compare_python.py")
 VICTIM = sorted(f for f in os.listdir(os.path.join(SAMPLES, ".Lists", "cur")) if not f.startswith("."))[0]
 
 
-def compare(fault=None, tagger=FAKE, batch=20):
+def compare(fault=None, tagger=FAKE, batch=20, extra=()):
     env = dict(os.environ)
     env.pop("FAKE_TAGGER_FAULT", None)
     if fault:
         env["FAKE_TAGGER_FAULT"] = fault
     with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
         proc = subprocess.run([sys.executable, COMPARE, "--tagger", tagger, "--report", report.name,
-                               "--batch", str(batch), SAMPLES], capture_output=True, text=True, env=env)
+                               "--batch", str(batch), *extra, SAMPLES], capture_output=True, text=True, env=env)
         with open(report.name, encoding="utf-8") as f:
             lines = [line.rstrip("\n").split("\t") for line in f]
     return proc, lines
@@ -53,8 +53,12 @@ class CompareTests(unittest.TestCase):
         self.assertTrue(all(field.startswith("text[") and "missing in tagger" in detail
                             for _, field, detail in lines))
 
+    def test_every_message_of_the_samples_is_compared(self):
+        proc, _ = compare()
+        self.assertIn("Maildir                       103", proc.stdout)
+
     def test_a_crash_is_isolated_to_its_file(self):
-        proc, lines = compare("crash:" + VICTIM, batch=50)
+        proc, lines = compare("crash:" + VICTIM, batch=50, extra=("--max-tagger-failed", "1"))
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertEqual(len(lines), 1)
         path, field, detail = lines[0]
@@ -63,10 +67,18 @@ class CompareTests(unittest.TestCase):
         self.assertIn("crashed", detail)
         self.assertIn("tagger on 1", proc.stdout)
 
-    def test_a_refused_file_is_counted_apart(self):
+    def test_a_refused_file_is_counted_apart_and_fails_by_default(self):
         proc, lines = compare("skip:" + VICTIM)
-        self.assertEqual(proc.returncode, 0)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("agreement: 100.00%", proc.stdout)
+        self.assertIn("tagger failed on 1 files", proc.stderr)
         self.assertEqual([(f, "not a message" in d) for _, f, d in lines], [("tagger-failed", True)])
+
+    def test_a_tagger_that_reads_nothing_fails_the_check(self):
+        proc, lines = compare(tagger=os.path.join(HERE, "no-such-tagger.py"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("nothing was compared", proc.stderr)
+        self.assertTrue(lines and all(field == "tagger-failed" for _, field, _ in lines))
 
     def test_missing_tagger_is_a_usage_error(self):
         proc, _ = compare(tagger=os.path.join(HERE, "no-such-tagger"))
