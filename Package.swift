@@ -14,6 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -23,7 +24,11 @@ let package = Package(
         .target(name: "HTMLText", dependencies: ["CLibXML2"]),
         .target(name: "Features", dependencies: ["MIME", "HTMLText"]),
         .target(name: "Model", dependencies: ["ZlibSupport"]),
-        .target(name: "TaggerKit", dependencies: ["MIME", "HTMLText", "Features", "Model"]),
+        .target(
+            name: "TaggerKit",
+            dependencies: ["MIME", "HTMLText", "Features", "Model", .product(name: "TOMLKit", package: "TOMLKit")],
+            exclude: ["Sidecar/sidecar.schema.json"]
+        ),
         .executableTarget(name: "tagger", dependencies: [
             "TaggerKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

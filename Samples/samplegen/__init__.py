@@ -1,0 +1,1 @@
+"""Helpers for Samples/generate.py: MIME building and the message catalogue."""

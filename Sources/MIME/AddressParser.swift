@@ -1,0 +1,89 @@
+/// Address-list parsing (From, To, Cc).
+public enum AddressParser {
+    /// Parses an RFC 5322 address list, best effort: `Name <a@b>`, `"Quoted, Name" <a@b>`,
+    /// bare `a@b`, `a@b (Comment Name)`, groups `team: a@b, c@d;`, obsolete routes
+    /// `<@relay:a@b>`, and RFC 2047 display names (raw or already decoded). Garbage yields
+    /// whatever addresses can be recognised; never fails.
+    public static func parseList(_ value: String) -> [Address] {
+        var result: [Address] = []
+        var phrase = ""
+        var comment: String?
+        var angle: String?
+        var sawQuoted = false
+        var chars = Array(value.unicodeScalars)[...]
+
+        func flush() {
+            defer { phrase = ""; comment = nil; angle = nil; sawQuoted = false }
+            let words = collapse(phrase)
+            if let angle {
+                let email = stripRoute(collapse(angle).replacingSpaces())
+                guard !email.isEmpty else { return }
+                let name = words.isEmpty ? comment.map(collapse) : words
+                result.append(Address(name: decodeName(name), email: email))
+            } else if !words.isEmpty, !sawQuoted || words.contains("@") {
+                let email = words.replacingSpaces()
+                guard email.contains("@") || !words.contains(" ") else { return }
+                result.append(Address(name: decodeName(comment.map(collapse)), email: email))
+            }
+        }
+
+        while let c = chars.popFirst() {
+            switch c {
+            case "\"":
+                sawQuoted = true
+                var q = ""
+                while let d = chars.popFirst(), d != "\"" {
+                    if d == "\\", let e = chars.popFirst() { q.unicodeScalars.append(e) } else { q.unicodeScalars.append(d) }
+                }
+                phrase += q
+            case "(":
+                var depth = 1
+                var text = ""
+                while let d = chars.popFirst() {
+                    if d == "\\", let e = chars.popFirst() { text.unicodeScalars.append(e); continue }
+                    if d == "(" { depth += 1 } else if d == ")" { depth -= 1; if depth == 0 { break } }
+                    text.unicodeScalars.append(d)
+                }
+                if comment == nil, !collapse(text).isEmpty { comment = text }
+                phrase += " "
+            case "<":
+                var a = ""
+                while let d = chars.popFirst(), d != ">" { a.unicodeScalars.append(d) }
+                angle = a
+            case ":" where angle == nil && !phrase.contains("@"):
+                phrase = ""; comment = nil; sawQuoted = false  // group name
+            case ";":
+                flush()
+            case ",":
+                flush()
+            default:
+                phrase.unicodeScalars.append(c)
+            }
+        }
+        flush()
+        return result
+    }
+
+    private static func decodeName(_ name: String?) -> String? {
+        guard var n = name, !n.isEmpty else { return nil }
+        if n.contains("=?") { n = collapse(EncodedWords.decode(Array(n.utf8))) }
+        return n.isEmpty ? nil : n
+    }
+
+    /// Removes an obsolete source route (`@a,@b:`) before the address.
+    private static func stripRoute(_ s: String) -> String {
+        guard s.hasPrefix("@"), let colon = s.firstIndex(of: ":") else { return s }
+        return String(s[s.index(after: colon)...])
+    }
+
+    /// Whitespace runs collapsed to one space, ends trimmed.
+    static func collapse(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+extension String {
+    fileprivate func replacingSpaces() -> String {
+        String(unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+    }
+}

@@ -1,0 +1,110 @@
+/// Walks the MIME tree of one message depth-first, collecting leaf parts and warnings within
+/// the limits. Recursion is bounded by `limits.maxDepth`.
+struct EntityWalker {
+    let limits: ParseLimits
+    var topHeaders = Headers()
+    var parts: [Part] = []
+    var warnings: [ParseWarning] = []
+    private var partsCapped = false
+    private var depthCapped = false
+    static let maxWarnings = 200
+
+    init(limits: ParseLimits) { self.limits = limits }
+
+    mutating func warn(_ code: String, _ detail: String) {
+        if warnings.count < Self.maxWarnings { warnings.append(ParseWarning(code: code, detail: detail)) }
+    }
+
+    /// Parses the entity in `storage[start..<end]` (headers, then body) at `depth`.
+    mutating func walk(_ storage: [UInt8], start: Int, end: Int, depth: Int,
+                       defaultType: ContentType, isTop: Bool) {
+        storage.withUnsafeBufferPointer { buf in
+            walk(storage, buf, start: start, end: end, depth: depth, defaultType: defaultType, isTop: isTop)
+        }
+    }
+
+    private mutating func walk(_ storage: [UInt8], _ buf: UnsafeBufferPointer<UInt8>, start: Int, end: Int,
+                               depth: Int, defaultType: ContentType, isTop: Bool) {
+        let block = HeaderParser.parse(buf, start: start, end: end, maxFields: limits.maxHeaderFields,
+                                       allowEnvelope: isTop)
+        for w in block.warnings { warn(w.code, w.detail) }
+        let headers = block.headers
+        if isTop { topHeaders = headers }
+        var contentType = defaultType
+        if let raw = headers.rawValue("Content-Type") {
+            if let ct = ContentType.parse(raw) {
+                contentType = ct
+            } else {
+                warn("contentType.invalid", "unparsable Content-Type, using \(defaultType.mimeType)")
+            }
+        }
+        let bodyStart = min(block.bodyStart, end)
+
+        if contentType.isMultipart {
+            // Trailing blanks are not part of a boundary (RFC 2046 bchars); Python strips them too.
+            var boundary = contentType.parameters["boundary"].map { Array($0.utf8) } ?? []
+            while let last = boundary.last, Bytes.isSpace(last) { boundary.removeLast() }
+            if boundary.isEmpty {
+                warn("multipart.noBoundary", "\(contentType.mimeType) without boundary read as text/plain")
+                addLeaf(storage, headers: headers, contentType: .textPlain, body: bodyStart..<end, depth: depth)
+                return
+            }
+            guard depth < limits.maxDepth else { return capDepth() }
+            guard let split = MultipartParser.split(buf, start: bodyStart, end: end, boundary: boundary,
+                                                    maxParts: limits.maxParts + 1) else {
+                warn("multipart.noParts", "no boundary line found in \(contentType.mimeType); body read as text/plain")
+                if (bodyStart..<end).allSatisfy({ Bytes.isSpace(buf[$0]) }) { return }
+                addLeaf(storage, headers: headers, contentType: .textPlain, body: bodyStart..<end, depth: depth)
+                return
+            }
+            if !split.terminated { warn("multipart.unterminated", "closing boundary missing") }
+            let childDefault = contentType.subtype == "digest"
+                ? ContentType(type: "message", subtype: "rfc822") : ContentType.textPlain
+            for range in split.parts {
+                if partsCapped { break }
+                walk(storage, buf, start: range.lowerBound, end: range.upperBound, depth: depth + 1,
+                     defaultType: childDefault, isTop: false)
+            }
+            return
+        }
+
+        // Like Python's email package, every message/* body except delivery-status is read as
+        // an embedded message (rfc822, global, news, partial, external-body, ...).
+        if contentType.type == "message", contentType.subtype != "delivery-status",
+           contentType.subtype != "global-delivery-status" {
+            guard depth < limits.maxDepth else { return capDepth() }
+            let cte = headers.decoded("Content-Transfer-Encoding")
+            switch TransferEncoding.kind(cte) {
+            case .base64, .quotedPrintable, .uuencode:
+                let inner = TransferEncoding.decode(storage[bodyStart..<end], encoding: cte)
+                walk(inner, start: 0, end: inner.count, depth: depth + 1, defaultType: .textPlain, isTop: false)
+            default:
+                walk(storage, buf, start: bodyStart, end: end, depth: depth + 1, defaultType: .textPlain, isTop: false)
+            }
+            return
+        }
+        addLeaf(storage, headers: headers, contentType: contentType, body: bodyStart..<end, depth: depth)
+    }
+
+    private mutating func capDepth() {
+        if !depthCapped {
+            depthCapped = true
+            warn("limit.depth", "MIME nesting deeper than \(limits.maxDepth) ignored")
+        }
+    }
+
+    private mutating func addLeaf(_ storage: [UInt8], headers: Headers, contentType: ContentType,
+                                  body: Range<Int>, depth: Int) {
+        guard parts.count < limits.maxParts else {
+            if !partsCapped {
+                partsCapped = true
+                warn("limit.parts", "parts past the limit of \(limits.maxParts) ignored")
+            }
+            return
+        }
+        let (part, partWarnings) = LeafBuilder.build(headers: headers, contentType: contentType,
+                                                     rawBody: storage[body], depth: depth)
+        for w in partWarnings { warn(w.code, w.detail) }
+        parts.append(part)
+    }
+}

@@ -1,0 +1,45 @@
+import ZlibSupport
+
+/// Parses raw message bytes (plain, gzip or zlib) into headers and leaf parts. Never throws.
+public enum MessageParser {
+    /// Parses `bytes` into top-level headers, the leaves of the MIME tree in order, and the
+    /// warnings met on the way. Compressed input (gzip or zlib magic) is inflated first, up to
+    /// `limits.maxDecompressedBytes`. Past any limit, what was read so far is kept and a
+    /// `ParseWarning` says what was cut. Never crashes, never throws.
+    public static func parse(_ bytes: [UInt8], limits: ParseLimits = ParseLimits()) -> Message {
+        var input = bytes
+        var warnings: [ParseWarning] = []
+        var compressed = false
+        if Zlib.isGzip(bytes) || Zlib.isZlib(bytes) {
+            do {
+                let inflated = try Zlib.inflate(bytes, maxOutput: max(0, limits.maxDecompressedBytes))
+                input = inflated.bytes
+                compressed = true
+                if inflated.capped {
+                    warnings.append(ParseWarning(code: "limit.decompressed",
+                                                 detail: "decompressed message cut at \(limits.maxDecompressedBytes) bytes"))
+                }
+                if inflated.truncated {
+                    warnings.append(ParseWarning(code: "compression.truncated", detail: "compressed data ends early"))
+                }
+            } catch {
+                // A zlib header can be a coincidence in plain text; gzip magic cannot.
+                if Zlib.isGzip(bytes) {
+                    warnings.append(ParseWarning(code: "compression.corrupt", detail: error.description))
+                }
+            }
+        }
+        if input.count > limits.maxMessageBytes {
+            warnings.append(ParseWarning(code: "limit.messageBytes",
+                                         detail: "message cut at \(limits.maxMessageBytes) of \(input.count) bytes"))
+            input = Array(input[0..<max(0, limits.maxMessageBytes)])
+        }
+        var walker = EntityWalker(limits: limits)
+        walker.walk(input, start: 0, end: input.count, depth: 0, defaultType: .textPlain, isTop: true)
+        if walker.topHeaders.fields.isEmpty, input.prefix(1024).contains(0) {
+            warnings.append(ParseWarning(code: "message.binary", detail: "no header fields and NUL bytes: not an RFC 5322 message"))
+        }
+        return Message(headers: walker.topHeaders, parts: walker.parts, warnings: warnings + walker.warnings,
+                       byteCount: input.count, wasCompressed: compressed)
+    }
+}

@@ -1,0 +1,67 @@
+/// A model's verdict on one message.
+public struct Prediction: Sendable, Equatable {
+    /// Every label's probability, abstaining labels included.
+    public var scores: [String: Float]
+    /// Probabilities in model label order.
+    public var probabilities: [Float]
+    /// Labels whose probability reached their threshold, abstaining labels excluded, in model order.
+    public var tags: [String]
+    /// Labels with too few examples to be applied (scored only), in model order.
+    public var abstained: [String]
+}
+
+extension MultiLabelModel {
+    /// Per-label logits (bias + w·x). Feature indices without weights, or outside the
+    /// dimension, contribute nothing.
+    public func logits(_ x: SparseVector) -> [Float] {
+        var sums = [SIMD4<Float>](repeating: .zero, count: weights.stride / 4)
+        sums.withUnsafeMutableBufferPointer { o in
+            x.indices.withUnsafeBufferPointer { indices in
+                x.values.withUnsafeBufferPointer { values in
+                    weights.accumulate(indices: indices, values: values, into: o)
+                }
+            }
+        }
+        var out = bias
+        for l in 0..<out.count { out[l] += sums[l / 4][l % 4] }
+        return out
+    }
+
+    /// Per-label probabilities: an independent sigmoid of each logit.
+    public func probabilities(_ x: SparseVector) -> [Float] {
+        logits(x).map(sigmoid)
+    }
+
+    /// Scores `x` and applies the thresholds of the labels that do not abstain.
+    public func predict(_ x: SparseVector) -> Prediction {
+        let p = probabilities(x)
+        var scores: [String: Float] = [:]
+        scores.reserveCapacity(labels.count)
+        var tags: [String] = []
+        var abstained: [String] = []
+        for (l, label) in labels.enumerated() {
+            scores[label.name] = p[l]
+            if label.abstains {
+                abstained.append(label.name)
+            } else if p[l] >= label.threshold {
+                tags.append(label.name)
+            }
+        }
+        return Prediction(scores: scores, probabilities: p, tags: tags, abstained: abstained)
+    }
+
+    /// How much each feature of `x` added to `label`'s logit (value × weight), largest
+    /// magnitude first; features without weight are left out. The logit is these plus
+    /// `bias[label]`. Use it to explain a score both ways (positive and negative entries).
+    public func contributions(_ x: SparseVector, label: Int) -> [(index: UInt32, contribution: Float)] {
+        precondition(label >= 0 && label < labels.count, "label index \(label) out of range")
+        var result: [(index: UInt32, contribution: Float)] = []
+        for k in 0..<x.count {
+            guard let row = weights.row(of: x.indices[k]) else { continue }
+            let c = x.values[k] * weights.weight(row: row, label: label)
+            if c != 0 { result.append((x.indices[k], c)) }
+        }
+        result.sort { abs($0.contribution) > abs($1.contribution) }
+        return result
+    }
+}

@@ -1,0 +1,48 @@
+/// How per-label decision thresholds are chosen from out-of-fold predictions.
+public enum ThresholdObjective: Sendable, Equatable, Codable {
+    /// The cut that maximises F1 on the out-of-fold predictions.
+    case f1
+    /// The lowest threshold whose out-of-fold precision is at least `p` (most recall at that
+    /// precision); labels that never reach `p` fall back to the F1-optimal cut.
+    case minPrecision(Float)
+}
+
+/// How much a positive example of a label weighs in that label's loss.
+public enum PositiveWeighting: Sendable, Equatable {
+    /// Every example weighs 1.
+    case none
+    /// sqrt(negatives / positives), at least 1 and at most `cap`: rare labels are not drowned
+    /// by their negatives, without the noise of the full ratio.
+    case sqrtRatio(cap: Float)
+    /// The same fixed weight for every label's positives.
+    case fixed(Float)
+}
+
+/// Hyper-parameters and settings of `Trainer.train`.
+public struct TrainingOptions: Sendable {
+    /// Feature-space size; every vector index must be below it (2^18 by default).
+    public var dimension: Int = 1 << 18
+    /// Passes over the (per-label shuffled) training set.
+    public var epochs: Int = 10
+    /// AdaGrad base learning rate.
+    public var learningRate: Float = 1
+    /// L2 regularisation strength per example (applied lazily to the touched weights).
+    public var l2: Float = 1e-3
+    /// Examples whose loss gradient (by the logit) is below this skip their weight updates.
+    public var gradientFloor: Float = 1e-3
+    /// Positive-example weighting for rare labels.
+    public var positiveWeighting: PositiveWeighting = .sqrtRatio(cap: 10)
+    /// Cross-validation folds used to tune thresholds (at least 2).
+    public var folds: Int = 5
+    /// Labels with fewer positive examples than this abstain: scored, never applied.
+    public var minPositives: Int = 5
+    /// What the per-label thresholds optimise.
+    public var thresholdObjective: ThresholdObjective = .f1
+    /// Seed of every random choice (shuffles, folds): the same seed gives the same model.
+    public var seed: UInt64 = 0x7A66_6572
+    /// Featuriser version and settings recorded in the model file.
+    public var featurizer = FeaturizerStamp(version: 0, settings: "{}")
+
+    /// Defaults everywhere; change fields as needed.
+    public init() {}
+}

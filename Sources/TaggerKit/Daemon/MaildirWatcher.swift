@@ -1,0 +1,105 @@
+#if os(Linux)
+import Foundation
+import Synchronization
+
+/// What a watcher reports to the daemon loop.
+enum WatchEvent: Sendable, Equatable {
+    /// A message file appeared in `new/` or `cur/` (delivery, flag rename, new→cur move).
+    case messageArrived(maildir: Int, MaildirMessage)
+    /// A message file left `new/` or `cur/` (deleted or renamed away).
+    case messageLeft(maildir: Int, MaildirMessage)
+    /// A directory appeared or vanished under a watched container: rescan this Maildir's folders.
+    case structureChanged(maildir: Int)
+    /// The model file was replaced or rewritten.
+    case modelChanged
+    /// The kernel queue overflowed: events were lost, a full reconcile is needed.
+    case overflow
+}
+
+/// Watches Maildir folders (`new/`, `cur/`, and the directories that may gain subfolders) and
+/// the model file's directory with inotify, translating kernel events into ``WatchEvent``s.
+final class MaildirWatcher: Sendable {
+    private enum Target: Sendable {
+        case messages(maildir: Int, folder: MaildirFolder, subdirectory: String)
+        case container(maildir: Int)
+        case modelDirectory(fileName: String)
+    }
+
+    private let inotify: Inotify
+    private let targets = Mutex<[Int32: Target]>([:])
+
+    static let messageMask = InotifyMask.movedTo | InotifyMask.create | InotifyMask.delete
+        | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow | InotifyMask.exclUnlink
+    static let containerMask = InotifyMask.create | InotifyMask.movedTo | InotifyMask.delete
+        | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow
+    static let modelMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.onlyDir
+
+    /// - Throws: `SystemError` when inotify is unavailable.
+    init() throws {
+        inotify = try Inotify()
+    }
+
+    /// Watches `new/` and `cur/` of `folder`, and the folder itself for new subfolders.
+    /// - Throws: `SystemError` for the first watch that fails (permission, watch limit).
+    func watch(folder: MaildirFolder, maildir: Int) throws {
+        try watch(container: folder, maildir: maildir)
+        for sub in ["new", "cur"] {
+            let wd = try inotify.addWatch(folder.path + "/" + sub, mask: Self.messageMask)
+            targets.withLock { $0[wd] = .messages(maildir: maildir, folder: folder, subdirectory: sub) }
+        }
+    }
+
+    /// Watches a directory only for subdirectories appearing or vanishing.
+    /// - Throws: `SystemError` when the watch cannot be added.
+    func watch(container: MaildirFolder, maildir: Int) throws {
+        let wd = try inotify.addWatch(container.path, mask: Self.containerMask)
+        targets.withLock { t in
+            if case .messages = t[wd] { return }
+            t[wd] = .container(maildir: maildir)
+        }
+    }
+
+    /// Watches the directory of `modelPath` for the model file being replaced or rewritten.
+    /// - Throws: `SystemError` when the watch cannot be added.
+    func watch(modelPath: String) throws {
+        let url = URL(fileURLWithPath: modelPath)
+        let wd = try inotify.addWatch(url.deletingLastPathComponent().path, mask: Self.modelMask)
+        targets.withLock { $0[wd] = .modelDirectory(fileName: url.lastPathComponent) }
+    }
+
+    /// Number of live watches.
+    var watchCount: Int { targets.withLock { $0.count } }
+
+    /// Starts delivering events to `handler` on the reader thread.
+    func start(_ handler: @escaping @Sendable ([WatchEvent]) -> Void) {
+        inotify.start { [self] raw in
+            let events = raw.compactMap(translate)
+            if !events.isEmpty { handler(events) }
+        }
+    }
+
+    /// Stops the reader thread.
+    func stop() { inotify.stop() }
+
+    func translate(_ e: InotifyEvent) -> WatchEvent? {
+        if e.mask & InotifyMask.queueOverflow != 0 { return .overflow }
+        if e.mask & InotifyMask.ignored != 0 {
+            targets.withLock { _ = $0.removeValue(forKey: e.wd) }
+            return nil
+        }
+        guard let target = targets.withLock({ $0[e.wd] }) else { return nil }
+        let isDir = e.mask & InotifyMask.isDir != 0
+        switch target {
+        case .modelDirectory(let fileName):
+            return e.name == fileName ? .modelChanged : nil
+        case .container(let maildir):
+            return isDir || e.mask & InotifyMask.deleteSelf != 0 ? .structureChanged(maildir: maildir) : nil
+        case .messages(let maildir, let folder, let sub):
+            guard !isDir, !MaildirName.isIgnored(fileName: e.name) else { return nil }
+            let m = MaildirMessage(folder: folder, subdirectory: sub, fileName: e.name)
+            if e.mask & (InotifyMask.movedTo | InotifyMask.create) != 0 { return .messageArrived(maildir: maildir, m) }
+            return .messageLeft(maildir: maildir, m)
+        }
+    }
+}
+#endif

@@ -1,0 +1,88 @@
+import Foundation
+
+/// One unit of work for the processing loop.
+enum WorkItem: Sendable, Equatable {
+    /// Make sure `message` has an up-to-date sidecar (score it if it has none; `force` re-scores).
+    case message(maildir: Int, MaildirMessage, force: Bool)
+    /// Rescan a Maildir's folder structure, watch new folders and queue their messages.
+    case structure(maildir: Int)
+}
+
+/// The processing loop's inbox: control triggers first, then fresh work from events, then the
+/// backlog from reconciles. Thread-safe; `take` blocks with a timeout.
+final class WorkQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var control: [DaemonTrigger] = []
+    private var fresh = Deque<WorkItem>()
+    private var backlog = Deque<WorkItem>()
+
+    /// What `take` hands out.
+    enum Next: Equatable {
+        case control(DaemonTrigger)
+        case work(WorkItem, fromBacklog: Bool)
+    }
+
+    func push(_ trigger: DaemonTrigger) {
+        condition.lock()
+        control.append(trigger)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func pushFresh(_ items: [WorkItem]) {
+        guard !items.isEmpty else { return }
+        condition.lock()
+        for i in items { fresh.append(i) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    func pushBacklog(_ items: [WorkItem]) {
+        guard !items.isEmpty else { return }
+        condition.lock()
+        for i in items { backlog.append(i) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Items waiting in the backlog plus fresh lanes.
+    var pending: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return fresh.count + backlog.count
+    }
+
+    /// The next thing to do, waiting up to `timeout` seconds; nil on timeout.
+    func take(timeout: TimeInterval) -> Next? {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while true {
+            if !control.isEmpty { return .control(control.removeFirst()) }
+            if let i = fresh.popFirst() { return .work(i, fromBacklog: false) }
+            if let i = backlog.popFirst() { return .work(i, fromBacklog: true) }
+            if !condition.wait(until: deadline) { return nil }
+        }
+    }
+}
+
+/// A minimal FIFO with O(1) amortised append and pop.
+struct Deque<Element> {
+    private var items: [Element] = []
+    private var head = 0
+
+    var count: Int { items.count - head }
+
+    mutating func append(_ e: Element) { items.append(e) }
+
+    mutating func popFirst() -> Element? {
+        guard head < items.count else { return nil }
+        let e = items[head]
+        head += 1
+        if head > 1024 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        return e
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reading message files from disk, with the checks every command shares.
+public enum MessageFile {
+    /// Reads at most `maxBytes` of the file at `path` (the rest is left unread).
+    /// - Throws: `TaggerError.io` naming the file: missing, a folder, unreadable, empty.
+    public static func read(_ path: String, maxBytes: Int = 32 << 20) throws(TaggerError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw .io(path: path, reason: String(cString: strerror(errno))) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .io(path: path, reason: "is a folder, not a message") }
+        if (st.st_mode & S_IFMT) != S_IFREG { throw .io(path: path, reason: "not a regular file") }
+        let want = min(Int(st.st_size), maxBytes)
+        var bytes = [UInt8](repeating: 0, count: want)
+        var got = 0
+        while got < want {
+            let n = bytes.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress! + got, want - got)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            got += n
+        }
+        if got < want { bytes.removeLast(want - got) }
+        if bytes.isEmpty { throw .io(path: path, reason: "empty file, not a message") }
+        return bytes
+    }
+
+    /// Why `bytes` cannot be a mail message at all (binary formats such as an Outlook .msg),
+    /// or nil when it may be one. Compressed messages count as mail.
+    public static func notMailReason(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            return "binary file (an OLE compound document such as an Outlook .msg), not a MIME message"
+        }
+        if bytes.starts(with: [0x1f, 0x8b]) || bytes.starts(with: [0x78]) { return nil }
+        let head = bytes.prefix(4096)
+        var control = 0
+        for b in head where b == 0 || (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C && b != 0x1B) {
+            control += 1
+        }
+        if control * 10 > head.count { return "binary file, not a MIME message" }
+        return nil
+    }
+
+    /// Expands files and folders into message files: folders are walked recursively in name
+    /// order, skipping dot-files, `tmp/` of maildirs, `dovecot*` and `maildirfolder` files.
+    /// Paths that do not exist are returned as is, so that reading them reports the error.
+    public static func expand(_ paths: [String]) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+                out.append(path); continue
+            }
+            var stack = [path]
+            while let dir = stack.popLast() {
+                guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+                var files: [String] = [], dirs: [String] = []
+                for name in names.sorted() {
+                    let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
+                    var sub: ObjCBool = false
+                    _ = fm.fileExists(atPath: full, isDirectory: &sub)
+                    if sub.boolValue {
+                        if !skipFolder(name) { dirs.append(full) }
+                    } else if !skipFile(name) {
+                        files.append(full)
+                    }
+                }
+                out.append(contentsOf: files)
+                stack.append(contentsOf: dirs.reversed())
+            }
+        }
+        return out
+    }
+
+    /// Files that are never messages: dot-files, Dovecot's index/cache files, `maildirfolder`.
+    static func skipFile(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasPrefix("dovecot") || name == "maildirfolder"
+    }
+
+    /// Folders never walked: a maildir's `tmp/` (half-delivered mail) and tool folders such as
+    /// `.git` or `.notmuch`. Maildir++ subfolders (`.Lists`) are walked.
+    static func skipFolder(_ name: String) -> Bool {
+        name == "tmp" || name == ".git" || name == ".notmuch" || name == "." || name == ".."
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Finds a message's sidecar from what a user types: a message file path, a maildir unique name,
+/// or a Message-ID (with or without angle brackets).
+public struct SidecarLookup: Sendable {
+    /// The Maildirs the message may live in.
+    public var maildirs: [ResolvedConfig.Maildir]
+    /// The path mapping.
+    public var layout: SidecarLayout
+
+    public init(maildirs: [ResolvedConfig.Maildir], layout: SidecarLayout) {
+        self.maildirs = maildirs
+        self.layout = layout
+    }
+
+    /// Why a lookup failed.
+    public struct NotFound: Error, CustomStringConvertible {
+        public var query: String
+        public var reason: String
+        public var description: String { "\(query): \(reason)" }
+    }
+
+    /// The sidecar path for `query`.
+    /// - Throws: `NotFound` when no sidecar matches, or a unique name / Message-ID matches several.
+    public func find(_ query: String) throws -> String {
+        if query.contains("/"), let p = try path(forFile: query) { return p }
+        let byUnique = scan { name, _ in name == query + ".json" }
+        if byUnique.count == 1 { return byUnique[0] }
+        if byUnique.count > 1 {
+            throw NotFound(query: query, reason: "unique name matches \(byUnique.count) sidecars; give the path")
+        }
+        let bare = query.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        if bare.contains("@") {
+            let byID = scan { _, read in
+                guard let s = read() else { return false }
+                return s.message.messageID.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) } == bare
+            }
+            if let first = byID.first { return first }
+        }
+        throw NotFound(query: query, reason: "no sidecar found (not a known message path, unique name or Message-ID)")
+    }
+
+    /// The sidecar path of a message file inside one of the Maildirs (nil if it is in none).
+    /// - Throws: `NotFound` when the path is in a Maildir but not in a `cur/` or `new/` directory.
+    public func path(forFile file: String) throws -> String? {
+        let url = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath()
+        let full = url.path
+        for md in maildirs {
+            let root = URL(fileURLWithPath: md.root).standardizedFileURL.resolvingSymlinksInPath().path
+            guard full.hasPrefix(root + "/") else { continue }
+            let parts = full.dropFirst(root.count + 1).split(separator: "/").map(String.init)
+            guard parts.count >= 2, ["cur", "new"].contains(parts[parts.count - 2]) else {
+                throw NotFound(query: file, reason: "not a message file (expected FOLDER/cur/NAME or FOLDER/new/NAME)")
+            }
+            let rel = parts.dropLast(2).joined(separator: "/")
+            let folder = MaildirFolder(path: root + (rel.isEmpty ? "" : "/" + rel), relativePath: rel)
+            let m = MaildirMessage(folder: folder, subdirectory: parts[parts.count - 2], fileName: parts.last!)
+            return layout.path(maildirName: md.name, message: m)
+        }
+        return nil
+    }
+
+    /// Every sidecar path for which `match(fileName, read)` is true; `read` decodes the sidecar.
+    private func scan(_ match: (String, () -> Sidecar?) -> Bool) -> [String] {
+        var out: [String] = []
+        func walk(_ dir: String) {
+            guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
+            for e in entries.sorted(by: { $0.name < $1.name }) {
+                let p = dir + "/" + e.name
+                if e.isDirectory { walk(p); continue }
+                guard e.name.hasSuffix(".json"), !e.name.hasPrefix(".") else { continue }
+                let read = { () -> Sidecar? in
+                    FileManager.default.contents(atPath: p).flatMap { try? JSONDecoder().decode(Sidecar.self, from: $0) }
+                }
+                if match(e.name, read) { out.append(p) }
+            }
+        }
+        for md in maildirs { walk(layout.root + "/" + md.name) }
+        return out
+    }
+}

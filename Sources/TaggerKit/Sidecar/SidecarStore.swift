@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Reads, writes and removes sidecars under ``SidecarLayout``, atomically and without following
+/// symlinks inside the state directory (files 0600, directories 0700).
+public struct SidecarStore: Sendable {
+    /// The path mapping.
+    public let layout: SidecarLayout
+
+    public init(layout: SidecarLayout) {
+        self.layout = layout
+    }
+
+    /// What ``write(maildirName:folder:unique:build:)`` did.
+    public enum WriteResult: Sendable, Equatable {
+        /// The file was (re)written.
+        case written
+        /// The new content equalled the old one apart from `tagged_at`; nothing was written.
+        case unchanged
+    }
+
+    /// The canonical bytes of a sidecar: pretty-printed JSON, sorted keys, trailing newline.
+    /// - Throws: `EncodingError` (not expected for finite scores).
+    public static func encode(_ sidecar: Sidecar) throws -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try e.encode(sidecar)) + [UInt8(ascii: "\n")]
+    }
+
+    /// Reads a message's sidecar; nil when there is none.
+    /// - Throws: `SystemError` (unreadable, symlink) or `DecodingError` (not a schema-1 sidecar).
+    public func read(maildirName: String, folder: MaildirFolder, unique: String) throws -> Sidecar? {
+        let dir: SecureDirectory
+        do {
+            dir = try SecureDirectory.open(
+                base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
+                create: false)
+        } catch let e as SystemError where e.isNotFound {
+            return nil
+        }
+        guard let bytes = try dir.read(layout.fileName(unique: unique)) else { return nil }
+        return try JSONDecoder().decode(Sidecar.self, from: Data(bytes))
+    }
+
+    /// Writes a message's sidecar. `build` receives the existing sidecar (nil when absent or
+    /// unreadable as JSON) so it can keep its `user` object, and returns the new content. The file
+    /// is replaced only when the new bytes differ from the old ones ignoring `tagged_at`.
+    /// - Throws: `SystemError` (ENOSPC, permission, symlinked component); the old file is then intact.
+    @discardableResult
+    public func write(
+        maildirName: String, folder: MaildirFolder, unique: String, syncDirectory: Bool = true,
+        build: (Sidecar?) -> Sidecar
+    ) throws -> WriteResult {
+        let dir = try SecureDirectory.open(
+            base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
+            create: true)
+        let name = layout.fileName(unique: unique)
+        let oldBytes = try dir.read(name)
+        let old = oldBytes.flatMap { try? JSONDecoder().decode(Sidecar.self, from: Data($0)) }
+        var new = build(old)
+        if let old, let oldBytes {
+            let stamp = new.taggedAt
+            new.taggedAt = old.taggedAt
+            if try Self.encode(new) == oldBytes { return .unchanged }
+            new.taggedAt = stamp
+        }
+        try dir.writeAtomically(name, bytes: try Self.encode(new), syncDirectory: syncDirectory)
+        return .written
+    }
+
+    /// fsyncs a folder's sidecar directory (after writes made with `syncDirectory: false`).
+    /// - Throws: `SystemError` when the directory cannot be opened or synced.
+    public func syncDirectory(maildirName: String, folder: MaildirFolder) throws {
+        try SecureDirectory.open(
+            base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
+            create: false
+        ).sync()
+    }
+
+    /// Removes a message's sidecar; missing is fine.
+    /// - Throws: `SystemError` for other failures.
+    public func remove(maildirName: String, folderSidecarName: String, unique: String) throws {
+        let comps = ["sidecars", maildirName] + folderSidecarName.split(separator: "/").map(String.init)
+        let dir: SecureDirectory
+        do {
+            dir = try SecureDirectory.open(base: layout.stateDirectory, components: comps, create: false)
+        } catch let e as SystemError where e.isNotFound {
+            return
+        }
+        try dir.remove(layout.fileName(unique: unique))
+    }
+
+    /// Every sidecar of one Maildir, as `<folder>/<unique>` keys (folder as in ``SidecarLayout``).
+    /// Leftover temporaries of other (crashed) processes are deleted on the way.
+    public func keys(maildirName: String) -> Set<String> {
+        var out = Set<String>()
+        walk(layout.root + "/" + maildirName, relative: "", into: &out)
+        return out
+    }
+
+    private func walk(_ dir: String, relative: String, into out: inout Set<String>) {
+        guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
+        for e in entries {
+            let rel = relative.isEmpty ? e.name : relative + "/" + e.name
+            if e.isDirectory {
+                walk(dir + "/" + e.name, relative: rel, into: &out)
+            } else if e.name.hasPrefix(".") {
+                if e.name.hasSuffix(".tmp"), !e.name.contains(".\(getpid()).") { unlink(dir + "/" + e.name) }
+            } else if e.name.hasSuffix(".json"), !relative.isEmpty {
+                out.insert(String(rel.dropLast(5)))
+            }
+        }
+    }
+}

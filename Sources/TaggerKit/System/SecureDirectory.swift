@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// An open directory inside the state directory, reached without following symlinks.
+///
+/// Every component below the base is opened with `O_NOFOLLOW | O_DIRECTORY`, so a symlink
+/// planted inside the state directory is refused (`SystemError.isSymlinkRefused`) instead of
+/// followed. New directories are created mode 0700. The descriptor closes on deinit.
+public final class SecureDirectory: @unchecked Sendable {
+    /// The directory's path (for messages).
+    public let path: String
+    let fd: Int32
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Opens `base` (created with parents, mode 0700, if missing; the base itself may be a
+    /// symlink the user made), then each of `components` below it without following symlinks.
+    /// - Throws: `SystemError` when a directory cannot be created or opened, or a component is a symlink.
+    public static func open(base: String, components: [String], create: Bool) throws -> SecureDirectory {
+        if create {
+            try makeBase(base)
+        }
+        var fd = retryingEINTR { Glibc.open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { throw SystemError.current("open", path: base) }
+        var path = base
+        for component in components {
+            path += "/" + component
+            if create, mkdirat(fd, component, 0o700) != 0, errno != EEXIST {
+                let e = SystemError.current("mkdir", path: path)
+                close(fd)
+                throw e
+            }
+            let next = retryingEINTR { openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            let err = errno
+            close(fd)
+            guard next >= 0 else { throw SystemError("open", path: path, code: err) }
+            fd = next
+        }
+        return SecureDirectory(path: path, fd: fd)
+    }
+
+    private static func makeBase(_ base: String) throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: base, isDirectory: &isDir), isDir.boolValue { return }
+        var prefix = ""
+        for part in base.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + part
+            if mkdir(prefix, 0o700) != 0, errno != EEXIST {
+                throw SystemError.current("mkdir", path: prefix)
+            }
+        }
+    }
+
+    /// Reads the whole regular file `name` in this directory; nil when it does not exist.
+    /// - Throws: `SystemError` for any other failure, including a symlink at `name`.
+    public func read(_ name: String) throws -> [UInt8]? {
+        let f = retryingEINTR { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        if f < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError.current("open", path: path + "/" + name)
+        }
+        defer { close(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = buf.withUnsafeMutableBytes { b in retryingEINTR { Glibc.read(f, b.baseAddress, b.count) } }
+            if n < 0 { throw SystemError.current("read", path: path + "/" + name) }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return out
+    }
+
+    /// Replaces `name` atomically with `bytes`: a temporary file in this directory (mode 0600,
+    /// `O_EXCL|O_NOFOLLOW`), full write, fsync, rename over `name`, then fsync of the directory
+    /// when `syncDirectory`. A reader sees the old or the new file, never a partial one; on any
+    /// failure (ENOSPC included) the temporary is removed and the old file stays intact.
+    /// - Throws: `SystemError` naming the failing step.
+    public func writeAtomically(_ name: String, bytes: [UInt8], syncDirectory: Bool = true) throws {
+        let tmp = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let f = retryingEINTR { openat(fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+        guard f >= 0 else { throw SystemError.current("open", path: path + "/" + tmp) }
+        do {
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { b in
+                    retryingEINTR { write(f, b.baseAddress! + offset, b.count - offset) }
+                }
+                if n < 0 { throw SystemError.current("write", path: path + "/" + tmp) }
+                offset += n
+            }
+            if fsync(f) != 0 { throw SystemError.current("fsync", path: path + "/" + tmp) }
+            close(f)
+        } catch {
+            close(f)
+            unlinkat(fd, tmp, 0)
+            throw error
+        }
+        if renameat(fd, tmp, fd, name) != 0 {
+            let e = SystemError.current("rename", path: path + "/" + name)
+            unlinkat(fd, tmp, 0)
+            throw e
+        }
+        if syncDirectory { try sync() }
+    }
+
+    /// fsyncs the directory itself, making completed renames durable.
+    /// - Throws: `SystemError` when fsync fails.
+    public func sync() throws {
+        if fsync(fd) != 0 { throw SystemError.current("fsync", path: path) }
+    }
+
+    /// Removes the file `name`; a missing file is not an error.
+    /// - Throws: `SystemError` for other failures.
+    public func remove(_ name: String) throws {
+        if unlinkat(fd, name, 0) != 0, errno != ENOENT {
+            throw SystemError.current("unlink", path: path + "/" + name)
+        }
+    }
+}

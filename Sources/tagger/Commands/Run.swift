@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import TaggerKit
+
+/// Flags shared by every command that touches state; each overrides the config file's key.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "Config file (default: $XDG_CONFIG_HOME/tagger/config.toml).")
+    var configFile: String?
+
+    @Option(name: .customLong("maildir"), help: "A Maildir root to watch (repeatable; default ~/Maildir).")
+    var maildirs: [String] = []
+
+    @Option(name: .customLong("state-dir"), help: "State directory (default $XDG_STATE_HOME/tagger).")
+    var stateDir: String?
+
+    @Option(name: .customLong("model"), help: "Model file (default <state-dir>/model/current.tgm).")
+    var model: String?
+
+    @Option(name: .customLong("reconcile-interval"), help: "Full rescan period, e.g. 15m.")
+    var reconcileInterval: String?
+
+    @Option(name: .customLong("deletion-grace"), help: "How long a deleted message keeps its sidecar, e.g. 10m.")
+    var deletionGrace: String?
+
+    @Option(name: .customLong("retag-on-reload"), help: "Re-score every message after a model reload (true/false).")
+    var retagOnReload: Bool?
+
+    @Option(name: .customLong("log-level"), help: "error, warning, notice, info or debug.")
+    var logLevel: String?
+
+    @Option(name: .customLong("folder-label"), help: "FOLDER=LABEL: mail in FOLDER counts as LABEL for retraining (repeatable).")
+    var folderLabels: [String] = []
+
+    @Option(name: .customLong("min-new-corrections"), help: "Corrections that trigger an automatic retrain.")
+    var minNewCorrections: Int?
+
+    @Option(name: .customLong("retrain-interval"), help: "Minimum time between automatic retrains, e.g. 24h.")
+    var retrainInterval: String?
+
+    /// The flags as settings (nil where not given).
+    /// - Throws: `ConfigError` (source `command line`) for a malformed value.
+    func settings() throws -> ConfigSettings {
+        func duration(_ text: String?, _ flag: String) throws -> Double? {
+            guard let text else { return nil }
+            guard let d = ConfigDuration.parse(text) else {
+                throw ConfigError(file: "command line", key: flag, reason: "not a duration (use e.g. \"90s\", \"15m\", \"24h\")")
+            }
+            return d
+        }
+        var s = ConfigSettings()
+        s.maildirs = maildirs.isEmpty ? nil : maildirs
+        s.stateDir = stateDir
+        s.model = model
+        s.reconcileInterval = try duration(reconcileInterval, "--reconcile-interval")
+        s.deletionGrace = try duration(deletionGrace, "--deletion-grace")
+        s.retrainInterval = try duration(retrainInterval, "--retrain-interval")
+        s.retagOnReload = retagOnReload
+        if let logLevel {
+            guard let l = LogLevel(name: logLevel) else {
+                throw ConfigError(file: "command line", key: "--log-level", reason: "unknown level '\(logLevel)'")
+            }
+            s.logLevel = l
+        }
+        if !folderLabels.isEmpty {
+            var map: [String: String] = [:]
+            for pair in folderLabels {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ConfigError(file: "command line", key: "--folder-label", reason: "expected FOLDER=LABEL, got '\(pair)'")
+                }
+                map[parts[0]] = parts[1]
+            }
+            s.folderLabels = map
+        }
+        if let minNewCorrections {
+            guard minNewCorrections >= 1 else {
+                throw ConfigError(file: "command line", key: "--min-new-corrections", reason: "must be at least 1")
+            }
+            s.minNewCorrections = minNewCorrections
+        }
+        return s
+    }
+
+    /// Config file + flags + defaults.
+    /// - Throws: `ConfigError` naming the file and key at fault.
+    func resolve() throws -> ResolvedConfig {
+        try ResolvedConfig.resolve(configPath: configFile, overrides: settings(),
+                                   environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+/// `tagger run`: the daemon.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Watch the Maildirs and keep a sidecar JSON file per message.",
+        discussion: """
+            Loads the model, watches new/ and cur/ of every folder with inotify, tags new mail first \
+            and the backlog behind it. SIGHUP (or replacing the model file) reloads the model; \
+            SIGTERM/SIGINT stop cleanly. Speaks the systemd notify protocol when NOTIFY_SOCKET is set.
+            Exit status: 0 after a clean stop, 1 on a configuration, model or startup error.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    struct NoLoader: Error, CustomStringConvertible {
+        var description: String { "this tagger build has no model loader (TaggerRuntime.scorerLoader is unset)" }
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let config = try options.resolve()
+        guard let loader = TaggerRuntime.scorerLoader else { throw NoLoader() }
+        let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
+        let daemon = Daemon(config: config, loader: loader, logger: logger,
+                            notifier: SystemdNotifier(environment: env))
+        try await daemon.run()
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import Model
+
+/// Small problems so the debug-build tests stay quick.
+private func easyProblem(seed: UInt64 = 1) -> SyntheticProblem {
+    SyntheticProblem(examples: 400, frequencies: [0.3, 0.2, 0.15, 0.1], background: 40, signal: 10,
+                     noise: 0, dimension: 1 << 16, seed: seed)
+}
+
+private func options(_ change: (inout TrainingOptions) -> Void = { _ in }) -> TrainingOptions {
+    var o = TrainingOptions()
+    o.dimension = 1 << 16
+    change(&o)
+    return o
+}
+
+@Suite("Trainer")
+struct TrainerTests {
+    @Test func learnsASyntheticMultiLabelProblem() throws {
+        let problem = easyProblem()
+        let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        #expect(result.crossValidation.tuned.microF1 >= 0.99)
+        // The final model (fitted on everything) with the CV-tuned thresholds.
+        let report = Evaluation.evaluate(model: result.model, examples: problem.examples)
+        #expect(report.tuned.microF1 >= 0.99)
+        // Multi-label: some messages carry several labels and get them all.
+        let multi = problem.examples.filter { $0.labels.count >= 2 }
+        #expect(!multi.isEmpty)
+        let allRight = multi.filter { Set(result.model.predict($0.vector).tags) == Set($0.labels.map { problem.labels[$0] }) }
+        #expect(Double(allRight.count) >= 0.95 * Double(multi.count))
+    }
+
+    @Test func sameSeedSameWeightsOtherSeedOtherWeights() throws {
+        let problem = easyProblem()
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        let a = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options(), now: date)
+        let b = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options(), now: date)
+        #expect(a.model == b.model)
+        #expect(a.model.id == b.model.id)
+        let c = try Trainer.train(examples: problem.examples, labels: problem.labels,
+                                  options: options { $0.seed = 99 }, now: date)
+        #expect(c.model.weights != a.model.weights)
+    }
+
+    /// Adding a label (a new truth column for the same messages) leaves every other label's
+    /// weights, bias, threshold and scores exactly as they were, wherever the new label sits.
+    @Test func addingALabelLeavesOtherLabelsUnchanged() throws {
+        let problem = easyProblem()
+        let base = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        // New label "extra" inserted first: its data marks every third message.
+        let labels = ["extra"] + problem.labels
+        let examples = problem.examples.enumerated().map { i, e in
+            TrainingExample(vector: e.vector, labels: e.labels.map { $0 + 1 } + (i % 3 == 0 ? [0] : []))
+        }
+        let grown = try Trainer.train(examples: examples, labels: labels, options: options())
+        for (l, name) in problem.labels.enumerated() {
+            #expect(grown.model.labels[l + 1] == base.model.labels[l], "label \(name)")
+            #expect(grown.model.bias[l + 1] == base.model.bias[l])
+        }
+        for e in problem.examples.prefix(50) {
+            let before = base.model.probabilities(e.vector)
+            let after = grown.model.probabilities(e.vector)
+            #expect(Array(after[1...]) == before)
+        }
+    }
+
+    @Test func labelsWithTooFewPositivesAbstain() throws {
+        var problem = easyProblem()
+        // A label with exactly 4 positives (below the default minimum of 5) and one with 5.
+        problem.labels += ["rare4", "rare5"]
+        for i in 0..<5 { problem.examples[i * 7].labels.append(5) }
+        for i in 0..<4 { problem.examples[i * 11 + 1].labels.append(4) }
+        let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        let rare4 = result.model.labels[4], rare5 = result.model.labels[5]
+        #expect(rare4.abstains && rare4.positives == 4)
+        #expect(!rare5.abstains && rare5.positives == 5)
+        #expect(result.crossValidation.labels[4].included == false)
+        // Scored but never applied, even on a message that carried it.
+        let prediction = result.model.predict(problem.examples[1].vector)
+        #expect(prediction.abstained == ["rare4"])
+        #expect(prediction.scores["rare4"] != nil)
+        #expect(!prediction.tags.contains("rare4"))
+    }
+
+    @Test func minPrecisionOptionIsHonouredOnOutOfFoldScores() throws {
+        let problem = SyntheticProblem(examples: 400, frequencies: [0.3, 0.2], background: 40, signal: 2,
+                                       noise: 0.4, dimension: 1 << 16, seed: 5)
+        let f1 = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        let precise = try Trainer.train(examples: problem.examples, labels: problem.labels,
+                                        options: options { $0.thresholdObjective = .minPrecision(0.95) })
+        for l in 0..<2 {
+            let cv = precise.model.labels[l].crossValidated
+            #expect(cv.precision >= 0.95 || cv == f1.model.labels[l].crossValidated)
+            #expect(precise.model.labels[l].threshold >= f1.model.labels[l].threshold)
+        }
+    }
+
+    @Test func rejectsBadInput() {
+        let v = SparseVector(indices: [1, 2], values: [0.6, 0.8])
+        let examples = (0..<5).map { _ in TrainingExample(vector: v, labels: [0]) }
+        #expect(throws: TrainingError.noLabels) { try Trainer.train(examples: examples, labels: [], options: options()) }
+        #expect(throws: TrainingError.duplicateLabel("a")) {
+            try Trainer.train(examples: examples, labels: ["a", "a"], options: options())
+        }
+        #expect(throws: TrainingError.labelOutOfRange(example: 0, label: 3)) {
+            try Trainer.train(examples: [TrainingExample(vector: v, labels: [3])] + examples, labels: ["a"], options: options())
+        }
+        let unsorted = TrainingExample(vector: SparseVector(indices: [2, 1], values: [1, 1]), labels: [])
+        #expect(throws: TrainingError.self) { try Trainer.train(examples: [unsorted] + examples, labels: ["a"], options: options()) }
+        #expect(throws: TrainingError.self) {
+            try Trainer.train(examples: Array(examples.prefix(3)), labels: ["a"], options: options())
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import Testing
+@testable import TaggerKit
+
+/// Drives the daemon through its `run(triggers:)` seam on a temporary Maildir with a fake scorer.
+@Suite(.serialized) struct DaemonLoopTests {
+    /// A running daemon plus the handles a test needs.
+    struct Running {
+        let daemon: Daemon
+        let triggers: AsyncStream<DaemonTrigger>.Continuation
+        let task: Task<Void, any Error>
+        let loader: FakeLoader
+        let logs: LogCapture
+
+        func stop() async throws {
+            triggers.yield(.stop)
+            triggers.finish()
+            try await task.value
+        }
+    }
+
+    let t: TempDir
+    let root: String
+    let state: String
+
+    init() throws {
+        t = try TempDir()
+        root = t.path + "/Maildir"
+        state = t.path + "/state"
+        try Fixture.makeFolder(root)
+        try FakeLoader.writeModel(state, id: "model-1")
+    }
+
+    func start(grace: Double = 0, retag: Bool = false) -> Running {
+        let loader = FakeLoader()
+        let logs = LogCapture()
+        let daemon = Daemon(config: Fixture.config(maildir: root, state: state, grace: grace, retag: retag),
+                            loader: loader, logger: logs.logger(), notifier: SystemdNotifier(environment: [:]))
+        let (stream, cont) = AsyncStream<DaemonTrigger>.makeStream()
+        let task = Task { try await daemon.run(triggers: stream) }
+        return Running(daemon: daemon, triggers: cont, task: task, loader: loader, logs: logs)
+    }
+
+    func sidecar(_ unique: String, in folder: String = "INBOX") -> String {
+        state + "/sidecars/Maildir/\(folder)/\(unique).json"
+    }
+
+    func read(_ path: String) throws -> Sidecar {
+        try JSONDecoder().decode(Sidecar.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    @Test func backlogAndNewMailGetSidecars() async throws {
+        defer { t.cleanup() }
+        try Fixture.deliver(root, unique: "100.old.h", body: "an invoice from before")
+        let d = start()
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("100.old.h")) })
+        try Fixture.deliver(root, unique: "200.new.h", body: "hello")
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("200.new.h")) })
+        try await d.stop()
+        let old = try read(sidecar("100.old.h"))
+        #expect(old.tags == ["finance"])
+        #expect(old.message.path == "INBOX/new/100.old.h")
+        #expect(old.message.messageID == "<100.old.h@test>")
+        #expect(old.model.id == "model-1")
+        #expect(try read(sidecar("200.new.h")).tags == [])
+        let status = try #require(try DaemonStatus.read(stateDirectory: state))
+        #expect(status.tagged == 2)
+        #expect(status.state == "stopped")
+    }
+
+    @Test func burstOfTwoThousandMissesNothing() async throws {
+        defer { t.cleanup() }
+        let d = start()
+        #expect(await Fixture.waitUntil { d.daemon.status != nil })
+        for i in 0..<2000 { try Fixture.deliver(root, unique: "\(1000 + i).burst.h", body: "m \(i)") }
+        let dir = state + "/sidecars/Maildir/INBOX"
+        let all = await Fixture.waitUntil(timeout: 60) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".json") }.count ?? 0) == 2000
+        }
+        #expect(all)
+        #expect(d.daemon.status?.tagged == 2000)
+        try await d.stop()
+    }
+
+    @Test func flagRenameAndNewToCurMoveUpdatePathWithoutRescoring() async throws {
+        defer { t.cleanup() }
+        let d = start()
+        let file = try Fixture.deliver(root, unique: "300.flag.h", body: "x")
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("300.flag.h")) })
+        let calls = d.loader.lastScorer.withLock { $0!.calls.withLock { $0 } }
+        #expect(rename(file, root + "/cur/300.flag.h:2,S") == 0)
+        #expect(await Fixture.waitUntil { (try? read(sidecar("300.flag.h")).message.path) == "INBOX/cur/300.flag.h:2,S" })
+        #expect(rename(root + "/cur/300.flag.h:2,S", root + "/cur/300.flag.h:2,RS") == 0)
+        #expect(await Fixture.waitUntil { (try? read(sidecar("300.flag.h")).message.path) == "INBOX/cur/300.flag.h:2,RS" })
+        #expect(d.loader.lastScorer.withLock { $0!.calls.withLock { $0 } } == calls)
+        try await d.stop()
+    }
+
+    @Test func folderCreatedLaterIsWatched() async throws {
+        defer { t.cleanup() }
+        let d = start()
+        #expect(await Fixture.waitUntil { d.daemon.status != nil })
+        try await Task.sleep(for: .milliseconds(100))
+        // Created the way Dovecot/mbsync do: the folder dir first, then its subdirectories.
+        let sub = root + "/.Lists.swift"
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: false)
+        try Fixture.makeFolder(sub)
+        try Fixture.deliver(sub, unique: "400.early.h", body: "delivered before the watch may exist")
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("400.early.h", in: ".Lists.swift")) })
+        try await Task.sleep(for: .milliseconds(100))
+        try Fixture.deliver(sub, unique: "401.late.h", body: "after")
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("401.late.h", in: ".Lists.swift")) })
+        try await d.stop()
+    }
+
+    @Test func reconcileTriggerCatchesWhatEventsMissed() async throws {
+        defer { t.cleanup() }
+        try Fixture.deliver(root, unique: "500.a.h", body: "x")
+        let d = start()
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("500.a.h")) })
+        // Lose the sidecar behind the daemon's back: only a reconcile (as after IN_Q_OVERFLOW) finds it.
+        try FileManager.default.removeItem(atPath: sidecar("500.a.h"))
+        d.triggers.yield(.reconcile)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!Fixture.exists(sidecar("500.a.h")), "in-memory index still says up to date")
+        try await d.stop()
+        let d2 = start()
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("500.a.h")) }, "a restart catches up")
+        try await d2.stop()
+    }
+
+    @Test func deletedMessagesLoseTheirSidecarAfterTheGracePeriod() async throws {
+        defer { t.cleanup() }
+        let file = try Fixture.deliver(root, unique: "600.del.h", body: "x")
+        let d = start(grace: 0.5)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("600.del.h")) })
+        try FileManager.default.removeItem(atPath: file)
+        d.triggers.yield(.reconcile)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(Fixture.exists(sidecar("600.del.h")), "still within the grace period")
+        try await Task.sleep(for: .milliseconds(400))
+        d.triggers.yield(.reconcile)
+        #expect(await Fixture.waitUntil(timeout: 5) { !Fixture.exists(sidecar("600.del.h")) })
+        try await d.stop()
+    }
+
+    @Test func unreadableMessageGetsAnErrorSidecarAndTheLoopGoesOn() async throws {
+        defer { t.cleanup() }
+        try Fixture.deliver(root, unique: "700.bad.h", body: "GARBAGE")
+        try Fixture.deliver(root, unique: "701.good.h", body: "invoice")
+        let d = start()
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("700.bad.h")) && Fixture.exists(sidecar("701.good.h")) })
+        #expect(try read(sidecar("700.bad.h")).error == "unparseable message")
+        #expect(try read(sidecar("701.good.h")).error == nil)
+        #expect(d.daemon.status?.errors == 1)
+        try await d.stop()
+    }
+
+    @Test func reloadSwapsModelKeepsOldOnBrokenFileAndRetagsKeepingUser() async throws {
+        defer { t.cleanup() }
+        try Fixture.deliver(root, unique: "800.r.h", body: "invoice")
+        let d = start(retag: true)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("800.r.h")) })
+        // The user's correction, made by editing the sidecar.
+        var s = try read(sidecar("800.r.h"))
+        s.user = .init(add: ["important"], remove: ["finance"])
+        try Data(try SidecarStore.encode(s)).write(to: URL(fileURLWithPath: sidecar("800.r.h")))
+
+        try FakeLoader.writeModel(state, id: "broken")
+        d.triggers.yield(.reload)
+        #expect(await Fixture.waitUntil { d.logs.all.contains { $0.contains("cannot load model") } })
+        #expect(d.daemon.status?.modelID == "model-1")
+
+        try FakeLoader.writeModel(state, id: "model-2")
+        #expect(await Fixture.waitUntil { (try? read(sidecar("800.r.h")).model.id) == "model-2" })
+        let after = try read(sidecar("800.r.h"))
+        #expect(after.user == .init(add: ["important"], remove: ["finance"]))
+        #expect(after.tags == ["important"])
+        #expect(d.daemon.status?.modelID == "model-2")
+        try await d.stop()
+    }
+
+    @Test func missingModelAtStartIsAClearError() async throws {
+        defer { t.cleanup() }
+        try FileManager.default.removeItem(atPath: state + "/model/current.tgm")
+        let d = start()
+        await #expect(throws: DaemonStartError.self) { try await d.task.value }
+    }
+}
+
+extension DaemonLoopTests {
+    @Test func stopFinishesTheMessageInHandAndReturnsQuickly() async throws {
+        defer { t.cleanup() }
+        for i in 0..<400 { try Fixture.deliver(root, unique: "\(9000 + i).s.h", body: "x") }
+        let d = start()
+        #expect(await Fixture.waitUntil { (d.daemon.status?.tagged ?? 0) > 0 })
+        let started = Date()
+        try await d.stop()
+        #expect(Date().timeIntervalSince(started) < 5)
+        let status = try #require(try DaemonStatus.read(stateDirectory: state))
+        #expect(status.state == "stopped")
+        #expect(status.tagged < 400, "stopped before working off the whole backlog")
+        // Every sidecar on disk is complete JSON (no partial files), and no temporaries are left.
+        let dir = state + "/sidecars/Maildir/INBOX"
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(names.allSatisfy { $0.hasSuffix(".json") && !$0.hasPrefix(".") })
+        for n in names { _ = try read(dir + "/" + n) }
+    }
+}
+
+extension DaemonLoopTests {
+    @Test func messageMovedToAnotherFolderKeepsTheUsersCorrections() async throws {
+        defer { t.cleanup() }
+        try Fixture.makeFolder(root + "/.Archive")
+        let file = try Fixture.deliver(root, unique: "950.mv.h", body: "invoice")
+        let d = start(grace: 0)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("950.mv.h")) })
+        var s = try read(sidecar("950.mv.h"))
+        s.user = .init(add: ["important"], remove: [])
+        try Data(try SidecarStore.encode(s)).write(to: URL(fileURLWithPath: sidecar("950.mv.h")))
+        #expect(rename(file, root + "/.Archive/cur/950.mv.h:2,S") == 0)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("950.mv.h", in: ".Archive")) })
+        let moved = try read(sidecar("950.mv.h", in: ".Archive"))
+        #expect(moved.user.add == ["important"])
+        #expect(moved.tags == ["finance", "important"])
+        d.triggers.yield(.reconcile)
+        #expect(await Fixture.waitUntil(timeout: 5) { !Fixture.exists(sidecar("950.mv.h")) }, "old folder's sidecar expires")
+        try await d.stop()
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import TaggerKit
+
+@Suite struct DaemonPartsTests {
+    @Test func newMailIsTakenBeforeTheBacklogAndControlBeforeBoth() {
+        let q = WorkQueue()
+        let f = MaildirFolder(path: "/m", relativePath: "")
+        let old = WorkItem.message(maildir: 0, MaildirMessage(folder: f, subdirectory: "cur", fileName: "old"), force: false)
+        let new = WorkItem.message(maildir: 0, MaildirMessage(folder: f, subdirectory: "new", fileName: "new"), force: false)
+        q.pushBacklog([old, old])
+        q.pushFresh([new])
+        q.push(.reload)
+        #expect(q.pending == 3)
+        #expect(q.take(timeout: 0) == .control(.reload))
+        #expect(q.take(timeout: 0) == .work(new, fromBacklog: false))
+        #expect(q.take(timeout: 0) == .work(old, fromBacklog: true))
+        q.pushFresh([new])
+        #expect(q.take(timeout: 0) == .work(new, fromBacklog: false))
+        #expect(q.take(timeout: 0) == .work(old, fromBacklog: true))
+        #expect(q.take(timeout: 0.01) == nil)
+    }
+
+    @Test func dequeKeepsOrderAcrossCompaction() {
+        var d = Deque<Int>()
+        var out: [Int] = []
+        for i in 0..<5000 {
+            d.append(i)
+            if i % 3 == 0, let x = d.popFirst() { out.append(x) }
+        }
+        while let x = d.popFirst() { out.append(x) }
+        #expect(out == Array(0..<5000))
+    }
+
+    @Test func journaldLinesCarryThePriorityPrefix() {
+        let box = LogCapture()
+        let journald = DaemonLogger(minimumLevel: .info, journald: true) { l in box.logger().log(.error, l) }
+        journald.error("disk full")
+        journald.notice("started")
+        journald.debug("dropped")
+        #expect(box.all == ["error: <3>disk full", "error: <5>started"])
+        let plain = LogCapture()
+        let p = DaemonLogger(minimumLevel: .warning, journald: false) { l in plain.logger().log(.error, l) }
+        p.warning("two\nlines")
+        p.info("dropped")
+        #expect(plain.all == ["error: warning: two lines"])
+        #expect(LogLevel(name: "WARN") == .warning)
+        #expect(LogLevel(name: "verbose") == nil)
+    }
+
+    @Test func statusFileRoundTripsAndKnowsLiveness() throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        #expect(try DaemonStatus.read(stateDirectory: t.path + "/none") == nil)
+        let s = DaemonStatus(pid: getpid(), startedAt: "2026-11-26T10:00:00Z", modelID: "m", tagged: 3, backlog: 1,
+                             errors: 1, lastError: "x: boom", updatedAt: "2026-11-26T10:00:01Z", state: "running")
+        try s.write(stateDirectory: t.path)
+        #expect(try DaemonStatus.read(stateDirectory: t.path) == s)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: t.path + "/status.json"))) as! [String: Any]
+        #expect(Set(json.keys) == ["pid", "started_at", "model_id", "tagged", "backlog", "errors", "last_error", "updated_at", "state"])
+        #expect(s.processIsAlive)
+        var dead = s
+        dead.pid = 0x3FFF_FFF0
+        #expect(!dead.processIsAlive)
+    }
+
+    @Test func timestampsAreUTCSeconds() {
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_795_687_452)) == "2026-11-26T10:04:12Z")
+        #expect(Timestamp.parse("2026-11-26T10:04:12Z") == Date(timeIntervalSince1970: 1_795_687_452))
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Self-test of compare_python.py against fake_tagger.py on Samples/Maildir.
+
+Needs nothing outside the repository:  python3 Tests/reference/test_compare_python.py
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+SAMPLES = os.path.join(REPO, "Samples", "Maildir")
+FAKE = os.path.join(HERE, "fake_tagger.py")
+COMPARE = os.path.join(HERE, "compare_python.py")
+# A Samples message with a subject and two text/plain parts would do; this one is multipart/alternative.
+VICTIM = sorted(f for f in os.listdir(os.path.join(SAMPLES, ".Lists", "cur")) if not f.startswith("."))[0]
+
+
+def compare(fault=None, tagger=FAKE, batch=20, extra=()):
+    env = dict(os.environ)
+    env.pop("FAKE_TAGGER_FAULT", None)
+    if fault:
+        env["FAKE_TAGGER_FAULT"] = fault
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+        proc = subprocess.run([sys.executable, COMPARE, "--tagger", tagger, "--report", report.name,
+                               "--batch", str(batch), *extra, SAMPLES], capture_output=True, text=True, env=env)
+        with open(report.name, encoding="utf-8") as f:
+            lines = [line.rstrip("\n").split("\t") for line in f]
+    return proc, lines
+
+
+class CompareTests(unittest.TestCase):
+    def test_python_against_itself_agrees_fully(self):
+        proc, lines = compare()
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("agreement: 100.00%", proc.stdout)
+        self.assertEqual(lines, [])
+
+    def test_changed_subjects_are_disagreements(self):
+        proc, lines = compare("subject")
+        self.assertEqual(proc.returncode, 1)
+        fields = {field for _, field, _ in lines}
+        self.assertEqual(fields, {"subject"})
+        self.assertGreaterEqual(len(lines), 90)
+        self.assertIn("(changed)", lines[0][2])
+
+    def test_a_lost_part_is_reported_as_missing(self):
+        proc, lines = compare("drop-part")
+        self.assertEqual(proc.returncode, 1)
+        self.assertTrue(lines)
+        self.assertTrue(all(field.startswith("text[") and "missing in tagger" in detail
+                            for _, field, detail in lines))
+
+    def test_every_message_of_the_samples_is_compared(self):
+        proc, _ = compare()
+        self.assertIn("Maildir                       103", proc.stdout)
+
+    def test_a_crash_is_isolated_to_its_file(self):
+        proc, lines = compare("crash:" + VICTIM, batch=50, extra=("--max-tagger-failed", "1"))
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(len(lines), 1)
+        path, field, detail = lines[0]
+        self.assertTrue(path.endswith(VICTIM))
+        self.assertEqual(field, "tagger-failed")
+        self.assertIn("crashed", detail)
+        self.assertIn("tagger on 1", proc.stdout)
+
+    def test_a_refused_file_is_counted_apart_and_fails_by_default(self):
+        proc, lines = compare("skip:" + VICTIM)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("agreement: 100.00%", proc.stdout)
+        self.assertIn("tagger failed on 1 files", proc.stderr)
+        self.assertEqual([(f, "not a message" in d) for _, f, d in lines], [("tagger-failed", True)])
+
+    def test_a_tagger_that_reads_nothing_fails_the_check(self):
+        proc, lines = compare(tagger=os.path.join(HERE, "no-such-tagger.py"))
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("nothing was compared", proc.stderr)
+        self.assertTrue(lines and all(field == "tagger-failed" for _, field, _ in lines))
+
+    def test_missing_tagger_is_a_usage_error(self):
+        proc, _ = compare(tagger=os.path.join(HERE, "no-such-tagger"))
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("no tagger executable", proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
