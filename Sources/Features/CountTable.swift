@@ -93,7 +93,7 @@ struct CountTable {
         return FeatureVector(indices: indices, values: values)
     }
 
-    /// LSD radix sort on bits 32 ..< 32 + `bits`, 8 bits per pass; insertion sort when short.
+    /// LSD radix sort on bits 32 ..< 32 + `bits`; insertion sort when short.
     static func radixSortByHighWord(_ a: inout [UInt64], bits: Int) {
         let n = a.count
         if n < 48 {
@@ -106,18 +106,23 @@ struct CountTable {
             return
         }
         var other = [UInt64](repeating: 0, count: n)
+        // As few passes as possible with digits of at most 11 bits (2 passes at 18 bits).
+        let passes = (bits + 10) / 11
+        let digitBits = (bits + passes - 1) / passes
+        let digitMask = UInt64((1 << digitBits) - 1)
+        var counts = [Int](repeating: 0, count: (1 << digitBits) + 1)
         var shift: UInt64 = 32
-        while shift < UInt64(32 + bits) {
-            var counts = [Int](repeating: 0, count: 257)
-            for x in a { counts[Int((x >> shift) & 0xFF) + 1] += 1 }
-            for d in 1..<257 { counts[d] += counts[d - 1] }
+        for _ in 0..<passes {
+            for d in counts.indices { counts[d] = 0 }
+            for x in a { counts[Int((x >> shift) & digitMask) + 1] += 1 }
+            for d in 1..<counts.count { counts[d] += counts[d - 1] }
             for x in a {
-                let d = Int((x >> shift) & 0xFF)
+                let d = Int((x >> shift) & digitMask)
                 other[counts[d]] = x
                 counts[d] += 1
             }
             swap(&a, &other)
-            shift += 8
+            shift += UInt64(digitBits)
         }
     }
 }

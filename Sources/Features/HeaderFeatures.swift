@@ -41,7 +41,7 @@ enum HeaderFeatures {
         if let auto = h.autoSubmitted, trimmed(auto).lowercased() != "no" {
             acc.feature("autosub:" + trimmed(auto).lowercased())
         }
-        let subject = trimmed(h.subject ?? "").lowercased()
+        let subject = String(trimmed(h.subject ?? "").prefix(16)).lowercased()
         if subject.isEmpty { acc.feature("nosubject:yes") }
         if h.inReplyTo != nil || hasPrefix(subject, ["re:", "aw:", "sv:", "antw:"]) { acc.feature("reply:yes") }
         if hasPrefix(subject, ["fwd:", "fw:", "wg:", "tr:"]) { acc.feature("fwd:yes") }
@@ -88,8 +88,12 @@ enum HeaderFeatures {
         "2^" + String(Int.bitWidth - max(0, bytes).leadingZeroBitCount)
     }
 
+    /// `s` without leading and trailing white space (scalar-level: cheap on long subjects).
     private static func trimmed(_ s: String) -> String {
-        String(s.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
     }
 
     /// The text inside the last `<...>`, else the trimmed value (`A <a@b>` → `a@b`).

@@ -147,3 +147,17 @@ import Testing
         #expect(abs(v.values[0] / v.values[1] + (1 + log(2.0 as Float))) < 1e-5)
     }
 }
+
+@Suite struct RadixSortWidthTests {
+    @Test(arguments: [8, 17, 22, 23, 26])
+    func sortsEveryBucketWidth(bits: Int) {
+        let mask = (1 << bits) - 1
+        let input: [UInt64] = (0..<3000).map { (i: Int) -> UInt64 in
+            let index = UInt64((i &* 2_654_435_761) & mask)
+            return index << 32 | UInt64(i)
+        }
+        var sorted = input
+        CountTable.radixSortByHighWord(&sorted, bits: bits)
+        #expect(sorted.map { $0 >> 32 } == input.map { $0 >> 32 }.sorted())
+    }
+}
