@@ -19,7 +19,7 @@ enum URLScanner {
                 while schemeStart > 0, schemeStart > i - 5, bytes[schemeStart - 1] | 0x20 &- 0x61 < 26 {
                     schemeStart -= 1
                 }
-                if let host = LinkHost.host(ofURL: bytes[schemeStart..<n]) { found(host) }
+                if let host = LinkHost.host(ofURL: UnsafeBufferPointer(rebasing: bytes[schemeStart..<n])) { found(host) }
                 i += 3
             }
         }

@@ -4,9 +4,15 @@ public enum LinkHost {
     /// whitespace skipped), without user info, port or trailing dot; nil for other schemes, for
     /// an empty host, or for a host with bytes no host name has.
     public static func host<C: Collection>(ofURL url: C) -> String? where C.Element == UInt8 {
-        var i = url.startIndex
-        while i != url.endIndex, url[i] == 0x20 || url[i] == 0x09 || url[i] == 0x0A || url[i] == 0x0D {
-            i = url.index(after: i)
+        if let found = url.withContiguousStorageIfAvailable({ host(ofURL: $0) }) { return found }
+        return Array(url).withUnsafeBufferPointer { host(ofURL: $0) }
+    }
+
+    /// `host(ofURL:)` over contiguous bytes (the fast, non-generic path).
+    public static func host(ofURL url: UnsafeBufferPointer<UInt8>) -> String? {
+        var i = 0
+        while i < url.count, url[i] == 0x20 || url[i] == 0x09 || url[i] == 0x0A || url[i] == 0x0D {
+            i += 1
         }
         guard let afterScheme = skipScheme(url, from: i) else { return nil }
         return host(url, from: afterScheme)
@@ -14,25 +20,23 @@ public enum LinkHost {
 
     /// The host starting at `start` (just past `//`), ending at `/ ? # \` or whitespace.
     /// Nil when empty or when it holds a byte that cannot be in a host name.
-    public static func host<C: Collection>(_ url: C, from start: C.Index) -> String?
-    where C.Element == UInt8 {
+    private static func host(_ url: UnsafeBufferPointer<UInt8>, from start: Int) -> String? {
         var bytes: [UInt8] = []
         var i = start
-        while i != url.endIndex {
+        scan: while i < url.count {
             let b = url[i]
             switch b {
             case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\\"),
                  0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "<"),
                  UInt8(ascii: ">"):
-                i = url.endIndex
-                continue
+                break scan
             case UInt8(ascii: "@"):
                 bytes.removeAll(keepingCapacity: true)   // drop user info
             default:
                 if bytes.count >= 253 { return nil }
                 bytes.append(b >= 65 && b <= 90 ? b | 0x20 : b)
             }
-            i = url.index(after: i)
+            i += 1
         }
         if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) {
             let bracketed = bytes.first == UInt8(ascii: "[")
@@ -73,17 +77,16 @@ public enum LinkHost {
     }
 
     /// Index just past `http://` or `https://` (case-insensitive), else nil.
-    private static func skipScheme<C: Collection>(_ url: C, from start: C.Index) -> C.Index?
-    where C.Element == UInt8 {
+    private static func skipScheme(_ url: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var i = start
         for expected in "http".utf8 {
-            guard i != url.endIndex, url[i] | 0x20 == expected else { return nil }
-            i = url.index(after: i)
+            guard i < url.count, url[i] | 0x20 == expected else { return nil }
+            i += 1
         }
-        if i != url.endIndex, url[i] | 0x20 == UInt8(ascii: "s") { i = url.index(after: i) }
+        if i < url.count, url[i] | 0x20 == UInt8(ascii: "s") { i += 1 }
         for expected in "://".utf8 {
-            guard i != url.endIndex, url[i] == expected else { return nil }
-            i = url.index(after: i)
+            guard i < url.count, url[i] == expected else { return nil }
+            i += 1
         }
         return i
     }

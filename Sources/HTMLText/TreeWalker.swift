@@ -89,7 +89,8 @@ struct TreeWalker {
         guard start < end else { return }
         let trimmed = href[start..<end]
         links.append(String(decoding: trimmed, as: UTF8.self))
-        if let host = LinkHost.host(ofURL: trimmed), seenHosts.insert(host).inserted {
+        let host = trimmed.withUnsafeBufferPointer { LinkHost.host(ofURL: $0) }
+        if let host, seenHosts.insert(host).inserted {
             hosts.append(host)
         }
     }

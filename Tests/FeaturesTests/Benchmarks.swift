@@ -1,5 +1,6 @@
 import Foundation
 import HTMLText
+import MIME
 import Testing
 @testable import Features
 
@@ -54,6 +55,23 @@ import Testing
         }
         #expect(total > 0)
         Self.report("read+featurize spamassassin", bytes: messages.reduce(0) { $0 + $1.count }, seconds: seconds, count: messages.count)
+    }
+
+    @Test(.enabled(if: enabled && Corpora.available("spamassassin"), "set TAGGER_BENCH=1 to run"))
+    func stagesSpamAssassin() throws {
+        let messages = Self.load("spamassassin")
+        let bytes = messages.reduce(0) { $0 + $1.count }
+        var parts = 0
+        let parse = Self.time { for m in messages { parts &+= MessageParser.parse(m).parts.count } }
+        Self.report("stage MIME parse only, spamassassin", bytes: bytes, seconds: parse, count: messages.count)
+        var docs: [Document] = []
+        let read = Self.time { docs = messages.map { DocumentReader.read(bytes: $0, htmlMaxBytes: 4 << 20) } }
+        Self.report("stage DocumentReader.read, spamassassin", bytes: bytes, seconds: read, count: messages.count)
+        var f = try Featurizer()
+        var total = 0
+        let featurize = Self.time { for d in docs { total &+= f.featurize(d).count } }
+        Self.report("stage featurize Document, spamassassin", bytes: bytes, seconds: featurize, count: messages.count)
+        #expect(parts > 0 && total > 0)
     }
 
     @Test(.enabled(if: enabled && Corpora.available("phishing-pot-subset"), "set TAGGER_BENCH=1 to run"))
