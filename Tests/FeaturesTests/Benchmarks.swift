@@ -67,6 +67,20 @@ import Testing
         var docs: [Document] = []
         let read = Self.time { docs = messages.map { DocumentReader.read(bytes: $0, htmlMaxBytes: 4 << 20) } }
         Self.report("stage DocumentReader.read, spamassassin", bytes: bytes, seconds: read, count: messages.count)
+        let noHTML = Self.time { for m in messages { parts &+= DocumentReader.read(bytes: m, htmlMaxBytes: 0).parts.count } }
+        Self.report("stage DocumentReader.read without HTML, spamassassin", bytes: bytes, seconds: noHTML, count: messages.count)
+        var headers = 0
+        let headerTime = Self.time {
+            for m in messages {
+                let h = MessageParser.parse(m).headers
+                for name in ["Subject", "From", "To", "Cc", "Date", "Message-ID", "List-Id", "Reply-To"] {
+                    headers &+= h.decoded(name)?.utf8.count ?? 0
+                }
+                headers &+= AddressParser.parseList(h.decoded("From") ?? "").count
+                headers &+= AddressParser.parseList(h.decoded("To") ?? "").count
+            }
+        }
+        Self.report("stage parse + header decoding + address parsing, spamassassin", bytes: bytes, seconds: headerTime, count: messages.count)
         var f = try Featurizer()
         var total = 0
         let featurize = Self.time { for d in docs { total &+= f.featurize(d).count } }
