@@ -85,21 +85,21 @@ extension String {
 
 /// Trains a candidate from the user's corrections, compares it with the current model on the
 /// most recent corrected messages, and swaps it in only when it is not worse.
-public struct Retrainer: Sendable {
+public struct Retrainer {
     public var store: ModelStore
     public var journal: Journal
     public var builder: TrainingSetBuilder
     /// Folder for reports (`last-retrain.json` and one file per retrain) and the lock.
     public var stateDir: String
     /// Turns a message file into its feature vector.
-    public var featurize: @Sendable (String) throws -> SparseVector
+    public var featurize: (String) throws -> SparseVector
     /// Reads a model file (refusing one whose featuriser differs from this binary's).
     public var loadModel: @Sendable (String) throws -> MultiLabelModel
     /// Writes a model file atomically.
     public var writeModel: @Sendable (MultiLabelModel, String) throws -> Void
 
     public init(store: ModelStore, journal: Journal, builder: TrainingSetBuilder, stateDir: String,
-                featurize: @escaping @Sendable (String) throws -> SparseVector,
+                featurize: @escaping (String) throws -> SparseVector,
                 loadModel: @escaping @Sendable (String) throws -> MultiLabelModel,
                 writeModel: @escaping @Sendable (MultiLabelModel, String) throws -> Void) {
         self.store = store; self.journal = journal; self.builder = builder; self.stateDir = stateDir
