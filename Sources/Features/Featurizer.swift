@@ -1,8 +1,7 @@
 /// Turns a `Document` into a hashed, signed, L2-normalised bag-of-words `FeatureVector`.
 ///
-/// Holds per-message scratch (a dense array of `1 << bucketBits` floats), so `featurize` is
-/// `mutating`: give each thread or task its own copy. Copies are independent (the scratch is
-/// copied on first use), which keeps the type `Sendable`.
+/// A value type with no shared state: copies may be used from any number of threads at once.
+/// (`featurize` is `mutating` so that per-instance scratch can be kept without an API change.)
 ///
 /// Features, by name prefix: `s:` subject words, `b:` body words, `f:` sender display name,
 /// `af:` attachment file name words, `xm:` X-Mailer words (with word bigrams in subject and
@@ -10,7 +9,6 @@
 public struct Featurizer: Sendable {
     /// The settings this featuriser applies.
     public let settings: FeaturizerSettings
-    private var accumulator: FeatureAccumulator
 
     /// Creates a featuriser. Throws `FeaturizerError` when `settings` are out of range.
     public init(settings: FeaturizerSettings = FeaturizerSettings()) throws(FeaturizerError) {
@@ -23,22 +21,22 @@ public struct Featurizer: Sendable {
             throw .invalidLimit(name: name, value: value)
         }
         self.settings = settings
-        accumulator = FeatureAccumulator(bucketBits: settings.bucketBits)
     }
 
     /// The feature vector of `document`.
     public mutating func featurize(_ document: Document) -> FeatureVector {
-        let settings = self.settings
-        _ = accumulator.withSink(recordNames: false) { Self.collect(document, settings, &$0) }
-        return accumulator.finish()
+        var sink = HashingSink(bucketBits: settings.bucketBits, recordNames: false)
+        Self.collect(document, settings, &sink)
+        return sink.finish()
     }
 
     /// The feature vector of `document` and the name of every feature in it, sorted by name.
     /// Slower than `featurize`; for `tagger features` and `tagger explain`.
     public mutating func featurizeNamed(_ document: Document) -> (FeatureVector, [NamedFeature]) {
-        let settings = self.settings
-        let names = accumulator.withSink(recordNames: true) { Self.collect(document, settings, &$0) } ?? [:]
-        let vector = accumulator.finish()
+        var sink = HashingSink(bucketBits: settings.bucketBits, recordNames: true)
+        Self.collect(document, settings, &sink)
+        let names = sink.names ?? [:]
+        let vector = sink.finish()
         var weights: [UInt32: Float] = [:]
         for (index, value) in zip(vector.indices, vector.values) { weights[index] = value }
         let named = names.map { name, entry in

@@ -1,13 +1,12 @@
 /// The featuriser's `TokenSink`: hashes each token with the current field's prefix (`b:`,
 /// `s:`, ...) and, for bigrams, continues from the previous token's hash, so that a feature's
 /// index is always `bucket(StableHash.hash(name))` with `name` e.g. `b:hello` or `b:hello world`.
-/// Adds ±1 (the hash's top bit) to the bucket's count in the accumulator's memory.
-///
-/// Works on raw pointers lent by `FeatureAccumulator.withSink` and must not outlive that call.
+/// Adds ±1 (the hash's top bit) to the bucket's count in a per-message `CountTable`.
+/// One sink per message: `finish()` returns the vector and frees the table.
 struct HashingSink: TokenSink {
-    private let counts: UnsafeMutablePointer<Float>
-    private let touched: UnsafeMutablePointer<UInt64>
+    private var counts = CountTable()
     private let mask: UInt32
+    private let bucketBits: Int
 
     /// FNV state after the current field's prefix.
     private var fieldState: UInt64 = StableHash.seed
@@ -21,13 +20,15 @@ struct HashingSink: TokenSink {
     private var fieldPrefix: [UInt8] = []
     private var previousToken: [UInt8] = []
 
-    init(counts: UnsafeMutablePointer<Float>, touched: UnsafeMutablePointer<UInt64>, mask: UInt32,
-         names: [String: (index: UInt32, sign: Float, count: Int)]?) {
-        self.counts = counts
-        self.touched = touched
-        self.mask = mask
-        self.names = names
+    /// Creates a sink for one message; call `finish()` once at the end.
+    init(bucketBits: Int, recordNames: Bool) {
+        self.bucketBits = bucketBits
+        mask = UInt32((1 << bucketBits) - 1)
+        names = recordNames ? [:] : nil
     }
+
+    /// The message's vector (see `CountTable.finish`). Ends the sink's life.
+    mutating func finish() -> FeatureVector { counts.finish(bucketBits: bucketBits) }
 
     /// Starts a token field: later tokens are prefixed with `prefix` and bigrams restart.
     mutating func beginField(_ prefix: StaticString, bigrams: Bool) {
@@ -71,10 +72,8 @@ struct HashingSink: TokenSink {
     }
 
     @inline(__always)
-    private func add(_ hash: UInt64) {
-        let index = Int(UInt32(truncatingIfNeeded: hash) & mask)
-        counts[index] += hash >> 63 == 0 ? 1 : -1
-        touched[index >> 6] |= 1 << UInt64(index & 63)
+    private mutating func add(_ hash: UInt64) {
+        counts.add(UInt32(truncatingIfNeeded: hash) & mask, hash >> 63 == 0 ? 1 : -1)
     }
 
     private mutating func record(_ name: [UInt8]) {

@@ -9,7 +9,15 @@ struct EntityWalker {
     private var depthCapped = false
     static let maxWarnings = 200
 
-    init(limits: ParseLimits) { self.limits = limits }
+    /// Recursion never goes deeper than this, whatever `ParseLimits.maxDepth` says, so no
+    /// configuration can overflow a thread's stack.
+    static let hardMaxDepth = 128
+
+    init(limits: ParseLimits) {
+        var l = limits
+        l.maxDepth = min(max(0, limits.maxDepth), Self.hardMaxDepth)
+        self.limits = l
+    }
 
     mutating func warn(_ code: String, _ detail: String) {
         if warnings.count < Self.maxWarnings { warnings.append(ParseWarning(code: code, detail: detail)) }

@@ -23,7 +23,7 @@ public struct TrainingOptions: Sendable {
     /// Feature-space size; every vector index must be below it (2^18 by default).
     public var dimension: Int = 1 << 18
     /// Passes over the (per-label shuffled) training set.
-    public var epochs: Int = 10
+    public var epochs: Int = 6
     /// AdaGrad base learning rate.
     public var learningRate: Float = 1
     /// L2 regularisation strength per example (applied lazily to the touched weights).

@@ -1,3 +1,4 @@
+import Foundation
 import MIME
 import Testing
 @testable import Features
@@ -122,5 +123,27 @@ import Testing
         let v = f.featurize(Document())
         #expect(!v.indices.isEmpty)
         #expect(abs(v.values.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
+    }
+}
+
+@Suite struct CountTableTests {
+    @Test(arguments: [0, 1, 5, 47, 48, 1000, 20_000])
+    func radixSortOrdersByIndex(count: Int) {
+        var rng = SystemRandomNumberGenerator()
+        let input = (0..<count).map { _ in UInt64(UInt32.random(in: 0..<(1 << 18), using: &rng)) << 32 | UInt64(UInt32.random(in: 0...9, using: &rng)) }
+        var sorted = input
+        CountTable.radixSortByHighWord(&sorted, bits: 18)
+        #expect(sorted.map { $0 >> 32 } == input.map { $0 >> 32 }.sorted())
+        #expect(sorted.sorted() == input.sorted())
+    }
+
+    @Test func manyDistinctBucketsGrowTheTableAndAllSurvive() {
+        var table = CountTable(capacity: 16)
+        for i in 0..<5000 { table.add(UInt32(i * 37 % (1 << 18)), i % 2 == 0 ? 1 : -1) }
+        table.add(0, 1)   // bucket 0 now counts +2
+        let v = table.finish(bucketBits: 18)
+        #expect(v.count == 5000)
+        #expect(zip(v.indices, v.indices.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(abs(v.values[0] / v.values[1] + (1 + log(2.0 as Float))) < 1e-5)
     }
 }

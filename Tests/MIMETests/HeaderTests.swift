@@ -74,3 +74,11 @@ import Testing
         #expect(m.warnings.contains { $0.code == "limit.headerFields" })
     }
 }
+
+@Suite struct ByteOrderMarkTests {
+    @Test func leadingUTF8ByteOrderMarkIsSkipped() {
+        let m = MessageParser.parse([0xEF, 0xBB, 0xBF] + bytes("Subject: bom\n\nbody"))
+        #expect(m.headers.decoded("Subject") == "bom")
+        #expect(m.parts.first?.text == "body")
+    }
+}
