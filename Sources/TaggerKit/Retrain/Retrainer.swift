@@ -52,11 +52,13 @@ public struct RetrainReport: Codable, Sendable {
     public var new: HeldOutScore?
     public var labels: [RetrainLabelReport]
     public var warnings: [String]
+    /// Journal records when this retrain read it (the daemon counts new corrections from here).
+    public var journalRecords: Int
 
     enum CodingKeys: String, CodingKey {
         case decision, reason, examples, labels, warnings, old, new
         case startedAt = "started_at", finishedAt = "finished_at", heldOut = "held_out"
-        case currentModel = "current_model", candidateModel = "candidate_model"
+        case currentModel = "current_model", candidateModel = "candidate_model", journalRecords = "journal_records"
     }
 
     /// A plain-text table: per label, examples, old vs new held-out F1.
@@ -116,7 +118,10 @@ public struct Retrainer {
         let lock = try FileLock(path: lockPath, wait: options.wait)
         defer { withExtendedLifetime(lock) {} }
         let started = Timestamp.iso8601(Date())
-        var (index, warnings) = try journal.fold()
+        let (records, journalWarnings) = try journal.read()
+        var warnings = journalWarnings
+        var index = CorrectionIndex()
+        for (line, c) in records { index.apply(c, line: line) }
         let (messages, buildWarnings) = try builder.build(corrections: index)
         warnings += buildWarnings
         index = CorrectionIndex()  // no longer needed
@@ -212,7 +217,7 @@ public struct Retrainer {
         let report = RetrainReport(
             startedAt: started, finishedAt: Timestamp.iso8601(Date()), decision: decision, reason: reason,
             examples: counts, heldOut: holdout.count, currentModel: current?.id, candidateModel: shown.id,
-            old: oldScore, new: newScore, labels: labelReports, warnings: warnings)
+            old: oldScore, new: newScore, labels: labelReports, warnings: warnings, journalRecords: records.count)
         try save(report)
         return report
     }
