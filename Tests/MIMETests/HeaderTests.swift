@@ -82,3 +82,19 @@ import Testing
         #expect(m.parts.first?.text == "body")
     }
 }
+
+@Suite struct RawHeaderCharsetTests {
+    @Test func eightBitHeaderUsesTheDeclaredCharset() {
+        var raw = bytes("Subject: ")
+        raw += [0xC7, 0xD1, 0xB1, 0xB9]  // 한국 in EUC-KR
+        raw += bytes("\nContent-Type: text/plain; charset=euc-kr\n\nx")
+        #expect(MessageParser.parse(raw).headers.decoded("Subject") == "한국")
+    }
+
+    @Test func multipartMessageUsesTheFirstPartCharset() {
+        var raw = bytes("Subject: ")
+        raw += [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4]  // Привет in KOI8-R
+        raw += bytes("\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=koi8-r\n\nx\n--b--\n")
+        #expect(MessageParser.parse(raw).headers.decoded("Subject") == "Привет")
+    }
+}
