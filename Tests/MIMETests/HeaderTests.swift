@@ -16,8 +16,9 @@ import Testing
     }
 
     @Test func acceptsWhitespaceBeforeColon() {
-        let m = parse("Subject : obsolete\nDate\t: today\n\nbody")
+        let m = parse("Subject : obsolete\nDate\t: today\nFrom : a@b.c\n\nbody")
         #expect(m.headers.decoded("Subject") == "obsolete")
+        #expect(m.headers.decoded("From") == "a@b.c")
         #expect(m.headers.decoded("date") == "today")
     }
 
