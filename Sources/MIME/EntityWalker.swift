@@ -36,8 +36,7 @@ struct EntityWalker {
         let block = HeaderParser.parse(buf, start: start, end: end, maxFields: limits.maxHeaderFields,
                                        allowEnvelope: isTop)
         for w in block.warnings { warn(w.code, w.detail) }
-        let headers = block.headers
-        if isTop { topHeaders = headers }
+        var headers = block.headers
         var contentType = defaultType
         if let raw = headers.rawValue("Content-Type") {
             if let ct = ContentType.parse(raw) {
@@ -46,6 +45,8 @@ struct EntityWalker {
                 warn("contentType.invalid", "unparsable Content-Type, using \(defaultType.mimeType)")
             }
         }
+        headers.fallbackCharset = contentType.parameters["charset"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        if isTop { topHeaders = headers }
         let bodyStart = min(block.bodyStart, end)
 
         if contentType.isMultipart {

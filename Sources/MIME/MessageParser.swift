@@ -38,6 +38,11 @@ public enum MessageParser {
         let start = input.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var walker = EntityWalker(limits: limits)
         walker.walk(input, start: start, end: input.count, depth: 0, defaultType: .textPlain, isTop: true)
+        if walker.topHeaders.fallbackCharset == nil {
+            // A multipart message declares its charset on the parts: 8-bit header bytes were
+            // most likely written in the same one.
+            walker.topHeaders.fallbackCharset = walker.parts.lazy.compactMap(\.charset).first
+        }
         if walker.topHeaders.fields.isEmpty, input.prefix(1024).contains(0) {
             warnings.append(ParseWarning(code: "message.binary", detail: "no header fields and NUL bytes: not an RFC 5322 message"))
         }

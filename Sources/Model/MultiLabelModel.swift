@@ -80,6 +80,9 @@ public struct MultiLabelModel: Sendable, Equatable {
         guard rows.count == rowIndices.count * labels.count else {
             throw ModelShapeError(reason: "\(rows.count) weights for \(rowIndices.count) rows of \(labels.count) labels")
         }
+        guard rows.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
+            throw ModelShapeError(reason: "weights must be finite numbers")
+        }
         var previous: Int = -1
         for index in rowIndices {
             guard Int(index) > previous, Int(index) < dimension else {
@@ -96,7 +99,7 @@ public struct MultiLabelModel: Sendable, Equatable {
         self.bias = bias
         self.featurizer = featurizer
         self.trainedAt = trainedAt
-        self.id = id ?? Self.makeID(trainedAt: trainedAt, rows: rows, bias: bias)
+        self.id = id ?? Self.makeID(trainedAt: trainedAt, rows: weights.rows, bias: bias)
     }
 
     /// Label names in model order.

@@ -11,7 +11,7 @@ public struct Prediction: Sendable, Equatable {
 }
 
 extension MultiLabelModel {
-    /// Per-label logits (bias + w·x). Feature indices without weights, or outside the
+    /// Per-label logits (bias + w·x, with the stored 8-bit weights). Feature indices without weights, or outside the
     /// dimension, contribute nothing.
     public func logits(_ x: SparseVector) -> [Float] {
         var sums = [SIMD4<Float>](repeating: .zero, count: weights.stride / 4)
@@ -23,7 +23,7 @@ extension MultiLabelModel {
             }
         }
         var out = bias
-        for l in 0..<out.count { out[l] += sums[l / 4][l % 4] }
+        for l in 0..<out.count { out[l] += sums[l / 4][l % 4] * weights.scales[l] }
         return out
     }
 

@@ -54,4 +54,20 @@ struct ScoringTests {
                                 featurizer: FeaturizerStamp(version: 1, settings: ""), trainedAt: Date())
         }
     }
+
+    /// Stored weights are within half a quantisation step (< 1/128 of the label's largest
+    /// weight) of the trained ones, and rebuilding from them gives the very same table.
+    @Test func quantisedWeightsAreCloseAndStable() throws {
+        var rng = SplitMix64(seed: 3)
+        let rows = (0..<300).map { _ in Float(rng.below(2_000_001)) / 100_000 - 10 }
+        let table = WeightTable(rowIndices: Array(0..<100), rows: rows, labelCount: 3, dimension: 128)
+        let largest = (0..<3).map { l in stride(from: l, to: 300, by: 3).map { abs(rows[$0]) }.max()! }
+        for (i, w) in table.rows.enumerated() {
+            #expect(abs(w - rows[i]) <= table.scales[i % 3] / 2)
+            #expect(abs(w - rows[i]) < largest[i % 3] / 127)
+        }
+        let rebuilt = WeightTable(rowIndices: Array(0..<100), rows: table.rows, labelCount: 3, dimension: 128)
+        #expect(rebuilt == table && rebuilt.rows == table.rows)
+        #expect(WeightTable.scale(forLargest: 0) == 1)
+    }
 }
