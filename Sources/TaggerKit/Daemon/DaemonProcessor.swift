@@ -32,6 +32,7 @@ final class DaemonProcessor: @unchecked Sendable {
     let corrections: CorrectionsCache
     /// Starts background retrains after enough new corrections.
     let retrainScheduler: RetrainScheduler
+    private var stopWhenIdle = false
     private var lastStatus = Date.distantPast
     private var lastWatchdog = Date.distantPast
 
@@ -60,6 +61,11 @@ final class DaemonProcessor: @unchecked Sendable {
             pingWatchdog()
             guard let next = queue.take(timeout: unsynced.isEmpty ? tick : 0.05) else {
                 syncDirectories()
+                if stopWhenIdle {
+                    stats.withLock { $0.state = "stopped" }
+                    publishStatus(force: true)
+                    return
+                }
                 publishStatus(force: false)
                 continue
             }
@@ -75,6 +81,7 @@ final class DaemonProcessor: @unchecked Sendable {
                 for w in corrections.refresh(force: true) { logger.warning(w) }
                 retrainScheduler.consider(corrections: corrections.recordCount)
             case .control(.reload): reload()
+            case .control(.stopWhenIdle): stopWhenIdle = true
             case .work(.message(let i, let m, let force), _): ensure(maildir: i, message: m, force: force)
             case .work(.structure(let i), _): structureChanged(maildir: i)
             }

@@ -103,6 +103,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @Flag(help: "Tag everything that needs it, write the sidecars, and exit (no watching).")
+    var once = false
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let config = try options.resolve()
@@ -110,6 +113,6 @@ struct RunCommand: AsyncParsableCommand {
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
         let daemon = Daemon(config: config, loader: loader, logger: logger,
                             notifier: SystemdNotifier(environment: env))
-        try await daemon.run()
+        try await daemon.run(once: once)
     }
 }
