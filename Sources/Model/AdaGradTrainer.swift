@@ -2,7 +2,7 @@
 //
 // Each label is its own logistic regression (one sigmoid, binary cross-entropy). AdaGrad gives
 // every weight its own step size, which suits hashed bag-of-words data: rare, informative
-// tokens keep large steps while common ones settle quickly, and ten shuffled passes reach a
+// tokens keep large steps while common ones settle quickly, and a handful of shuffled passes reach a
 // good optimum on a few thousand messages — far cheaper than L-BFGS, which needs a full pass
 // per iteration and many iterations. The labels are trained together only for speed: a
 // feature's weights for all labels sit in one row, so one pass over an example updates every

@@ -93,7 +93,7 @@ public enum Trainer {
             for l in 0..<labelCount { rows.append(block.weights[base + l / 4][l % 4]) }
         }
         do {
-            return try MultiLabelModel(labels: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
+            return try MultiLabelModel(labelInfo: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
                                        bias: bias, featurizer: options.featurizer, trainedAt: now)
         } catch {
             preconditionFailure("trainer assembled an inconsistent model: \(error)")
