@@ -1,12 +1,12 @@
-// Why AdaGrad SGD, all labels side by side:
+// Why AdaGrad SGD, four labels at a time:
 //
 // Each label is its own logistic regression (one sigmoid, binary cross-entropy). AdaGrad gives
 // every weight its own step size, which suits hashed bag-of-words data: rare, informative
 // tokens keep large steps while common ones settle quickly, and a handful of shuffled passes reach a
 // good optimum on a few thousand messages — far cheaper than L-BFGS, which needs a full pass
-// per iteration and many iterations. The labels are trained together only for speed: a
-// feature's weights for all labels sit in one row, so one pass over an example updates every
-// label with 4-wide vector arithmetic. Lanes never mix: a label's result depends only on the
+// per iteration and many iterations. Labels are trained in groups of four (SIMD lanes) only
+// for speed: one pass over an example updates four labels with 4-wide vector arithmetic, and a
+// group's weights (features × 4, plus AdaGrad sums) stay in cache. Lanes never mix: a label's result depends only on the
 // examples, its own truth column and positive weight, and the visiting order, which comes from
 // the seed alone, so adding or removing a label never changes another (tests check this bit
 // for bit).
