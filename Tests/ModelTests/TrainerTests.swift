@@ -96,6 +96,18 @@ struct TrainerTests {
         }
     }
 
+    /// Jointly tuned thresholds never lower the out-of-fold micro-F1 below the per-label F1
+    /// cuts they start from, and leave the weights alone.
+    @Test func microF1ObjectiveRaisesPooledF1() throws {
+        let problem = SyntheticProblem(examples: 400, frequencies: [0.3, 0.2, 0.05, 0.03], background: 40, signal: 1,
+                                       noise: 0.5, dimension: 1 << 16, seed: 8)
+        let f1 = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        let micro = try Trainer.train(examples: problem.examples, labels: problem.labels,
+                                      options: options { $0.thresholdObjective = .microF1 })
+        #expect(micro.crossValidation.tuned.microF1 >= f1.crossValidation.tuned.microF1)
+        #expect(micro.model.weights == f1.model.weights)
+    }
+
     @Test func rejectsBadInput() {
         let v = SparseVector(indices: [1, 2], values: [0.6, 0.8])
         let examples = (0..<5).map { _ in TrainingExample(vector: v, labels: [0]) }
