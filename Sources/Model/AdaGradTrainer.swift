@@ -1,12 +1,12 @@
-// Why AdaGrad SGD, all labels side by side:
+// Why AdaGrad SGD, four labels at a time:
 //
 // Each label is its own logistic regression (one sigmoid, binary cross-entropy). AdaGrad gives
 // every weight its own step size, which suits hashed bag-of-words data: rare, informative
-// tokens keep large steps while common ones settle quickly, and ten shuffled passes reach a
+// tokens keep large steps while common ones settle quickly, and a handful of shuffled passes reach a
 // good optimum on a few thousand messages — far cheaper than L-BFGS, which needs a full pass
-// per iteration and many iterations. The labels are trained together only for speed: a
-// feature's weights for all labels sit in one row, so one pass over an example updates every
-// label with 4-wide vector arithmetic. Lanes never mix: a label's result depends only on the
+// per iteration and many iterations. Labels are trained in groups of four (SIMD lanes) only
+// for speed: one pass over an example updates four labels with 4-wide vector arithmetic, and a
+// group's weights (features × 4, plus AdaGrad sums) stay in cache. Lanes never mix: a label's result depends only on the
 // examples, its own truth column and positive weight, and the visiting order, which comes from
 // the seed alone, so adding or removing a label never changes another (tests check this bit
 // for bit).
@@ -134,9 +134,8 @@ private struct Step {
         }
         d *= real
         active *= real
-        let epsilon = SIMD4<Float>(repeating: 1e-6)
         biasSquares += d * d
-        bias -= rate * d / (biasSquares.squareRoot() + epsilon)
+        bias -= rate * d * inverseSquareRoot(biasSquares)
         guard active != .zero else { return }
         let dz = d * active
         let decay = l2 * active
@@ -146,7 +145,22 @@ private struct Step {
             let g = dz * values[k] + decay * w
             let g2 = state[i + 1] + g * g
             state[i + 1] = g2
-            state[i] = w - rate * g / (g2.squareRoot() + epsilon)
+            state[i] = w - rate * g * inverseSquareRoot(g2)
         }
     }
+}
+
+/// 1 / sqrt(max(x, 1e-12)) in all four lanes, to float precision, with plain vector arithmetic:
+/// an integer-trick estimate refined by three Newton steps. Swift lowers `SIMD4.squareRoot()`
+/// to four scalar square roots plus a division; this keeps the AdaGrad step vectorised and,
+/// being ordinary IEEE arithmetic, gives the same bits on every x86-64 and ARM machine. The
+/// 1e-12 floor plays the role of AdaGrad's epsilon (steps never exceed rate · g · 10^6).
+@inline(__always)
+func inverseSquareRoot(_ x: SIMD4<Float>) -> SIMD4<Float> {
+    let v = x.replacing(with: SIMD4<Float>(repeating: 1e-12), where: x .< 1e-12)
+    let bits = unsafeBitCast(v, to: SIMD4<UInt32>.self)
+    var y = unsafeBitCast(SIMD4<UInt32>(repeating: 0x5F37_59DF) &- (bits &>> 1), to: SIMD4<Float>.self)
+    let half = 0.5 * v
+    for _ in 0..<3 { y = y * (1.5 - half * y * y) }
+    return y
 }

@@ -36,10 +36,10 @@ extension MultiLabelModel {
     public func predict(_ x: SparseVector) -> Prediction {
         let p = probabilities(x)
         var scores: [String: Float] = [:]
-        scores.reserveCapacity(labels.count)
+        scores.reserveCapacity(labelInfo.count)
         var tags: [String] = []
         var abstained: [String] = []
-        for (l, label) in labels.enumerated() {
+        for (l, label) in labelInfo.enumerated() {
             scores[label.name] = p[l]
             if label.abstains {
                 abstained.append(label.name)
@@ -54,7 +54,7 @@ extension MultiLabelModel {
     /// magnitude first; features without weight are left out. The logit is these plus
     /// `bias[label]`. Use it to explain a score both ways (positive and negative entries).
     public func contributions(_ x: SparseVector, label: Int) -> [(index: UInt32, contribution: Float)] {
-        precondition(label >= 0 && label < labels.count, "label index \(label) out of range")
+        precondition(label >= 0 && label < labelInfo.count, "label index \(label) out of range")
         var result: [(index: UInt32, contribution: Float)] = []
         for k in 0..<x.count {
             guard let row = weights.row(of: x.indices[k]) else { continue }

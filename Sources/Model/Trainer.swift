@@ -72,6 +72,14 @@ public enum Trainer {
                 positives: positives, examples: n,
                 crossValidated: Evaluation.metrics(scores, labelTruth, threshold: threshold)))
         }
+        if options.thresholdObjective == .microF1 {
+            let thresholds = ThresholdTuner.tuneJointly(scores: outOfFold, truth: data.truth,
+                                                        included: infos.map { !$0.abstains }, start: infos.map(\.threshold))
+            for l in infos.indices {
+                infos[l].threshold = thresholds[l]
+                infos[l].crossValidated = Evaluation.metrics(outOfFold[l], data.truth[l], threshold: thresholds[l])
+            }
+        }
         let report = Evaluation.evaluate(scores: outOfFold, truth: data.truth, labels: labels,
                                          thresholds: infos.map(\.threshold), included: infos.map { !$0.abstains })
         return TrainingResult(model: assemble(final, infos: infos, data: data, options: options, now: now),
@@ -93,7 +101,7 @@ public enum Trainer {
             for l in 0..<labelCount { rows.append(block.weights[base + l / 4][l % 4]) }
         }
         do {
-            return try MultiLabelModel(labels: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
+            return try MultiLabelModel(labelInfo: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
                                        bias: bias, featurizer: options.featurizer, trainedAt: now)
         } catch {
             preconditionFailure("trainer assembled an inconsistent model: \(error)")

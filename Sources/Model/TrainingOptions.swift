@@ -5,6 +5,11 @@ public enum ThresholdObjective: Sendable, Equatable, Codable {
     /// The lowest threshold whose out-of-fold precision is at least `p` (most recall at that
     /// precision); labels that never reach `p` fall back to the F1-optimal cut.
     case minPrecision(Float)
+    /// Thresholds chosen together to maximise micro-F1 over the labels that do not abstain
+    /// (coordinate ascent from the per-label F1 cuts). A weak label then stops flooding the
+    /// pooled counts with false positives. Couples the labels: adding a label can move other
+    /// labels' thresholds (never their weights).
+    case microF1
 }
 
 /// How much a positive example of a label weighs in that label's loss.

@@ -10,7 +10,7 @@ struct ScoringTests {
                                 crossValidated: LabelMetrics(support: 9, predicted: 9, truePositives: 8)),
                       LabelInfo(name: "b", threshold: 0.5, abstains: abstainB, positives: 3, examples: 20,
                                 crossValidated: LabelMetrics(support: 3, predicted: 2, truePositives: 1))]
-        return try MultiLabelModel(labels: labels, dimension: 64, rowIndices: [10, 20], rows: [2, -1, -1, 3],
+        return try MultiLabelModel(labelInfo: labels, dimension: 64, rowIndices: [10, 20], rows: [2, -1, -1, 3],
                                    bias: [-0.5, 0], featurizer: FeaturizerStamp(version: 1, settings: "{}"),
                                    trainedAt: Date(timeIntervalSince1970: 0))
     }
@@ -44,13 +44,13 @@ struct ScoringTests {
 
     @Test func inconsistentPartsAreRefused() {
         #expect(throws: ModelShapeError.self) {
-            try MultiLabelModel(labels: [], dimension: 8, rowIndices: [], rows: [], bias: [],
+            try MultiLabelModel(labelInfo: [], dimension: 8, rowIndices: [], rows: [], bias: [],
                                 featurizer: FeaturizerStamp(version: 1, settings: ""), trainedAt: Date())
         }
         let label = LabelInfo(name: "a", threshold: 0.5, abstains: false, positives: 1, examples: 1,
                               crossValidated: LabelMetrics(support: 0, predicted: 0, truePositives: 0))
         #expect(throws: ModelShapeError.self) {
-            try MultiLabelModel(labels: [label], dimension: 8, rowIndices: [5, 3], rows: [1, 2], bias: [0],
+            try MultiLabelModel(labelInfo: [label], dimension: 8, rowIndices: [5, 3], rows: [1, 2], bias: [0],
                                 featurizer: FeaturizerStamp(version: 1, settings: ""), trainedAt: Date())
         }
     }
