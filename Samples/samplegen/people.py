@@ -1,5 +1,5 @@
 """Friends, family and work: labels personal and important."""
-from .context import alternative, html, jpeg, mixed, page, pdf, text
+from .context import Leaf, alternative, html, jpeg, mixed, page, pdf, text
 from .mime import address
 
 MAYA = address("Maya Okafor", "maya.okafor@gmail.com")
@@ -88,6 +88,15 @@ def personal(ctx):
             root=text("Thought you might like this, we could go on Wednesdays?\n\n---------- Forwarded message ---------\n"
                       "From: Peak Wall Climbing <hello@peakwall.co.uk>\nSubject: Bring a friend for free in November\n\n"
                       "Members can bring a friend for free every Wednesday in November.\n"))
+
+
+def undeclared_charset(ctx):
+    """An old mailer that sends Latin-1 bytes without declaring a charset (so: us-ascii)."""
+    body = ("Hallo Alex,\n\nschöne Grüße aus Bremen! Tante Gerda und ich haben uns über deine Karte sehr gefreut. "
+            "Im Frühjahr kommen wir vielleicht nach England, dann melden wir uns.\n\nDein Onkel Heinz\n")
+    ctx.add(sender=address("Heinz Brandt", "heinz.brandt@arcor.de"), subject="Gruss aus Bremen", tz="berlin",
+            labels=["personal"], root=Leaf("text/plain", body.encode("iso-8859-1"), cte="8bit"),
+            extra=[("X-Mailer", "Pegasus Mail for Windows (4.41)")])
 
 
 def personal_important(ctx):
@@ -196,6 +205,7 @@ def more_important(ctx):
 
 def build(ctx):
     personal(ctx)
+    undeclared_charset(ctx)
     personal_important(ctx)
     important(ctx)
     more_important(ctx)

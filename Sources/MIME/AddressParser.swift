@@ -48,7 +48,12 @@ public enum AddressParser {
                 phrase += " "
             case "<":
                 var a = ""
-                while let d = chars.popFirst(), d != ">" { a.unicodeScalars.append(d) }
+                var depth = 0
+                while let d = chars.popFirst(), depth > 0 || d != ">" {
+                    if d == "(" { depth += 1 } else if d == ")" { depth = max(0, depth - 1) } else if depth == 0 {
+                        a.unicodeScalars.append(d)
+                    }
+                }
                 angle = a
             case ":" where angle == nil && !phrase.contains("@"):
                 phrase = ""; comment = nil; sawQuoted = false  // group name

@@ -37,8 +37,14 @@ enum Bytes {
     }
 
     /// ASCII-lower-cased string of `bytes` (non-ASCII bytes decoded leniently).
-    static func lowerString(_ bytes: some Collection<UInt8>) -> String {
-        String(decoding: bytes.map(lower), as: UTF8.self)
+    static func lowerString(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer { inp in
+            if !inp.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { return String(decoding: inp, as: UTF8.self) }
+            return String(unsafeUninitializedCapacity: inp.count) { out in
+                for (i, b) in inp.enumerated() { out[i] = lower(b) }
+                return inp.count
+            }
+        }
     }
 
     /// True when every byte is below 0x80.

@@ -14,7 +14,13 @@ public enum Charset {
             return (String(decoding: bytes, as: UTF8.self), nil)
         }
         guard let label else { return (SingleByte.utf8OrWindows1252(bytes), nil) }
-        switch CharsetAliases.kind(for: label) {
+        let kind = CharsetAliases.kind(for: label)
+        // Non-ASCII text that is valid UTF-8 is UTF-8 whatever the label says: legacy charsets
+        // almost never form valid multi-byte UTF-8 sequences by chance, mislabelled mail often does.
+        if kind != .utf8, kind != .unknown, kind != .ascii, let s = SingleByte.validUTF8(bytes) {
+            return (s, ParseWarning(code: "charset.mislabelled", detail: "text labelled \(label) is UTF-8"))
+        }
+        switch kind {
         case .utf8:
             if let s = SingleByte.validUTF8(bytes) { return (s, nil) }
             return (String(decoding: bytes, as: UTF8.self),

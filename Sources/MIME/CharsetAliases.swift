@@ -1,5 +1,7 @@
+import Synchronization
+
 /// How a charset label is decoded once normalised.
-enum CharsetKind: Equatable {
+enum CharsetKind: Equatable, Sendable {
     case utf8
     case ascii
     case latin1
@@ -12,8 +14,21 @@ enum CharsetKind: Equatable {
 
 /// Maps the labels seen in real mail to a decoding strategy.
 enum CharsetAliases {
+    private static let cache = Mutex<[String: CharsetKind]>([:])
+
     /// Normalises `label` (case, quotes, whitespace, `*lang` suffixes) and picks a decoder.
+    /// Results are cached (a few hundred labels at most).
     static func kind(for label: String) -> CharsetKind {
+        if let hit = cache.withLock({ $0[label] }) { return hit }
+        let k = resolve(label)
+        cache.withLock { c in
+            if c.count > 512 { c.removeAll(keepingCapacity: true) }
+            c[label] = k
+        }
+        return k
+    }
+
+    private static func resolve(_ label: String) -> CharsetKind {
         var l = label.lowercased()
         l.removeAll { $0 == "\"" || $0 == "'" || $0 == " " || $0 == "\t" }
         if let star = l.firstIndex(of: "*") { l = String(l[..<star]) }

@@ -16,7 +16,13 @@ public enum EncodedWords {
 
     /// Same as `decode(_:)` on a slice.
     public static func decode(_ raw: ArraySlice<UInt8>) -> String {
-        guard containsMarker(raw) else { return SingleByte.utf8OrWindows1252(raw) }
+        decode(raw, fallbackCharset: nil)
+    }
+
+    /// Same as `decode(_:)`, but bytes outside encoded words that are not valid UTF-8 are read
+    /// in `fallbackCharset` (e.g. the message's declared charset) instead of Windows-1252.
+    public static func decode(_ raw: ArraySlice<UInt8>, fallbackCharset: String?) -> String {
+        guard containsMarker(raw) else { return literal(raw, fallbackCharset) }
         let segments = split(raw)
         var out = ""
         var i = 0
@@ -29,7 +35,7 @@ public enum EncodedWords {
                     i += 1
                     continue
                 }
-                out += SingleByte.utf8OrWindows1252(bytes)
+                out += literal(bytes, fallbackCharset)
                 i += 1
             case .encoded(let charset, var bytes):
                 // Join following words in the same charset (skipping whitespace between them).
@@ -47,6 +53,16 @@ public enum EncodedWords {
             }
         }
         return out
+    }
+
+    private static func literal(_ bytes: ArraySlice<UInt8>, _ fallback: String?) -> String {
+        guard let fallback, !Bytes.isASCII(bytes), SingleByte.validUTF8(bytes) == nil else {
+            return SingleByte.utf8OrWindows1252(bytes)
+        }
+        switch CharsetAliases.kind(for: fallback) {
+        case .unknown, .utf8, .ascii: return SingleByte.windows1252(bytes)
+        default: return Charset.decode(bytes, label: fallback).text
+        }
     }
 
     private static func containsMarker(_ raw: ArraySlice<UInt8>) -> Bool {

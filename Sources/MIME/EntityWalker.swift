@@ -9,7 +9,15 @@ struct EntityWalker {
     private var depthCapped = false
     static let maxWarnings = 200
 
-    init(limits: ParseLimits) { self.limits = limits }
+    /// Recursion never goes deeper than this, whatever `ParseLimits.maxDepth` says, so no
+    /// configuration can overflow a thread's stack.
+    static let hardMaxDepth = 128
+
+    init(limits: ParseLimits) {
+        var l = limits
+        l.maxDepth = min(max(0, limits.maxDepth), Self.hardMaxDepth)
+        self.limits = l
+    }
 
     mutating func warn(_ code: String, _ detail: String) {
         if warnings.count < Self.maxWarnings { warnings.append(ParseWarning(code: code, detail: detail)) }
@@ -28,8 +36,7 @@ struct EntityWalker {
         let block = HeaderParser.parse(buf, start: start, end: end, maxFields: limits.maxHeaderFields,
                                        allowEnvelope: isTop)
         for w in block.warnings { warn(w.code, w.detail) }
-        let headers = block.headers
-        if isTop { topHeaders = headers }
+        var headers = block.headers
         var contentType = defaultType
         if let raw = headers.rawValue("Content-Type") {
             if let ct = ContentType.parse(raw) {
@@ -38,6 +45,8 @@ struct EntityWalker {
                 warn("contentType.invalid", "unparsable Content-Type, using \(defaultType.mimeType)")
             }
         }
+        headers.fallbackCharset = contentType.parameters["charset"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        if isTop { topHeaders = headers }
         let bodyStart = min(block.bodyStart, end)
 
         if contentType.isMultipart {

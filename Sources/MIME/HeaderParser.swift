@@ -64,7 +64,7 @@ enum HeaderParser {
                 continue
             }
             if b0 == 0x46, contentEnd - pos >= 5, buf[pos + 1] == 0x72, buf[pos + 2] == 0x6F,
-               buf[pos + 3] == 0x6D, buf[pos + 4] == Bytes.space {
+               buf[pos + 3] == 0x6D, buf[pos + 4] == Bytes.space, !isObsoleteFromField(buf, pos + 4, contentEnd) {
                 // "From " envelope line.
                 flush()
                 if !(first && allowEnvelope) {
@@ -90,6 +90,13 @@ enum HeaderParser {
             return finish(pos)
         }
         return finish(end)
+    }
+
+    /// True for `From  : value` (a From field with blanks before the colon), not an envelope.
+    private static func isObsoleteFromField(_ buf: UnsafeBufferPointer<UInt8>, _ from: Int, _ end: Int) -> Bool {
+        var i = from
+        while i < end, Bytes.isWSP(buf[i]) { i += 1 }
+        return i < end && buf[i] == Bytes.colon
     }
 
     /// A field name: printable ASCII except colon, optionally followed by blanks (obsolete syntax).

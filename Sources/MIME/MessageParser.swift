@@ -34,8 +34,15 @@ public enum MessageParser {
                                          detail: "message cut at \(limits.maxMessageBytes) of \(input.count) bytes"))
             input = Array(input[0..<max(0, limits.maxMessageBytes)])
         }
+        // A UTF-8 byte-order mark before the first header (some exporters write one) is skipped.
+        let start = input.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var walker = EntityWalker(limits: limits)
-        walker.walk(input, start: 0, end: input.count, depth: 0, defaultType: .textPlain, isTop: true)
+        walker.walk(input, start: start, end: input.count, depth: 0, defaultType: .textPlain, isTop: true)
+        if walker.topHeaders.fallbackCharset == nil {
+            // A multipart message declares its charset on the parts: 8-bit header bytes were
+            // most likely written in the same one.
+            walker.topHeaders.fallbackCharset = walker.parts.lazy.compactMap(\.charset).first
+        }
         if walker.topHeaders.fields.isEmpty, input.prefix(1024).contains(0) {
             warnings.append(ParseWarning(code: "message.binary", detail: "no header fields and NUL bytes: not an RFC 5322 message"))
         }

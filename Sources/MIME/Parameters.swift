@@ -13,8 +13,7 @@ enum Parameters {
         let value = raw[valueStart..<i]
 
         struct Piece { var index: Int; var extended: Bool; var bytes: [UInt8] }
-        var pieces: [String: [Piece]] = [:]
-        var order: [String] = []
+        var found: [(name: String, piece: Piece)] = []
         while i < end {
             skipBlanksAndComments(raw, &i)
             while i < end, raw[i] == Bytes.semicolon || Bytes.isSpace(raw[i]) { i += 1 }
@@ -54,16 +53,31 @@ enum Parameters {
                 index = n
                 name = String(name[..<star])
             }
-            if pieces[name] == nil { order.append(name) }
-            pieces[name, default: []].append(Piece(index: index, extended: extended, bytes: bytes))
+            found.append((name, Piece(index: index, extended: extended, bytes: bytes)))
         }
 
         var parameters: [String: String] = [:]
+        if !found.contains(where: { $0.piece.index >= 0 || $0.piece.extended }) {
+            // Common case: no RFC 2231 at all. The first of duplicate parameters wins.
+            for (name, piece) in found where parameters[name] == nil {
+                parameters[name] = EncodedWords.decode(piece.bytes)
+            }
+            return (value, parameters)
+        }
+        var pieces: [String: [Piece]] = [:]
+        var order: [String] = []
+        for (name, piece) in found {
+            if pieces[name] == nil { order.append(name) }
+            pieces[name, default: []].append(piece)
+        }
         for name in order {
             guard var list = pieces[name] else { continue }
-            // A plain `name=` next to RFC 2231 `name*…` forms: the RFC 2231 form wins.
-            if list.count > 1, list.contains(where: { $0.index >= 0 || $0.extended }) {
+            // A plain `name=` next to RFC 2231 `name*…` forms: the RFC 2231 form wins;
+            // of several plain ones, the first.
+            if list.contains(where: { $0.index >= 0 || $0.extended }) {
                 list.removeAll { $0.index < 0 && !$0.extended }
+            } else {
+                list = [list[0]]
             }
             list.sort { $0.index < $1.index }
             var charset: String?

@@ -10,7 +10,14 @@ public struct HeaderField: Sendable, Equatable {
 /// The header block of a message or body part, in order, duplicates kept.
 public struct Headers: Sendable, Equatable {
     public var fields: [HeaderField]
+    /// The charset used for raw 8-bit header bytes that are not valid UTF-8 (set by the parser
+    /// from the entity's Content-Type charset; Windows-1252 when nil).
+    public var fallbackCharset: String?
     public init(fields: [HeaderField] = []) { self.fields = fields }
+    /// Headers with a charset for raw 8-bit bytes.
+    public init(fields: [HeaderField], fallbackCharset: String?) {
+        self.fields = fields; self.fallbackCharset = fallbackCharset
+    }
 
     /// The first field named `name` (case-insensitive), undecoded.
     public func rawValue(_ name: String) -> [UInt8]? {
@@ -19,12 +26,14 @@ public struct Headers: Sendable, Equatable {
 
     /// The first field named `name`, fully decoded (RFC 2047 words, 8-bit junk made readable).
     public func decoded(_ name: String) -> String? {
-        rawValue(name).map { EncodedWords.decode($0) }
+        rawValue(name).map { EncodedWords.decode($0[...], fallbackCharset: fallbackCharset) }
     }
 
     /// Every field named `name`, decoded, in order.
     public func allDecoded(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveEquals(name) }.map { EncodedWords.decode($0.rawValue) }
+        fields.filter { $0.name.caseInsensitiveEquals(name) }.map {
+            EncodedWords.decode($0.rawValue[...], fallbackCharset: fallbackCharset)
+        }
     }
 
     /// How many fields are named `name`.

@@ -27,7 +27,7 @@ public enum Evaluation {
     /// the labels that do not abstain. Example label indices refer to the model's labels.
     public static func evaluate(model: MultiLabelModel, examples: [TrainingExample]) -> EvaluationReport {
         evaluate(probabilities: examples.map { model.probabilities($0.vector) }, truth: examples.map(\.labels),
-                 labels: model.labelNames, thresholds: model.thresholds, included: model.abstains.map { !$0 })
+                 labels: model.labels, thresholds: model.thresholds, included: model.abstains.map { !$0 })
     }
 
     /// The label-major core: `scores[label][example]`, `truth[label][example]`.

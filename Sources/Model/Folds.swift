@@ -1,22 +1,13 @@
-/// Deterministic stratified fold assignment for one label.
+/// Deterministic fold assignment: a seeded shuffle of the examples dealt round-robin.
 ///
-/// Positives and negatives are shuffled separately and dealt round-robin, so every fold gets
-/// its share of a rare label's few positives (a label with 5 positives and k = 5 has one
-/// positive in each fold). Folds are per label: labels are trained independently, so there is
-/// no need to share one split, and sharing one would tie each label's folds to the others.
-func stratifiedFolds(truth: [Bool], folds k: Int, rng: inout SplitMix64) -> [Int] {
-    var positives: [Int] = []
-    var negatives: [Int] = []
-    for (i, isPositive) in truth.enumerated() {
-        if isPositive { positives.append(i) } else { negatives.append(i) }
-    }
-    rng.shuffle(&positives)
-    rng.shuffle(&negatives)
-    var fold = [Int](repeating: 0, count: truth.count)
-    var next = 0
-    for i in positives + negatives {
-        fold[i] = next
-        next = (next + 1) % k
-    }
+/// Folds depend on the seed and the number of examples only, not on the labels: stratifying
+/// by label would make one label's folds (and so its threshold) change when another label is
+/// added. Every example still gets exactly one out-of-fold score, so a rare label's threshold
+/// is tuned on all of its positives whichever folds they fall in.
+func shuffledFolds(count: Int, folds k: Int, rng: inout SplitMix64) -> [Int] {
+    var order = Array(0..<count)
+    rng.shuffle(&order)
+    var fold = [Int](repeating: 0, count: count)
+    for (position, example) in order.enumerated() { fold[example] = position % k }
     return fold
 }

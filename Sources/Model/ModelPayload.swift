@@ -9,8 +9,8 @@ extension ModelFile {
         w.f64(model.trainedAt.timeIntervalSince1970)
         w.string(model.id)
         w.u64(UInt64(model.dimension))
-        w.u64(UInt64(model.labels.count))
-        for label in model.labels {
+        w.u64(UInt64(model.labelInfo.count))
+        for label in model.labelInfo {
             w.string(label.name)
             w.f32(label.threshold)
             w.u8(label.abstains ? 1 : 0)
@@ -61,7 +61,7 @@ extension ModelFile {
         let rowIndices = try r.u32s(rowCount, "row indices")
         let rows = try r.floats(rowCount * labelCount, "weights")
         guard r.remaining == 0 else { throw ByteReaderError(reason: "\(r.remaining) unexpected bytes at the end of the payload") }
-        return try MultiLabelModel(labels: labels, dimension: Int(dimension), rowIndices: rowIndices, rows: rows,
+        return try MultiLabelModel(labelInfo: labels, dimension: Int(dimension), rowIndices: rowIndices, rows: rows,
                                    bias: bias, featurizer: featurizer,
                                    trainedAt: Date(timeIntervalSince1970: seconds), id: id)
     }

@@ -53,7 +53,7 @@ public struct ModelShapeError: Error, Equatable, CustomStringConvertible, Sendab
 /// feature vector (never a softmax: any number of labels can apply at once).
 public struct MultiLabelModel: Sendable, Equatable {
     /// Per-label name, threshold, abstention, counts and cross-validated metrics.
-    public let labels: [LabelInfo]
+    public let labelInfo: [LabelInfo]
     /// Size of the feature space the weights index.
     public let dimension: Int
     /// Per-feature rows of per-label weights.
@@ -70,7 +70,7 @@ public struct MultiLabelModel: Sendable, Equatable {
     /// Assembles a model from its parts, checking that they fit together.
     /// - Parameter id: nil computes the standard id from `trainedAt` and the weights.
     /// - Throws: `ModelShapeError` when counts disagree or row indices are unsorted or out of range.
-    public init(labels: [LabelInfo], dimension: Int, rowIndices: [UInt32], rows: [Float], bias: [Float],
+    public init(labelInfo labels: [LabelInfo], dimension: Int, rowIndices: [UInt32], rows: [Float], bias: [Float],
                 featurizer: FeaturizerStamp, trainedAt: Date, id: String? = nil) throws(ModelShapeError) {
         guard !labels.isEmpty else { throw ModelShapeError(reason: "no labels") }
         guard dimension > 0 else { throw ModelShapeError(reason: "dimension \(dimension) is not positive") }
@@ -79,6 +79,9 @@ public struct MultiLabelModel: Sendable, Equatable {
         }
         guard rows.count == rowIndices.count * labels.count else {
             throw ModelShapeError(reason: "\(rows.count) weights for \(rowIndices.count) rows of \(labels.count) labels")
+        }
+        guard rows.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
+            throw ModelShapeError(reason: "weights must be finite numbers")
         }
         var previous: Int = -1
         for index in rowIndices {
@@ -90,24 +93,30 @@ public struct MultiLabelModel: Sendable, Equatable {
         guard Set(labels.map(\.name)).count == labels.count else {
             throw ModelShapeError(reason: "label names repeat")
         }
-        self.labels = labels
+        self.labelInfo = labels
         self.dimension = dimension
         self.weights = WeightTable(rowIndices: rowIndices, rows: rows, labelCount: labels.count, dimension: dimension)
         self.bias = bias
         self.featurizer = featurizer
         self.trainedAt = trainedAt
-        self.id = id ?? Self.makeID(trainedAt: trainedAt, rows: rows, bias: bias)
+        self.id = id ?? Self.makeID(trainedAt: trainedAt, rows: weights.rows, bias: bias)
     }
 
     /// Label names in model order.
-    public var labelNames: [String] { labels.map(\.name) }
+    public var labels: [String] { labelInfo.map(\.name) }
     /// Per-label thresholds in model order.
-    public var thresholds: [Float] { labels.map(\.threshold) }
+    public var thresholds: [Float] { labelInfo.map(\.threshold) }
     /// Per-label abstention in model order.
-    public var abstains: [Bool] { labels.map(\.abstains) }
+    public var abstains: [Bool] { labelInfo.map(\.abstains) }
+    /// Per-label positive training examples.
+    public var positives: [Int] { labelInfo.map(\.positives) }
+    /// Per-label training examples.
+    public var examples: [Int] { labelInfo.map(\.examples) }
+    /// Per-label cross-validated metrics at the tuned thresholds.
+    public var crossValidated: [LabelMetrics] { labelInfo.map(\.crossValidated) }
 
     /// Index of the label called `name`, if the model has it.
-    public func labelIndex(_ name: String) -> Int? { labels.firstIndex { $0.name == name } }
+    public func labelIndex(_ name: String) -> Int? { labelInfo.firstIndex { $0.name == name } }
 
     static func makeID(trainedAt: Date, rows: [Float], bias: [Float]) -> String {
         var hash: UInt32 = 0

@@ -11,7 +11,7 @@ public struct Prediction: Sendable, Equatable {
 }
 
 extension MultiLabelModel {
-    /// Per-label logits (bias + w·x). Feature indices without weights, or outside the
+    /// Per-label logits (bias + w·x, with the stored 8-bit weights). Feature indices without weights, or outside the
     /// dimension, contribute nothing.
     public func logits(_ x: SparseVector) -> [Float] {
         var sums = [SIMD4<Float>](repeating: .zero, count: weights.stride / 4)
@@ -23,7 +23,7 @@ extension MultiLabelModel {
             }
         }
         var out = bias
-        for l in 0..<out.count { out[l] += sums[l / 4][l % 4] }
+        for l in 0..<out.count { out[l] += sums[l / 4][l % 4] * weights.scales[l] }
         return out
     }
 
@@ -36,10 +36,10 @@ extension MultiLabelModel {
     public func predict(_ x: SparseVector) -> Prediction {
         let p = probabilities(x)
         var scores: [String: Float] = [:]
-        scores.reserveCapacity(labels.count)
+        scores.reserveCapacity(labelInfo.count)
         var tags: [String] = []
         var abstained: [String] = []
-        for (l, label) in labels.enumerated() {
+        for (l, label) in labelInfo.enumerated() {
             scores[label.name] = p[l]
             if label.abstains {
                 abstained.append(label.name)
@@ -54,7 +54,7 @@ extension MultiLabelModel {
     /// magnitude first; features without weight are left out. The logit is these plus
     /// `bias[label]`. Use it to explain a score both ways (positive and negative entries).
     public func contributions(_ x: SparseVector, label: Int) -> [(index: UInt32, contribution: Float)] {
-        precondition(label >= 0 && label < labels.count, "label index \(label) out of range")
+        precondition(label >= 0 && label < labelInfo.count, "label index \(label) out of range")
         var result: [(index: UInt32, contribution: Float)] = []
         for k in 0..<x.count {
             guard let row = weights.row(of: x.indices[k]) else { continue }

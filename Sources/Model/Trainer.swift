@@ -9,13 +9,13 @@ public struct TrainingResult: Sendable {
     public var crossValidation: EvaluationReport
 }
 
-/// Trains multi-label models: per label, k-fold cross-validation for out-of-fold scores and
-/// a threshold, then a fit on all examples. Pure computation: no printing, no I/O.
+/// Trains multi-label models: k-fold cross-validation for out-of-fold scores, a threshold per
+/// label tuned on them, then a fit on all examples. Pure computation: no printing, no I/O.
 public enum Trainer {
     /// Trains a model for `labels` from `examples`.
     /// - Parameter now: the training time recorded in the model (and its id).
     /// - Throws: `TrainingError` for no or duplicate labels, label indices out of range,
-    ///   malformed vectors, fewer than two folds, or fewer examples than folds.
+    ///   malformed vectors, bad options, or fewer examples than folds.
     public static func train(examples: [TrainingExample], labels: [String], options: TrainingOptions = TrainingOptions(),
                              now: Date = Date()) throws(TrainingError) -> TrainingResult {
         guard !labels.isEmpty else { throw .noLabels }
@@ -29,62 +29,80 @@ public enum Trainer {
             throw .badOptions("epochs ≥ 1, learning rate > 0 and l2 ≥ 0 are required")
         }
         let data = try TrainingData(examples: examples, labelCount: labels.count, dimension: options.dimension)
-        let trainer = LabelTrainer(epochs: options.epochs, learningRate: options.learningRate, l2: options.l2,
-                                    gradientFloor: options.gradientFloor)
-        let n = data.exampleCount
-        var finals: [LabelWeights] = []
-        var outOfFold: [[Float]] = []
+        let trainer = AdaGradTrainer(epochs: options.epochs, learningRate: options.learningRate, l2: options.l2,
+                                     gradientFloor: options.gradientFloor)
+        let n = data.exampleCount, labelCount = labels.count, chunks = (labelCount + 3) / 4
+        var truth = [SIMD4<Float>](repeating: .zero, count: n * chunks)
+        for l in 0..<labelCount {
+            for e in 0..<n where data.truth[l][e] { truth[e * chunks + l / 4][l % 4] = 1 }
+        }
+        func positiveWeights(_ rows: [Int]) -> [SIMD4<Float>] {
+            var out = [SIMD4<Float>](repeating: .zero, count: chunks)
+            for l in 0..<labelCount {
+                let positives = rows.reduce(0) { $0 + (data.truth[l][$1] ? 1 : 0) }
+                out[l / 4][l % 4] = AdaGradTrainer.positiveWeight(options.positiveWeighting, positives: positives,
+                                                                  total: rows.count)
+            }
+            return out
+        }
+        // Folds and visiting order come from the seed alone (never from the labels), so each
+        // label's training is independent of which other labels exist.
+        var rng = SplitMix64(seed: options.seed)
+        let fold = shuffledFolds(count: n, folds: options.folds, rng: &rng)
+        var outOfFold = [[Float]](repeating: [Float](repeating: 0, count: n), count: labelCount)
+        for f in 0..<options.folds {
+            let rows = (0..<n).filter { fold[$0] != f }
+            let block = trainer.train(data: data, truth: truth, positiveWeights: positiveWeights(rows),
+                                      labelCount: labelCount, rows: rows, rng: &rng)
+            for r in 0..<n where fold[r] == f {
+                let z = block.logits(data, row: r)
+                for l in 0..<labelCount { outOfFold[l][r] = sigmoid(z[l / 4][l % 4]) }
+            }
+        }
+        let all = Array(0..<n)
+        let final = trainer.train(data: data, truth: truth, positiveWeights: positiveWeights(all),
+                                  labelCount: labelCount, rows: all, rng: &rng)
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
-            let truth = data.truth[l]
-            var rng = SplitMix64(seed: options.seed ^ stableHash(name))
-            let fold = stratifiedFolds(truth: truth, folds: options.folds, rng: &rng)
-            var scores = [Float](repeating: 0, count: n)
-            for f in 0..<options.folds {
-                let rows = (0..<n).filter { fold[$0] != f }
-                let weights = trainer.train(data: data, truth: truth, rows: rows,
-                                            positiveWeight: positiveWeight(truth, rows, options), rng: &rng)
-                for r in 0..<n where fold[r] == f {
-                    scores[r] = LabelTrainer.probability(weights, data: data, row: r)
-                }
-            }
-            let all = Array(0..<n)
-            finals.append(trainer.train(data: data, truth: truth, rows: all,
-                                        positiveWeight: positiveWeight(truth, all, options), rng: &rng))
-            let threshold = ThresholdTuner.tune(scores: scores, truth: truth, objective: options.thresholdObjective)
-            let positives = truth.reduce(0) { $0 + ($1 ? 1 : 0) }
+            let scores = outOfFold[l], labelTruth = data.truth[l]
+            let threshold = ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective)
+            let positives = labelTruth.reduce(0) { $0 + ($1 ? 1 : 0) }
             infos.append(LabelInfo(
                 name: name, threshold: threshold, abstains: positives < options.minPositives,
                 positives: positives, examples: n,
-                crossValidated: Evaluation.metrics(scores, truth, threshold: threshold)))
-            outOfFold.append(scores)
+                crossValidated: Evaluation.metrics(scores, labelTruth, threshold: threshold)))
+        }
+        if options.thresholdObjective == .microF1 {
+            let thresholds = ThresholdTuner.tuneJointly(scores: outOfFold, truth: data.truth,
+                                                        included: infos.map { !$0.abstains }, start: infos.map(\.threshold))
+            for l in infos.indices {
+                infos[l].threshold = thresholds[l]
+                infos[l].crossValidated = Evaluation.metrics(outOfFold[l], data.truth[l], threshold: thresholds[l])
+            }
         }
         let report = Evaluation.evaluate(scores: outOfFold, truth: data.truth, labels: labels,
                                          thresholds: infos.map(\.threshold), included: infos.map { !$0.abstains })
-        return TrainingResult(model: assemble(finals, infos: infos, data: data, options: options, now: now),
+        return TrainingResult(model: assemble(final, infos: infos, data: data, options: options, now: now),
                               crossValidation: report)
     }
 
-    private static func positiveWeight(_ truth: [Bool], _ rows: [Int], _ options: TrainingOptions) -> Float {
-        let positives = rows.reduce(0) { $0 + (truth[$1] ? 1 : 0) }
-        return LabelTrainer.positiveWeight(options.positiveWeighting, positives: positives, total: rows.count)
-    }
-
-    /// Lays the per-label weight vectors out as per-feature rows, keeping rows with any weight.
-    private static func assemble(_ finals: [LabelWeights], infos: [LabelInfo], data: TrainingData,
+    /// Lays the trained block out as per-feature rows without padding, keeping rows with any weight.
+    private static func assemble(_ block: LabelBlockWeights, infos: [LabelInfo], data: TrainingData,
                                  options: TrainingOptions, now: Date) -> MultiLabelModel {
-        let labelCount = finals.count
+        let labelCount = infos.count, chunks = block.chunks
         var rowIndices: [UInt32] = []
         var rows: [Float] = []
         rows.reserveCapacity(data.featureCount * labelCount)
+        let bias = (0..<labelCount).map { block.bias[$0 / 4][$0 % 4] }
         for id in 0..<data.featureCount {
-            guard finals.contains(where: { $0.weights[id] != 0 }) else { continue }
+            let base = id * chunks
+            guard (0..<labelCount).contains(where: { block.weights[base + $0 / 4][$0 % 4] != 0 }) else { continue }
             rowIndices.append(data.featureOfID[id])
-            for label in finals { rows.append(label.weights[id]) }
+            for l in 0..<labelCount { rows.append(block.weights[base + l / 4][l % 4]) }
         }
         do {
-            return try MultiLabelModel(labels: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
-                                       bias: finals.map(\.bias), featurizer: options.featurizer, trainedAt: now)
+            return try MultiLabelModel(labelInfo: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
+                                       bias: bias, featurizer: options.featurizer, trainedAt: now)
         } catch {
             preconditionFailure("trainer assembled an inconsistent model: \(error)")
         }

@@ -5,6 +5,11 @@ public enum ThresholdObjective: Sendable, Equatable, Codable {
     /// The lowest threshold whose out-of-fold precision is at least `p` (most recall at that
     /// precision); labels that never reach `p` fall back to the F1-optimal cut.
     case minPrecision(Float)
+    /// Thresholds chosen together to maximise micro-F1 over the labels that do not abstain
+    /// (coordinate ascent from the per-label F1 cuts). A weak label then stops flooding the
+    /// pooled counts with false positives. Couples the labels: adding a label can move other
+    /// labels' thresholds (never their weights).
+    case microF1
 }
 
 /// How much a positive example of a label weighs in that label's loss.
@@ -23,7 +28,7 @@ public struct TrainingOptions: Sendable {
     /// Feature-space size; every vector index must be below it (2^18 by default).
     public var dimension: Int = 1 << 18
     /// Passes over the (per-label shuffled) training set.
-    public var epochs: Int = 10
+    public var epochs: Int = 6
     /// AdaGrad base learning rate.
     public var learningRate: Float = 1
     /// L2 regularisation strength per example (applied lazily to the touched weights).

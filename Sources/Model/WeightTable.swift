@@ -1,19 +1,27 @@
 /// The model's weights, stored only for features that have any: a sorted list of feature
-/// indices and, for each, one contiguous row of per-label weights.
+/// indices and, for each, one contiguous row of per-label weights, quantised to 8 bits.
 ///
-/// A full 2^18 × 53 table would take 55 MB; this keeps just the vocabulary seen in training
-/// plus a 4-byte-per-bucket lookup from feature index to row (1 MB at 2^18). Rows are padded
-/// with zeros to a multiple of 4 labels so scoring a feature is one lookup and a run of
-/// 4-wide vector multiply-adds.
+/// A full 2^18 × 53 table of floats would take 55 MB. This keeps just the vocabulary seen in
+/// training, one byte per weight (a 53-label row is 56 bytes: one cache line), and a
+/// 4-byte-per-bucket lookup from feature index to row (1 MB at 2^18). Scoring is memory-bound
+/// (a message touches a few hundred random rows), so smaller rows mean faster scoring.
+///
+/// Quantisation: weight = q × scale[label], q in −127…127, where each label's scale is the
+/// power of two that puts its largest weight in 64…127. The error is at most scale / 2 (under
+/// 1/128 of the label's largest weight); scales depend on the label's own weights only, so
+/// labels stay independent, and dequantised weights quantise back to the same bytes, so a
+/// model file round trip is exact.
 public struct WeightTable: Sendable, Equatable {
     /// Feature indices that have a row, strictly increasing.
     public let rowIndices: [UInt32]
     /// Weights per row that belong to labels (the rest of a row is padding).
     public let labelCount: Int
-    /// Floats per stored row: `labelCount` rounded up to a multiple of 4.
+    /// Per-label quantisation step (a power of two).
+    public let scales: [Float]
+    /// `labelCount` rounded up to a multiple of 4.
     let stride: Int
-    /// `rowIndices.count` rows of `stride` floats; SIMD4 chunks.
-    private let padded: [SIMD4<Float>]
+    /// `rowIndices.count` rows of `stride / 4` chunks.
+    private let quantized: [SIMD4<Int8>]
     /// `rowOf[index]` = row + 1, or 0 when the feature has no row. Empty for huge dimensions,
     /// where lookups fall back to binary search.
     private let rowOf: [UInt32]
@@ -21,20 +29,25 @@ public struct WeightTable: Sendable, Equatable {
     /// The largest dimension that gets a direct lookup array (16 MB).
     static let directLookupLimit = 1 << 22
 
-    /// Builds a table from unpadded rows (`rows[row * labelCount + label]`); `rowIndices` must be
-    /// strictly increasing and below `dimension` (checked by `MultiLabelModel.init`).
+    /// Builds a table from float rows (`rows[row * labelCount + label]`); `rowIndices` must be
+    /// strictly increasing and below `dimension`, and the weights finite (checked by `MultiLabelModel.init`).
     init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int) {
         self.rowIndices = rowIndices
         self.labelCount = labelCount
         let chunks = (labelCount + 3) / 4
         stride = chunks * 4
-        var padded = [SIMD4<Float>](repeating: .zero, count: rowIndices.count * chunks)
+        var largest = [Float](repeating: 0, count: labelCount)
+        for (i, w) in rows.enumerated() { largest[i % labelCount] = max(largest[i % labelCount], abs(w)) }
+        let scales = largest.map(Self.scale(forLargest:))
+        var quantized = [SIMD4<Int8>](repeating: .zero, count: rowIndices.count * chunks)
         for row in 0..<rowIndices.count {
             for label in 0..<labelCount {
-                padded[row * chunks + label / 4][label % 4] = rows[row * labelCount + label]
+                let q = (rows[row * labelCount + label] / scales[label]).rounded()
+                quantized[row * chunks + label / 4][label % 4] = Int8(max(-127, min(127, q)))
             }
         }
-        self.padded = padded
+        self.scales = scales
+        self.quantized = quantized
         if dimension <= Self.directLookupLimit {
             var rowOf = [UInt32](repeating: 0, count: dimension)
             for (row, index) in rowIndices.enumerated() { rowOf[Int(index)] = UInt32(row + 1) }
@@ -44,12 +57,21 @@ public struct WeightTable: Sendable, Equatable {
         }
     }
 
-    /// The weight of `label` in row `row`.
-    public func weight(row: Int, label: Int) -> Float {
-        padded[row * (stride / 4) + label / 4][label % 4]
+    /// The power of two s with largest / s in (63.5, 127] (1 for an all-zero label).
+    static func scale(forLargest largest: Float) -> Float {
+        guard largest > 0, largest.isFinite else { return 1 }
+        var s = Float(sign: .plus, exponent: largest.exponent - 6, significand: 1)
+        while largest / s > 127 { s *= 2 }
+        while largest / s <= 63.5 { s /= 2 }
+        return s
     }
 
-    /// The weights without padding, `rowIndices.count × labelCount`, row-major (as stored on disk).
+    /// The (dequantised) weight of `label` in row `row`.
+    public func weight(row: Int, label: Int) -> Float {
+        Float(quantized[row * (stride / 4) + label / 4][label % 4]) * scales[label]
+    }
+
+    /// The dequantised weights, `rowIndices.count × labelCount`, row-major (as stored on disk).
     public var rows: [Float] {
         var out: [Float] = []
         out.reserveCapacity(rowIndices.count * labelCount)
@@ -74,12 +96,13 @@ public struct WeightTable: Sendable, Equatable {
         return low < rowIndices.count && rowIndices[low] == index ? low : nil
     }
 
-    /// Adds value × row for every feature of the vector into `out` (`stride / 4` chunks).
+    /// Adds value × q-row for every feature of the vector into `out` (`stride / 4` chunks);
+    /// the caller multiplies by `scales`.
     func accumulate(indices: UnsafeBufferPointer<UInt32>, values: UnsafeBufferPointer<Float>,
                     into out: UnsafeMutableBufferPointer<SIMD4<Float>>) {
         let chunks = stride / 4
-        padded.withUnsafeBufferPointer { w in
-            guard let weights = w.baseAddress, let o = out.baseAddress else { return }
+        quantized.withUnsafeBufferPointer { q in
+            guard let weights = q.baseAddress, let o = out.baseAddress else { return }
             if rowOf.isEmpty {
                 for k in 0..<indices.count {
                     guard let row = row(of: indices[k]) else { continue }
@@ -100,16 +123,17 @@ public struct WeightTable: Sendable, Equatable {
     }
 
     @inline(__always)
-    private static func axpy(_ a: Float, _ x: UnsafePointer<SIMD4<Float>>, _ y: UnsafeMutablePointer<SIMD4<Float>>,
+    private static func axpy(_ a: Float, _ x: UnsafePointer<SIMD4<Int8>>, _ y: UnsafeMutablePointer<SIMD4<Float>>,
                              _ n: Int) {
         let av = SIMD4<Float>(repeating: a)
-        for c in 0..<n { y[c] += av * x[c] }
+        for c in 0..<n { y[c] += av * SIMD4<Float>(x[c]) }
     }
 
     /// Bytes held in memory (weights plus lookup), for reporting.
-    public var memoryBytes: Int { padded.count * 16 + rowIndices.count * 4 + rowOf.count * 4 }
+    public var memoryBytes: Int { quantized.count * 4 + rowIndices.count * 4 + rowOf.count * 4 + scales.count * 4 }
 
     public static func == (a: WeightTable, b: WeightTable) -> Bool {
-        a.labelCount == b.labelCount && a.rowIndices == b.rowIndices && a.padded == b.padded
+        a.labelCount == b.labelCount && a.rowIndices == b.rowIndices && a.scales == b.scales
+            && a.quantized == b.quantized
     }
 }

@@ -81,3 +81,13 @@ import Testing
         #expect(MessageParser.parse(raw2).parts.first?.text?.hasSuffix("При") == true)
     }
 }
+
+@Suite struct MislabelledCharsetTests {
+    @Test func validUTF8WinsOverALegacyLabel() {
+        let (t, w) = Charset.decode(Array("你好，我公司".utf8)[...], label: "gb2312")
+        #expect(t == "你好，我公司")
+        #expect(w?.code == "charset.mislabelled")
+        let (l, _) = Charset.decode(Array("café".utf8)[...], label: "iso-8859-1")
+        #expect(l == "café")
+    }
+}

@@ -16,8 +16,9 @@ import Testing
     }
 
     @Test func acceptsWhitespaceBeforeColon() {
-        let m = parse("Subject : obsolete\nDate\t: today\n\nbody")
+        let m = parse("Subject : obsolete\nDate\t: today\nFrom : a@b.c\n\nbody")
         #expect(m.headers.decoded("Subject") == "obsolete")
+        #expect(m.headers.decoded("From") == "a@b.c")
         #expect(m.headers.decoded("date") == "today")
     }
 
@@ -72,5 +73,29 @@ import Testing
         #expect(m.headers.fields.map(\.name) == ["A", "B", "C"])
         #expect(m.parts.first?.text == "body")
         #expect(m.warnings.contains { $0.code == "limit.headerFields" })
+    }
+}
+
+@Suite struct ByteOrderMarkTests {
+    @Test func leadingUTF8ByteOrderMarkIsSkipped() {
+        let m = MessageParser.parse([0xEF, 0xBB, 0xBF] + bytes("Subject: bom\n\nbody"))
+        #expect(m.headers.decoded("Subject") == "bom")
+        #expect(m.parts.first?.text == "body")
+    }
+}
+
+@Suite struct RawHeaderCharsetTests {
+    @Test func eightBitHeaderUsesTheDeclaredCharset() {
+        var raw = bytes("Subject: ")
+        raw += [0xC7, 0xD1, 0xB1, 0xB9]  // 한국 in EUC-KR
+        raw += bytes("\nContent-Type: text/plain; charset=euc-kr\n\nx")
+        #expect(MessageParser.parse(raw).headers.decoded("Subject") == "한국")
+    }
+
+    @Test func multipartMessageUsesTheFirstPartCharset() {
+        var raw = bytes("Subject: ")
+        raw += [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4]  // Привет in KOI8-R
+        raw += bytes("\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=koi8-r\n\nx\n--b--\n")
+        #expect(MessageParser.parse(raw).headers.decoded("Subject") == "Привет")
     }
 }

@@ -54,6 +54,15 @@ import ZlibSupport
         #expect(m?.parts.isEmpty == true)
     }
 
+    @Test func hugeConfiguredDepthCannotOverflowTheStack() async {
+        var limits = ParseLimits()
+        limits.maxDepth = 1_000_000
+        let text = String(repeating: "Content-Type: message/rfc822\n\n", count: 20_000) + "Subject: x\n\nbody"
+        // Run on a cooperative-pool thread: those have the smallest stacks.
+        let m = await Task.detached { parse(text, limits: limits) }.value
+        #expect(m.warnings.contains { $0.code == "limit.depth" })
+    }
+
     @Test func deepMessageRFC822Nesting() {
         let text = String(repeating: "Content-Type: message/rfc822\n\n", count: 10_000) + "Subject: x\n\nbody"
         let m = parse(text)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import MIME
 
 /// Message bytes from a string literal; `\n` becomes CRLF when `crlf` is set.

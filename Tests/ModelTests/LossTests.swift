@@ -46,4 +46,14 @@ struct LossTests {
         #expect(abs(softplus(0) - 0.693147) < 1e-5)
         #expect(sigmoid(-100) >= 0 && sigmoid(100) <= 1)
     }
+
+    @Test func vectorInverseSquareRootIsAccurate() {
+        for x: Float in [1e-12, 3e-7, 0.01, 0.5, 1, 2, 1234.5, 9e20] {
+            let y = inverseSquareRoot(SIMD4<Float>(repeating: x))
+            let exact = 1 / x.squareRoot()
+            #expect(abs(y[0] - exact) <= 1e-5 * exact, "x = \(x)")
+        }
+        // Zero and denormals are floored (AdaGrad's epsilon): finite, 10^6.
+        #expect(abs(inverseSquareRoot(.zero)[0] - 1e6) < 10)
+    }
 }

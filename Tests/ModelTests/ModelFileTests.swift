@@ -9,7 +9,7 @@ private func tinyModel(featurizerVersion: Int = 3) throws -> MultiLabelModel {
     }
     let rowIndices: [UInt32] = [3, 17, 900, 65_000]
     let rows: [Float] = (0..<12).map { Float($0) * 0.25 - 1.5 }
-    return try MultiLabelModel(labels: labels, dimension: 1 << 16, rowIndices: rowIndices, rows: rows,
+    return try MultiLabelModel(labelInfo: labels, dimension: 1 << 16, rowIndices: rowIndices, rows: rows,
                                bias: [-1, 0.5, 0], featurizer: FeaturizerStamp(version: featurizerVersion, settings: #"{"n":2}"#),
                                trainedAt: Date(timeIntervalSince1970: 1_795_000_000))
 }

@@ -10,7 +10,7 @@ struct ScoringTests {
                                 crossValidated: LabelMetrics(support: 9, predicted: 9, truePositives: 8)),
                       LabelInfo(name: "b", threshold: 0.5, abstains: abstainB, positives: 3, examples: 20,
                                 crossValidated: LabelMetrics(support: 3, predicted: 2, truePositives: 1))]
-        return try MultiLabelModel(labels: labels, dimension: 64, rowIndices: [10, 20], rows: [2, -1, -1, 3],
+        return try MultiLabelModel(labelInfo: labels, dimension: 64, rowIndices: [10, 20], rows: [2, -1, -1, 3],
                                    bias: [-0.5, 0], featurizer: FeaturizerStamp(version: 1, settings: "{}"),
                                    trainedAt: Date(timeIntervalSince1970: 0))
     }
@@ -44,14 +44,30 @@ struct ScoringTests {
 
     @Test func inconsistentPartsAreRefused() {
         #expect(throws: ModelShapeError.self) {
-            try MultiLabelModel(labels: [], dimension: 8, rowIndices: [], rows: [], bias: [],
+            try MultiLabelModel(labelInfo: [], dimension: 8, rowIndices: [], rows: [], bias: [],
                                 featurizer: FeaturizerStamp(version: 1, settings: ""), trainedAt: Date())
         }
         let label = LabelInfo(name: "a", threshold: 0.5, abstains: false, positives: 1, examples: 1,
                               crossValidated: LabelMetrics(support: 0, predicted: 0, truePositives: 0))
         #expect(throws: ModelShapeError.self) {
-            try MultiLabelModel(labels: [label], dimension: 8, rowIndices: [5, 3], rows: [1, 2], bias: [0],
+            try MultiLabelModel(labelInfo: [label], dimension: 8, rowIndices: [5, 3], rows: [1, 2], bias: [0],
                                 featurizer: FeaturizerStamp(version: 1, settings: ""), trainedAt: Date())
         }
+    }
+
+    /// Stored weights are within half a quantisation step (< 1/128 of the label's largest
+    /// weight) of the trained ones, and rebuilding from them gives the very same table.
+    @Test func quantisedWeightsAreCloseAndStable() throws {
+        var rng = SplitMix64(seed: 3)
+        let rows = (0..<300).map { _ in Float(rng.below(2_000_001)) / 100_000 - 10 }
+        let table = WeightTable(rowIndices: Array(0..<100), rows: rows, labelCount: 3, dimension: 128)
+        let largest = (0..<3).map { l in stride(from: l, to: 300, by: 3).map { abs(rows[$0]) }.max()! }
+        for (i, w) in table.rows.enumerated() {
+            #expect(abs(w - rows[i]) <= table.scales[i % 3] / 2)
+            #expect(abs(w - rows[i]) < largest[i % 3] / 127)
+        }
+        let rebuilt = WeightTable(rowIndices: Array(0..<100), rows: table.rows, labelCount: 3, dimension: 128)
+        #expect(rebuilt == table && rebuilt.rows == table.rows)
+        #expect(WeightTable.scale(forLargest: 0) == 1)
     }
 }

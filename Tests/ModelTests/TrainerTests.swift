@@ -55,7 +55,7 @@ struct TrainerTests {
         }
         let grown = try Trainer.train(examples: examples, labels: labels, options: options())
         for (l, name) in problem.labels.enumerated() {
-            #expect(grown.model.labels[l + 1] == base.model.labels[l], "label \(name)")
+            #expect(grown.model.labelInfo[l + 1] == base.model.labelInfo[l], "label \(name)")
             #expect(grown.model.bias[l + 1] == base.model.bias[l])
         }
         for e in problem.examples.prefix(50) {
@@ -72,7 +72,7 @@ struct TrainerTests {
         for i in 0..<5 { problem.examples[i * 7].labels.append(5) }
         for i in 0..<4 { problem.examples[i * 11 + 1].labels.append(4) }
         let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
-        let rare4 = result.model.labels[4], rare5 = result.model.labels[5]
+        let rare4 = result.model.labelInfo[4], rare5 = result.model.labelInfo[5]
         #expect(rare4.abstains && rare4.positives == 4)
         #expect(!rare5.abstains && rare5.positives == 5)
         #expect(result.crossValidation.labels[4].included == false)
@@ -90,10 +90,22 @@ struct TrainerTests {
         let precise = try Trainer.train(examples: problem.examples, labels: problem.labels,
                                         options: options { $0.thresholdObjective = .minPrecision(0.95) })
         for l in 0..<2 {
-            let cv = precise.model.labels[l].crossValidated
-            #expect(cv.precision >= 0.95 || cv == f1.model.labels[l].crossValidated)
-            #expect(precise.model.labels[l].threshold >= f1.model.labels[l].threshold)
+            let cv = precise.model.labelInfo[l].crossValidated
+            #expect(cv.precision >= 0.95 || cv == f1.model.labelInfo[l].crossValidated)
+            #expect(precise.model.labelInfo[l].threshold >= f1.model.labelInfo[l].threshold)
         }
+    }
+
+    /// Jointly tuned thresholds never lower the out-of-fold micro-F1 below the per-label F1
+    /// cuts they start from, and leave the weights alone.
+    @Test func microF1ObjectiveRaisesPooledF1() throws {
+        let problem = SyntheticProblem(examples: 400, frequencies: [0.3, 0.2, 0.05, 0.03], background: 40, signal: 1,
+                                       noise: 0.5, dimension: 1 << 16, seed: 8)
+        let f1 = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        let micro = try Trainer.train(examples: problem.examples, labels: problem.labels,
+                                      options: options { $0.thresholdObjective = .microF1 })
+        #expect(micro.crossValidation.tuned.microF1 >= f1.crossValidation.tuned.microF1)
+        #expect(micro.model.weights == f1.model.weights)
     }
 
     @Test func rejectsBadInput() {

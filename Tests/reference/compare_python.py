@@ -124,6 +124,7 @@ class Tally:
         self.python_failed = 0
         self.tagger_failed = 0
         self.fields = {"subject": [0, 0], "from": [0, 0], "text": [0, 0]}
+        self.python_undecodable = 0  # disagreements where Python's value holds U+FFFD
 
     def add(self, field, ok):
         self.fields[field][1] += 1
@@ -152,10 +153,12 @@ def compare_message(path, rec, tally, report):
     ok = pyref.normalise(py_subject or "") == pyref.normalise(tg_subject or "")
     tally.add("subject", ok)
     if not ok:
+        tally.python_undecodable += bool(_note(py_subject))
         report.append((path, "subject", _note(py_subject) + short_diff(py_subject, tg_subject)))
     ok = same_from(py_from, tg_from)
     tally.add("from", ok)
     if not ok:
+        tally.python_undecodable += bool(_note(py_from))
         report.append((path, "from", _note(py_from) + short_diff(py_from, tg_from)))
     for i in range(max(len(py_texts), len(tg_texts))):
         py = py_texts[i] if i < len(py_texts) else None
@@ -169,6 +172,7 @@ def compare_message(path, rec, tally, report):
         elif tg is None:
             detail = "text/plain part missing in tagger (%d python, %d tagger)" % (len(py_texts), len(tg_texts))
         else:
+            tally.python_undecodable += bool(_note(py))
             detail = _note(py) + short_diff(py, tg)
         report.append((path, "text[%d]" % i, detail))
 
@@ -241,19 +245,26 @@ def main():
         overall.messages += t.messages
         overall.python_failed += t.python_failed
         overall.tagger_failed += t.tagger_failed
+        overall.python_undecodable += t.python_undecodable
         for k, (a, b) in t.fields.items():
             overall.fields[k][0] += a
             overall.fields[k][1] += b
     print_table(tallies + [overall], sys.stdout)
     rate = pct(overall.agreed, overall.total)
     print("agreement: %.2f%% (%d/%d)" % (rate, overall.agreed, overall.total))
+    if overall.python_undecodable:
+        left = overall.total - overall.python_undecodable
+        print("of the disagreements, %d are values where Python could not decode bytes (U+FFFD); "
+              "without them: %.2f%% (%d/%d)" % (overall.python_undecodable, pct(overall.agreed, left),
+                                               overall.agreed, left))
     if overall.python_failed or overall.tagger_failed:
         print("python failed on %d messages, tagger on %d (not counted above)" % (overall.python_failed,
                                                                                    overall.tagger_failed))
     if args.json:
         print(json.dumps({"agreement": round(rate, 4), "agreed": overall.agreed, "compared": overall.total,
                           "messages": overall.messages, "python_failed": overall.python_failed,
-                          "tagger_failed": overall.tagger_failed}))
+                          "tagger_failed": overall.tagger_failed,
+                          "python_undecodable": overall.python_undecodable}))
     if args.report:
         with open(args.report, "w", encoding="utf-8") as f:
             for path, field, detail in report:

@@ -5,7 +5,8 @@ It exists to self-test compare_python.py (which must then report 100%).
 FAKE_TAGGER_FAULT selects a deliberate fault to check that the comparison
 notices it: `subject` (alters every subject), `drop-part` (loses the last
 text/plain part), `crash:NAME` (aborts when it reaches a file named NAME),
-`skip:NAME` (prints an error line instead of JSON for NAME).
+`skip:NAME` (prints an error line instead of JSON for NAME), `cp1252` (decodes
+text/plain parts that Python could not decode cleanly as windows-1252 instead).
 """
 import json
 import os
@@ -13,6 +14,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pyref  # noqa: E402
+
+
+def plain_text(leaf, fault):
+    text = pyref.part_text(leaf)
+    if fault == "cp1252" and "\ufffd" in text:
+        text = (leaf.get_payload(decode=True) or b"").decode("windows-1252", "replace")
+    return text
 
 
 def record(path, fault):
@@ -25,7 +33,7 @@ def record(path, fault):
         except Exception:
             filename = None
         parts.append({"type": ctype, "charset": leaf.get_content_charset(), "filename": filename,
-                      "text": pyref.part_text(leaf) if ctype == "text/plain" else None})
+                      "text": plain_text(leaf, fault) if ctype == "text/plain" else None})
     if fault == "drop-part":
         plain = [i for i, p in enumerate(parts) if p["type"] == "text/plain"]
         if plain:

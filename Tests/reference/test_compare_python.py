@@ -46,6 +46,13 @@ class CompareTests(unittest.TestCase):
         self.assertGreaterEqual(len(lines), 90)
         self.assertIn("(changed)", lines[0][2])
 
+    def test_python_decoding_failures_are_marked(self):
+        proc, lines = compare("cp1252", extra=("--min", "0"))
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertTrue(lines)
+        self.assertTrue(all(detail.startswith("[python has U+FFFD]") for _, _, detail in lines))
+        self.assertIn("of the disagreements, %d are values where Python could not decode" % len(lines), proc.stdout)
+
     def test_a_lost_part_is_reported_as_missing(self):
         proc, lines = compare("drop-part")
         self.assertEqual(proc.returncode, 1)
@@ -55,7 +62,7 @@ class CompareTests(unittest.TestCase):
 
     def test_every_message_of_the_samples_is_compared(self):
         proc, _ = compare()
-        self.assertIn("Maildir                       103", proc.stdout)
+        self.assertIn("Maildir                       104", proc.stdout)
 
     def test_a_crash_is_isolated_to_its_file(self):
         proc, lines = compare("crash:" + VICTIM, batch=50, extra=("--max-tagger-failed", "1"))

@@ -21,6 +21,15 @@ public struct BenchReport: Codable, Sendable {
     /// Free-form extra figures (e.g. the competitor's throughput in a side-by-side run).
     public var extra: [String: Double]
 
+    public init(name: String, messages: Int, bytes: Int, seconds: Double, messagesPerSecond: Double,
+                megabytesPerSecond: Double, p50Micros: Double, p99Micros: Double, maxMicros: Double,
+                peakRSSMiB: Double, errors: Int, extra: [String: Double]) {
+        self.name = name; self.messages = messages; self.bytes = bytes; self.seconds = seconds
+        self.messagesPerSecond = messagesPerSecond; self.megabytesPerSecond = megabytesPerSecond
+        self.p50Micros = p50Micros; self.p99Micros = p99Micros; self.maxMicros = maxMicros
+        self.peakRSSMiB = peakRSSMiB; self.errors = errors; self.extra = extra
+    }
+
     enum CodingKeys: String, CodingKey {
         case name, messages, bytes, seconds, errors, extra
         case messagesPerSecond = "msgs_per_s", megabytesPerSecond = "mb_per_s"

@@ -32,8 +32,9 @@ public final class Daemon: Sendable {
     /// Runs until SIGTERM or SIGINT: SIGHUP reloads the model, a timer reconciles every
     /// `reconcile_interval`. Returns normally after a clean stop.
     /// - Throws: `DaemonStartError` when the model cannot be loaded at start or inotify is unavailable.
-    public func run() async throws {
+    public func run(once: Bool = false) async throws {
         let (stream, continuation) = AsyncStream<DaemonTrigger>.makeStream()
+        if once { continuation.yield(.stopWhenIdle) }
         let signals = SignalTriggers(continuation: continuation)
         let interval = config.reconcileInterval
         let timer = Task {
@@ -52,7 +53,7 @@ public final class Daemon: Sendable {
     /// The loop with its triggers supplied by the caller (tests drive reconcile/reload/stop with
     /// their own sequence). Starts with a full reconcile; ends on `.stop` or when `triggers` ends.
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
-    func run<S: AsyncSequence>(triggers: S) async throws where S.Element == DaemonTrigger {
+    func run<S: AsyncSequence & Sendable>(triggers: S) async throws where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
         do {
             scorer = try loader.load(modelPath: config.modelPath)
@@ -93,23 +94,35 @@ public final class Daemon: Sendable {
         notifier.ready(status: "model \(scorer.modelInfo.id), \(watcher.watchCount) watches")
         logger.notice("started: model \(scorer.modelInfo.id), \(config.maildirs.count) maildir(s), \(watcher.watchCount) watches")
 
-        do {
-            for try await t in triggers {
-                if t == .stop { break }
-                queue.push(t)
+        let finished = Task.detached {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    done.wait()
+                    c.resume()
+                }
             }
-        } catch {
-            logger.error("trigger source failed: \(error)")
+        }
+        let triggerTask = Task {
+            do {
+                for try await t in triggers {
+                    if t == .stop { break }
+                    queue.push(t)
+                }
+            } catch {
+                logger.error("trigger source failed: \(error)")
+            }
+        }
+        // Ends on a stop trigger, or when the loop stopped by itself (`.stopWhenIdle`).
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await triggerTask.value }
+            group.addTask { await finished.value }
+            await group.next()
+            triggerTask.cancel()
         }
         notifier.stopping()
         logger.notice("stopping")
         queue.push(.stop)
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                done.wait()
-                c.resume()
-            }
-        }
+        await finished.value
         watcher.stop()
         logger.notice("stopped: \(p.snapshot().tagged) message(s) tagged")
     }

@@ -28,6 +28,11 @@ final class DaemonProcessor: @unchecked Sendable {
     private var watchedFolders = Set<String>()
     /// Sidecar directories with renames not yet made durable (directory fsync is batched).
     private var unsynced: [String: (maildir: String, folder: MaildirFolder)] = [:]
+    /// The user's corrections (the journal is the source of truth for `user`).
+    let corrections: CorrectionsCache
+    /// Starts background retrains after enough new corrections.
+    let retrainScheduler: RetrainScheduler
+    private var stopWhenIdle = false
     private var lastStatus = Date.distantPast
     private var lastWatchdog = Date.distantPast
 
@@ -40,6 +45,8 @@ final class DaemonProcessor: @unchecked Sendable {
         self.queue = queue
         self.watcher = watcher
         self.store = SidecarStore(layout: SidecarLayout(stateDirectory: config.stateDir))
+        self.corrections = CorrectionsCache(journal: Journal(path: config.stateDir + "/corrections.jsonl"))
+        self.retrainScheduler = RetrainScheduler(config: config, logger: logger)
         self.scorer = Mutex(scorer)
         var s = DaemonStats()
         s.modelID = scorer.modelInfo.id
@@ -54,6 +61,11 @@ final class DaemonProcessor: @unchecked Sendable {
             pingWatchdog()
             guard let next = queue.take(timeout: unsynced.isEmpty ? tick : 0.05) else {
                 syncDirectories()
+                if stopWhenIdle {
+                    stats.withLock { $0.state = "stopped" }
+                    publishStatus(force: true)
+                    return
+                }
                 publishStatus(force: false)
                 continue
             }
@@ -64,8 +76,12 @@ final class DaemonProcessor: @unchecked Sendable {
                 stats.withLock { $0.state = "stopped" }
                 publishStatus(force: true)
                 return
-            case .control(.reconcile): reconcile(force: false)
+            case .control(.reconcile):
+                reconcile(force: false)
+                for w in corrections.refresh(force: true) { logger.warning(w) }
+                retrainScheduler.consider(corrections: corrections.recordCount)
             case .control(.reload): reload()
+            case .control(.stopWhenIdle): stopWhenIdle = true
             case .work(.message(let i, let m, let force), _): ensure(maildir: i, message: m, force: force)
             case .work(.structure(let i), _): structureChanged(maildir: i)
             }
@@ -212,11 +228,13 @@ final class DaemonProcessor: @unchecked Sendable {
             let info = current.modelInfo
             let now = Timestamp.iso8601(Date())
             let carried = userFromOtherFolder(md, m)
+            for w in corrections.refresh() { logger.warning(w) }
+            let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
             try store.write(maildirName: md.name, folder: m.folder, unique: m.unique, syncDirectory: false) { old in
                 Sidecar(
                     message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
-                    abstained: outcome.abstained, user: old?.user ?? carried ?? Sidecar.User(),
+                    abstained: outcome.abstained, user: old?.user ?? carried ?? journalled ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
             }

@@ -6,4 +6,6 @@ public enum DaemonTrigger: Sendable, Equatable {
     case reload
     /// Finish the message in hand and stop (SIGTERM/SIGINT).
     case stop
+    /// Stop once nothing is left to do (`tagger run --once`).
+    case stopWhenIdle
 }

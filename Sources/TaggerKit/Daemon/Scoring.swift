@@ -58,14 +58,3 @@ public protocol ScorerLoader: Sendable {
     /// - Throws: whatever the model reader throws for a missing or corrupt file.
     func load(modelPath: String) throws -> any MessageScoring
 }
-
-/// Process-wide hooks the CLI wiring fills in before `tagger run` starts.
-public enum TaggerRuntime {
-    private static let loader = Mutex<(any ScorerLoader)?>(nil)
-
-    /// The loader `tagger run` uses; the integrator sets it to the real model's loader.
-    public static var scorerLoader: (any ScorerLoader)? {
-        get { loader.withLock { $0 } }
-        set { loader.withLock { $0 = newValue } }
-    }
-}

@@ -52,11 +52,13 @@ public struct RetrainReport: Codable, Sendable {
     public var new: HeldOutScore?
     public var labels: [RetrainLabelReport]
     public var warnings: [String]
+    /// Journal records when this retrain read it (the daemon counts new corrections from here).
+    public var journalRecords: Int
 
     enum CodingKeys: String, CodingKey {
         case decision, reason, examples, labels, warnings, old, new
         case startedAt = "started_at", finishedAt = "finished_at", heldOut = "held_out"
-        case currentModel = "current_model", candidateModel = "candidate_model"
+        case currentModel = "current_model", candidateModel = "candidate_model", journalRecords = "journal_records"
     }
 
     /// A plain-text table: per label, examples, old vs new held-out F1.
@@ -85,21 +87,21 @@ extension String {
 
 /// Trains a candidate from the user's corrections, compares it with the current model on the
 /// most recent corrected messages, and swaps it in only when it is not worse.
-public struct Retrainer: Sendable {
+public struct Retrainer {
     public var store: ModelStore
     public var journal: Journal
     public var builder: TrainingSetBuilder
     /// Folder for reports (`last-retrain.json` and one file per retrain) and the lock.
     public var stateDir: String
     /// Turns a message file into its feature vector.
-    public var featurize: @Sendable (String) throws -> SparseVector
+    public var featurize: (String) throws -> SparseVector
     /// Reads a model file (refusing one whose featuriser differs from this binary's).
     public var loadModel: @Sendable (String) throws -> MultiLabelModel
     /// Writes a model file atomically.
     public var writeModel: @Sendable (MultiLabelModel, String) throws -> Void
 
     public init(store: ModelStore, journal: Journal, builder: TrainingSetBuilder, stateDir: String,
-                featurize: @escaping @Sendable (String) throws -> SparseVector,
+                featurize: @escaping (String) throws -> SparseVector,
                 loadModel: @escaping @Sendable (String) throws -> MultiLabelModel,
                 writeModel: @escaping @Sendable (MultiLabelModel, String) throws -> Void) {
         self.store = store; self.journal = journal; self.builder = builder; self.stateDir = stateDir
@@ -116,7 +118,10 @@ public struct Retrainer: Sendable {
         let lock = try FileLock(path: lockPath, wait: options.wait)
         defer { withExtendedLifetime(lock) {} }
         let started = Timestamp.iso8601(Date())
-        var (index, warnings) = try journal.fold()
+        let (records, journalWarnings) = try journal.read()
+        var warnings = journalWarnings
+        var index = CorrectionIndex()
+        for (line, c) in records { index.apply(c, line: line) }
         let (messages, buildWarnings) = try builder.build(corrections: index)
         warnings += buildWarnings
         index = CorrectionIndex()  // no longer needed
@@ -212,7 +217,7 @@ public struct Retrainer: Sendable {
         let report = RetrainReport(
             startedAt: started, finishedAt: Timestamp.iso8601(Date()), decision: decision, reason: reason,
             examples: counts, heldOut: holdout.count, currentModel: current?.id, candidateModel: shown.id,
-            old: oldScore, new: newScore, labels: labelReports, warnings: warnings)
+            old: oldScore, new: newScore, labels: labelReports, warnings: warnings, journalRecords: records.count)
         try save(report)
         return report
     }

@@ -103,17 +103,16 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    struct NoLoader: Error, CustomStringConvertible {
-        var description: String { "this tagger build has no model loader (TaggerRuntime.scorerLoader is unset)" }
-    }
+    @Flag(help: "Tag everything that needs it, write the sidecars, and exit (no watching).")
+    var once = false
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let config = try options.resolve()
-        guard let loader = TaggerRuntime.scorerLoader else { throw NoLoader() }
+        let loader = ModelScorerLoader()
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
         let daemon = Daemon(config: config, loader: loader, logger: logger,
                             notifier: SystemdNotifier(environment: env))
-        try await daemon.run()
+        try await daemon.run(once: once)
     }
 }

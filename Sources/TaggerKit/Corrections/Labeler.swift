@@ -1,0 +1,130 @@
+import Foundation
+import Features
+import MIME
+
+/// A message found from what the user typed (path, unique name or Message-ID).
+public struct LocatedMessage: Sendable {
+    /// The message file.
+    public var path: String
+    /// The maildir and message it belongs to (nil for a file outside every configured maildir).
+    public var maildir: ResolvedConfig.Maildir?
+    public var message: MaildirMessage?
+}
+
+extension Sidecar {
+    /// The model's own tags (before the user's corrections): scores that passed their threshold,
+    /// abstaining labels left out.
+    public var modelTags: [String] {
+        scores.filter { label, score in
+            guard let t = thresholds[label] else { return false }
+            return score >= t && !abstained.contains(label)
+        }.map(\.key).sorted()
+    }
+}
+
+/// Records user corrections: journal first (durable), then the sidecar's `user` object.
+public struct Labeler {
+    public var config: ResolvedConfig
+    public var journal: Journal
+    public var store: SidecarStore
+
+    public init(config: ResolvedConfig) {
+        self.config = config
+        journal = Journal(path: config.stateDir + "/corrections.jsonl")
+        store = SidecarStore(layout: SidecarLayout(stateDirectory: config.stateDir))
+    }
+
+    /// Finds the message `query` names: an existing file path, a maildir unique name, or a
+    /// Message-ID known from the sidecars.
+    /// - Throws: `TaggerError.notFound` when nothing matches.
+    public func locate(_ query: String) throws -> LocatedMessage {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: query, isDirectory: &isDir), !isDir.boolValue {
+            let full = URL(fileURLWithPath: query).standardizedFileURL.resolvingSymlinksInPath().path
+            for md in config.maildirs {
+                let root = URL(fileURLWithPath: md.root).standardizedFileURL.resolvingSymlinksInPath().path
+                guard full.hasPrefix(root + "/") else { continue }
+                let parts = full.dropFirst(root.count + 1).split(separator: "/").map(String.init)
+                guard parts.count >= 2, ["cur", "new"].contains(parts[parts.count - 2]) else { break }
+                let rel = parts.dropLast(2).joined(separator: "/")
+                let folder = MaildirFolder(path: root + (rel.isEmpty ? "" : "/" + rel), relativePath: rel)
+                let m = MaildirMessage(folder: folder, subdirectory: parts[parts.count - 2], fileName: parts.last!)
+                return LocatedMessage(path: m.path, maildir: md, message: m)
+            }
+            return LocatedMessage(path: full, maildir: nil, message: nil)
+        }
+        var unique = query
+        if query.contains("@") {
+            let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.layout)
+            if let sidecarPath = try? lookup.find(query),
+               let data = fm.contents(atPath: sidecarPath),
+               let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) {
+                unique = sidecar.message.unique
+            }
+        }
+        for md in config.maildirs {
+            let scanner = MaildirScanner(root: md.root)
+            guard let structure = try? scanner.structure() else { continue }
+            for folder in structure.folders {
+                for m in (try? scanner.messages(in: folder)) ?? [] where m.unique == unique {
+                    return LocatedMessage(path: m.path, maildir: md, message: m)
+                }
+            }
+        }
+        throw TaggerError.notFound("\(query): no such message (not a file, nor a unique name or Message-ID in \(config.maildirs.map(\.root).joined(separator: ", ")))")
+    }
+
+    /// Records a correction and updates the sidecar.
+    /// - Parameters:
+    ///   - add/remove: labels to turn on / off; `reset`: forget every correction of the message.
+    ///   - modelTags: the model's tags when the message has no sidecar to take them from.
+    /// - Returns: the correction written and the user's standing labels for the message.
+    /// - Throws: `TaggerError.journal` when the journal cannot be written (nothing was recorded),
+    ///   `TaggerError.io` when the file cannot be read.
+    @discardableResult
+    public func record(_ located: LocatedMessage, add: [String], remove: [String], reset: Bool,
+                       modelTags fallback: () -> [String]) throws -> (Correction, UserLabels) {
+        var sidecar: Sidecar?
+        if let md = located.maildir, let m = located.message {
+            sidecar = try? store.read(maildirName: md.name, folder: m.folder, unique: m.unique)
+        }
+        let bytes = try MessageFile.read(located.path)
+        let headerEnd = Self.headerEnd(bytes)
+        let messageID = sidecar?.message.messageID
+            ?? MessageParser.parse(Array(bytes[..<headerEnd])).headers.decoded("Message-ID")?
+                .trimmingCharacters(in: .whitespaces)
+        let digest = String(StableHash.hash(bytes[headerEnd...]), radix: 16)
+        let correction = Correction(
+            op: reset ? .reset : .label, at: Timestamp.iso8601(Date()),
+            unique: located.message?.unique ?? MaildirName.unique(ofFile: (located.path as NSString).lastPathComponent),
+            messageID: messageID, digest: digest, path: located.path, add: add, remove: remove,
+            modelTags: sidecar?.modelTags ?? fallback())
+        try journal.append([correction])
+        let (index, _) = try journal.fold()
+        let standing = index.lookup(unique: correction.unique, messageID: messageID, digest: digest) ?? UserLabels()
+        if let md = located.maildir, let m = located.message, sidecar != nil {
+            let user = Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted())
+            try store.write(maildirName: md.name, folder: m.folder, unique: m.unique) { old in
+                guard var s = old else { return sidecar! }
+                s.tags = Sidecar.applying(user: user, to: s.modelTags)
+                s.user = user
+                return s
+            }
+        }
+        return (correction, standing)
+    }
+
+    /// Offset of the body: just past the first empty line (the whole file when there is none).
+    static func headerEnd(_ bytes: [UInt8]) -> Int {
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0x0A {
+                if bytes[i + 1] == 0x0A { return i + 2 }
+                if bytes[i + 1] == 0x0D, i + 2 < bytes.count, bytes[i + 2] == 0x0A { return i + 3 }
+            }
+            i += 1
+        }
+        return bytes.count
+    }
+}

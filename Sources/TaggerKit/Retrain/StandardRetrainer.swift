@@ -1,0 +1,30 @@
+import Foundation
+import Model
+
+extension Retrainer {
+    /// The retrainer for a configuration: the state directory's journal and model store, the
+    /// configured maildirs and folder labels, this binary's pipeline and model file format.
+    public static func standard(config: ResolvedConfig, manifests: [String] = []) throws -> Retrainer {
+        try makeDirectory(config.stateDir)
+        let box = PipelineBox(try Pipeline())
+        return Retrainer(
+            store: ModelStore(current: config.modelPath),
+            journal: Journal(path: config.stateDir + "/corrections.jsonl"),
+            builder: TrainingSetBuilder(maildirs: config.maildirs.map(\.root), folderLabels: config.folderLabels,
+                                        manifests: manifests),
+            stateDir: config.stateDir,
+            featurize: { path in try box.pipeline.vector(path: path) },
+            loadModel: { path in
+                let model = try ModelFile.read(path)
+                _ = try Pipeline(model: model, path: path)
+                return model
+            },
+            writeModel: { model, path in try ModelFile.write(model, to: path) })
+    }
+}
+
+/// Holds a pipeline (and its scratch) for a closure used on one thread.
+final class PipelineBox {
+    var pipeline: Pipeline
+    init(_ pipeline: Pipeline) { self.pipeline = pipeline }
+}

@@ -1,0 +1,242 @@
+import ArgumentParser
+import Foundation
+import TaggerKit
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Throughput benchmarks (msgs/s, MB/s, per-message p50/p99, peak RSS). Use a release build.",
+        subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self])
+}
+
+/// Message files under the given paths, leaving out corpus bookkeeping (manifests, labels, READMEs).
+func benchFiles(_ paths: [String]) -> [String] {
+    MessageFile.expand(paths).filter { path in
+        let name = (path as NSString).lastPathComponent
+        return !(name.hasSuffix(".jsonl") || name.hasSuffix(".cats") || name.hasPrefix("README")
+                 || name == "SHA256SUMS" || name.contains("LICENSE") || name == "categories.txt")
+    }
+}
+
+/// Prints a report as text or JSON.
+func show(_ reports: [BenchReport], json: Bool) {
+    if json {
+        for r in reports { emit(jsonLine(r)) }
+    } else {
+        for r in reports { emit(r.summary) }
+    }
+}
+
+/// RSS samples at a quarter, half, three quarters and the end of a run, to show memory is flat.
+struct RSSProbe {
+    let total: Int
+    var samples: [String: Double] = [:]
+    mutating func tick(_ done: Int) {
+        guard total > 0 else { return }
+        for q in [1, 2, 3, 4] where done == total * q / 4 { samples["rss_mib_at_\(q * 25)pct"] = currentRSSMiB() }
+    }
+}
+
+struct BenchParse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse + featurise throughput over message files or folders (reading the file is not timed).")
+
+    @Argument(help: "Message files or folders.")
+    var paths: [String]
+    @Option(help: "Passes over the files (the figures are of all passes).")
+    var passes = 1
+    @Option(help: "How far to go: mime (MIME parse only), document (+ charsets, HTML text), features (+ featurise).")
+    var stage: Stage = .features
+    @Flag(help: "One JSON object per report.")
+    var json = false
+
+    enum Stage: String, ExpressibleByArgument { case mime, document, features }
+
+    func run() throws {
+        var pipeline = try failing { try Pipeline() }
+        let files = benchFiles(paths)
+        let name = ["mime": "MIME parse", "document": "parse (MIME + HTML text)", "features": "parse+featurise"][stage.rawValue]!
+        var recorder = BenchRecorder(name: name, expected: files.count * passes)
+        var probe = RSSProbe(total: files.count * passes)
+        var features = 0
+        var done = 0
+        for _ in 0..<passes {
+            for path in files {
+                done += 1
+                guard let bytes = try? MessageFile.read(path) else { recorder.recordError(); continue }
+                recorder.start()
+                let t0 = BenchRecorder.now()
+                switch stage {
+                case .mime: features &+= MessageParser.parse(bytes, limits: pipeline.limits).parts.count
+                case .document: features &+= pipeline.document(bytes: bytes).parts.count
+                case .features: features &+= pipeline.vector(pipeline.document(bytes: bytes)).count
+                }
+                recorder.record(nanos: BenchRecorder.now() - t0, byteCount: bytes.count)
+                recorder.stop()
+                probe.tick(done)
+            }
+        }
+        var extra = probe.samples
+        extra["features_per_msg"] = Double(features) / Double(max(1, done))
+        show([recorder.report(extra: extra)], json: json)
+    }
+}
+
+/// A model for the scoring benchmarks: `--model`, or one trained on the spot from `--manifest`.
+struct BenchModelOptions: ParsableArguments {
+    @Option(help: "Model file to score with.")
+    var model: String?
+    @Option(help: "Train a model from this manifest first (not timed) instead of --model.")
+    var manifest: String?
+
+    func load() throws -> (MultiLabelModel, Pipeline) {
+        if let model { return try loadModel(model) }
+        guard let manifest else { throw ValidationError("give --model FILE or --manifest M.jsonl") }
+        let m = try Manifest.load(path: manifest, skipMissing: true)
+        var pipeline = try Pipeline()
+        let examples = try loadExamples(m, pipeline: &pipeline, labels: m.labels, manifestPath: manifest, skipUnreadable: true)
+        var options = TrainingOptions()
+        options.dimension = pipeline.dimension
+        options.featurizer = pipeline.stamp
+        return (try Trainer.train(examples: examples, labels: m.labels, options: options).model, pipeline)
+    }
+}
+
+struct BenchTag: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag",
+        abstract: "End-to-end `tagger tag` throughput (read, parse, featurise, score, JSON line), optionally beside bogofilter's classification of the same files.")
+
+    @Argument(help: "Message files or folders.")
+    var paths: [String]
+    @OptionGroup var modelOptions: BenchModelOptions
+    @Flag(help: "Also time bogofilter (trained on up to 300 spam + 300 ham of the files) on the same files.")
+    var bogofilter = false
+    @Flag(help: "One JSON object per report.")
+    var json = false
+
+    func run() throws {
+        var (model, pipeline) = try failing { try modelOptions.load() }
+        let files = benchFiles(paths)
+        var recorder = BenchRecorder(name: "tag (end to end)", expected: files.count)
+        var probe = RSSProbe(total: files.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var sink = 0
+        recorder.start()
+        for (i, path) in files.enumerated() {
+            let t0 = BenchRecorder.now()
+            do {
+                let bytes = try MessageFile.read(path)
+                let p = model.predict(pipeline.vector(pipeline.document(bytes: bytes)))
+                let line = TagLine(path: path, tags: p.tags, scores: p.scores.mapValues(rounded), abstained: p.abstained)
+                sink &+= try encoder.encode(line).count
+                recorder.record(nanos: BenchRecorder.now() - t0, byteCount: bytes.count)
+            } catch {
+                recorder.recordError()
+            }
+            probe.tick(i + 1)
+        }
+        recorder.stop()
+        var extra = probe.samples
+        if bogofilter {
+            let seconds = try failing { try BogofilterAnchor.measure(files: files) }
+            let r = recorder.report()
+            extra["bogofilter_msgs_per_s"] = Double(files.count) / seconds
+            extra["bogofilter_mb_per_s"] = Double(r.bytes) / 1e6 / seconds
+            extra["speedup_vs_bogofilter"] = r.seconds > 0 ? seconds / r.seconds : 0
+        }
+        let report = recorder.report(extra: extra)
+        show([report], json: json)
+        if bogofilter && !json {
+            emit(String(format: "bogofilter: %.0f msgs/s, %.1f MB/s; tagger is %.1fx faster",
+                        extra["bogofilter_msgs_per_s"]!, extra["bogofilter_mb_per_s"]!, extra["speedup_vs_bogofilter"]!))
+        }
+    }
+}
+
+struct BenchScore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Scoring throughput on already featurised messages (featurising is not timed).")
+
+    @Argument(help: "Message files or folders to featurise once.")
+    var paths: [String]
+    @OptionGroup var modelOptions: BenchModelOptions
+    @Option(help: "Passes over the vectors.")
+    var passes = 20
+    @Flag(help: "One JSON object per report.")
+    var json = false
+
+    func run() throws {
+        var (model, pipeline) = try failing { try modelOptions.load() }
+        let vectors = benchFiles(paths).compactMap { try? pipeline.vector(path: $0) }
+        var recorder = BenchRecorder(name: "score (\(model.labels.count) labels)", expected: vectors.count * passes)
+        var sink: Float = 0
+        recorder.start()
+        for _ in 0..<passes {
+            for x in vectors {
+                let t0 = BenchRecorder.now()
+                let p = model.predict(x)
+                sink += p.probabilities.first ?? 0
+                recorder.record(nanos: BenchRecorder.now() - t0, byteCount: 0)
+            }
+        }
+        recorder.stop()
+        show([recorder.report(extra: ["checksum": Double(sink)])], json: json)
+    }
+}
+
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Training time on a manifest, reading and parsing included (k-fold threshold tuning and the final fit).")
+
+    @Option(help: "Labels manifest.")
+    var manifest: String
+    @Option(help: "Timed repetitions (the best is reported).")
+    var passes = 3
+    @Flag(help: "One JSON object per report.")
+    var json = false
+
+    func run() throws {
+        try failing {
+            let m = try Manifest.load(path: manifest, skipMissing: true)
+            var best: (total: Double, featurise: Double, train: Double, micro: Float, macro: Float) = (.infinity, 0, 0, 0, 0)
+            var bytes = 0
+            for _ in 0..<max(1, passes) {
+                let t0 = BenchRecorder.now()
+                var pipeline = try Pipeline()
+                bytes = 0
+                var examples: [TrainingExample] = []
+                let position = Dictionary(uniqueKeysWithValues: m.labels.enumerated().map { ($1, $0) })
+                for e in m.entries {
+                    guard let data = try? MessageFile.read(e.path) else { continue }
+                    bytes += data.count
+                    examples.append(TrainingExample(vector: pipeline.vector(pipeline.document(bytes: data)),
+                                                    labels: e.labels.compactMap { position[$0] }.sorted()))
+                }
+                let t1 = BenchRecorder.now()
+                var options = TrainingOptions()
+                options.dimension = pipeline.dimension
+                options.featurizer = pipeline.stamp
+                let result = try Trainer.train(examples: examples, labels: m.labels, options: options)
+                let t2 = BenchRecorder.now()
+                let total = Double(t2 - t0) / 1e9
+                if total < best.total {
+                    best = (total, Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9,
+                            result.crossValidation.tuned.microF1, result.crossValidation.tuned.macroF1)
+                }
+            }
+            let report = BenchReport(
+                name: "train (\(m.entries.count) msgs, \(m.labels.count) labels)", messages: m.entries.count, bytes: bytes,
+                seconds: best.total, messagesPerSecond: Double(m.entries.count) / best.total,
+                megabytesPerSecond: Double(bytes) / 1e6 / best.total, p50Micros: 0, p99Micros: 0, maxMicros: 0,
+                peakRSSMiB: peakRSSMiB(), errors: 0,
+                extra: ["featurise_s": best.featurise, "train_s": best.train,
+                        "cv_micro_f1": Double(best.micro), "cv_macro_f1": Double(best.macro)])
+            show([report], json: json)
+        }
+    }
+}

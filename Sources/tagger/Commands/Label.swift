@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import TaggerKit
+
+struct LabelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "label",
+        abstract: "Records a correction: +LABEL turns a tag on, -LABEL turns it off, = forgets every correction of the message.",
+        discussion: """
+        MSG is a message file path, a maildir unique name, or a Message-ID. The correction is \
+        durable (appended to the journal and fsynced) when the command returns; the sidecar's \
+        `user` object is updated too. Example: tagger label '<abc@example.org>' +finance -newsletter
+        """)
+
+    @Argument(help: "The message: a path, a maildir unique name, or a Message-ID.")
+    var message: String
+    @Argument(parsing: .allUnrecognized, help: "+LABEL, -LABEL or =.")
+    var changes: [String] = []
+    @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        guard !changes.isEmpty else { throw ValidationError("give at least one +LABEL, -LABEL or =") }
+        for c in changes where c != "=" {
+            guard let first = c.first, first == "+" || first == "-", c.count > 1 else {
+                throw ValidationError("'\(c)' is not +LABEL, -LABEL or =")
+            }
+        }
+    }
+
+    func run() throws {
+        try failing {
+            let config = try state.resolve()
+            try FileManager.default.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let labeler = Labeler(config: config)
+            let located = try labeler.locate(message)
+            let add = changes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
+            let remove = changes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
+            let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
+                guard var (model, pipeline) = try? loadModel(config.modelPath),
+                      let x = try? pipeline.vector(path: located.path) else { return [] }
+                return model.predict(x).tags
+            }
+            emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
+        }
+    }
+}

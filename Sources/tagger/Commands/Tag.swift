@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import TaggerKit
+
+/// One line of `tagger tag` output.
+struct TagLine: Encodable {
+    var path: String
+    var tags: [String]
+    var scores: [String: Double]
+    var abstained: [String]
+    var warnings: [String]?
+}
+
+/// Rounds a probability for display (4 decimals keep files small and diffs readable).
+func rounded(_ p: Float) -> Double { (Double(p) * 10_000).rounded() / 10_000 }
+
+struct TagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag",
+        abstract: "Scores messages and prints one JSON object per line: path, tags, scores, abstained. Writes nothing.",
+        discussion: "FILE may be a message or a folder (walked recursively, skipping dot-files and tmp/). A file that cannot be read is reported on stderr; the others go on; the exit status is then 1.")
+
+    @Argument(help: "Message files or folders.")
+    var files: [String]
+    @OptionGroup var state: StateOptions
+    @Flag(help: "Include parser warnings in the output.")
+    var warnings = false
+
+    func run() throws {
+        var (model, pipeline) = try failing {
+            let config = try state.resolve()
+            return try loadModel(config.modelPath)
+        }
+        var failed = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out = FileHandleOutput()
+        for path in MessageFile.expand(files) {
+            do {
+                let doc = try pipeline.document(path: path)
+                let p = model.predict(pipeline.vector(doc))
+                let line = TagLine(path: path, tags: p.tags, scores: p.scores.mapValues(rounded),
+                                   abstained: p.abstained, warnings: warnings ? doc.warnings : nil)
+                out.write(try encoder.encode(line))
+            } catch {
+                failed += 1
+                printError("\(error)")
+            }
+        }
+        out.flush()
+        if failed > 0 { throw ExitCode.failure }
+    }
+}
+
+/// Buffered standard output for JSON lines (one write per 64 KiB, not per line).
+struct FileHandleOutput {
+    private var buffer: [UInt8] = []
+    mutating func write(_ data: Data) {
+        buffer.append(contentsOf: data)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+    mutating func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import TaggerKit
+
+/// Options of the trainer that users may want to change.
+struct TrainingFlags: ParsableArguments {
+    @Option(help: "Cross-validation folds used to tune the per-label thresholds.")
+    var folds = 5
+    @Option(name: .customLong("min-positives"), help: "Labels with fewer positive examples abstain.")
+    var minPositives = 5
+    @Option(help: "Training epochs.")
+    var epochs: Int?
+    @Option(help: "Random seed (same seed and data: same model).")
+    var seed: UInt64?
+    @Option(name: .customLong("min-precision"), help: "Tune thresholds for at least this precision (0-1) instead of best F1.")
+    var minPrecision: Float?
+    @Option(name: .customLong("positive-weight-cap"), help: "Cap of the automatic positive-example weight for rare labels.")
+    var positiveWeightCap: Float?
+
+    func options(pipeline: Pipeline) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.dimension = pipeline.dimension
+        o.featurizer = pipeline.stamp
+        o.folds = folds
+        o.minPositives = minPositives
+        if let epochs { o.epochs = epochs }
+        if let seed { o.seed = seed }
+        if let minPrecision { o.thresholdObjective = .minPrecision(minPrecision) }
+        if let positiveWeightCap { o.positiveWeighting = .sqrtRatio(cap: positiveWeightCap) }
+        return o
+    }
+}
+
+/// Featurises every message of a manifest; a message that cannot be read is an error naming
+/// its manifest line, or a warning and a skip with `skipMissing`.
+func loadExamples(_ manifest: Manifest, pipeline: inout Pipeline, labels: [String], manifestPath: String,
+                  skipUnreadable: Bool) throws -> [TrainingExample] {
+    var examples: [TrainingExample] = []
+    examples.reserveCapacity(manifest.entries.count)
+    let position = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+    for entry in manifest.entries {
+        do {
+            let vector = try pipeline.vector(path: entry.path)
+            examples.append(TrainingExample(vector: vector, labels: entry.labels.compactMap { position[$0] }.sorted()))
+        } catch {
+            if skipUnreadable {
+                printError("\(manifestPath):\(entry.line): skipped: \(error)")
+            } else {
+                throw TaggerError.manifest(path: manifestPath, line: entry.line, reason: "\(error)")
+            }
+        }
+    }
+    return examples
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Trains a model from a labels manifest and prints cross-validated per-label metrics.")
+
+    @Option(help: "Labels manifest (JSON Lines: {\"path\": ..., \"labels\": [...]}).")
+    var manifest: String
+    @OptionGroup var state: StateOptions
+    @OptionGroup var training: TrainingFlags
+    @Flag(name: .customLong("skip-missing"), help: "Skip manifest lines naming missing or unreadable files, with a warning.")
+    var skipMissing = false
+    @Flag(help: "Print the cross-validation report as JSON.")
+    var json = false
+
+    func run() throws {
+        try failing {
+            let config = try state.resolve()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let m = try Manifest.load(path: manifest, skipMissing: skipMissing)
+            m.warnings.forEach { printError($0) }
+            var pipeline = try Pipeline()
+            let examples = try loadExamples(m, pipeline: &pipeline, labels: m.labels, manifestPath: manifest,
+                                            skipUnreadable: skipMissing)
+            let featurised = clock.now
+            let result = try Trainer.train(examples: examples, labels: m.labels, options: training.options(pipeline: pipeline))
+            let trained = clock.now
+            let out = state.model ?? config.modelPath
+            try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try ModelFile.write(result.model, to: out)
+            if json {
+                emit(jsonLine(result.crossValidation, pretty: true))
+            } else {
+                emit(result.crossValidation.renderTable())
+                emit("")
+                emit(String(format: "%d messages, %d labels (%d abstain); read+featurise %.2f s, train %.2f s",
+                            examples.count, m.labels.count, result.model.abstains.filter { $0 }.count,
+                            seconds(featurised - start), seconds(trained - featurised)))
+                emit("model \(result.model.id) written to \(out)")
+            }
+        }
+    }
+}
+
+/// Seconds in a `Duration`.
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import TaggerKit
+
+/// Flags every command that touches state understands. Each has a default from the config file
+/// or the XDG directories.
+struct StateOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "Config file (default: $XDG_CONFIG_HOME/tagger/config.toml).")
+    var config: String?
+
+    @Option(name: .customLong("maildir"), help: "A Maildir to work on (repeatable; default: ~/Maildir).")
+    var maildirs: [String] = []
+
+    @Option(name: .customLong("state-dir"), help: "State directory (default: $XDG_STATE_HOME/tagger).")
+    var stateDir: String?
+
+    @Option(name: .customLong("model"), help: "Model file (default: <state-dir>/model/current.tgm).")
+    var model: String?
+
+    /// The settings in force: flags over the config file over defaults.
+    func resolve() throws -> ResolvedConfig {
+        var overrides = ConfigSettings()
+        if !maildirs.isEmpty { overrides.maildirs = maildirs }
+        overrides.stateDir = stateDir
+        overrides.model = model
+        return try ResolvedConfig.resolve(configPath: config, overrides: overrides,
+                                          environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+/// Prints one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("tagger: " + message + "\n").utf8))
+}
+
+/// Writes a line to standard output without Foundation's `print` buffering surprises.
+func emit(_ line: String) {
+    print(line)
+}
+
+/// Encodes a value as one line of JSON (sorted keys, slashes unescaped).
+func jsonLine<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        : [.sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(value) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Runs `body`, turning a thrown error into one line on stderr and exit status 1.
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
+        printError("\(error)")
+        if case TaggerError.busy = error { throw ExitCode(75) }
+        throw ExitCode.failure
+    }
+}
