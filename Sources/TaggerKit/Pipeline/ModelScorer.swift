@@ -36,7 +36,7 @@ public final class ModelScorer: MessageScoring {
     }
 
     private var thresholds: [String: Double] {
-        Dictionary(uniqueKeysWithValues: model.labels.map { ($0.name, Double($0.threshold)) })
+        Dictionary(uniqueKeysWithValues: model.labelInfo.map { ($0.name, Double($0.threshold)) })
     }
 }
 

@@ -165,7 +165,7 @@ public struct Retrainer {
         var oldScore: HeldOutScore?, newScore: HeldOutScore?
         if !holdout.isEmpty {
             let truth = holdout.map { examples[$0].message.labels }
-            let allLabels = Set(labels).union(current?.labelNames ?? []).sorted()
+            let allLabels = Set(labels).union(current?.labels ?? []).sorted()
             newScore = .measure(predicted: holdout.map { Set(candidate.predict(examples[$0].vector).tags) },
                                 truth: truth, labels: allLabels)
             if let current {
@@ -208,7 +208,7 @@ public struct Retrainer {
         }
 
         let shown = installed ?? candidate
-        let labelReports = shown.labels.map { info in
+        let labelReports = shown.labelInfo.map { info in
             RetrainLabelReport(label: info.name, positives: info.positives, abstains: info.abstains,
                                old: oldScore?.perLabel[info.name], new: newScore?.perLabel[info.name])
         }

@@ -21,11 +21,11 @@ struct EvalCommand: ParsableCommand {
             var (model, pipeline) = try loadModel(config.modelPath)
             let m = try Manifest.load(path: manifest, skipMissing: skipMissing)
             m.warnings.forEach { printError($0) }
-            let unknown = Set(m.labels).subtracting(model.labelNames)
+            let unknown = Set(m.labels).subtracting(model.labels)
             if !unknown.isEmpty {
                 printError("\(manifest): labels the model does not know are ignored: \(unknown.sorted().joined(separator: ", "))")
             }
-            let examples = try loadExamples(m, pipeline: &pipeline, labels: model.labelNames, manifestPath: manifest,
+            let examples = try loadExamples(m, pipeline: &pipeline, labels: model.labels, manifestPath: manifest,
                                             skipUnreadable: skipMissing)
             let report = Evaluation.evaluate(model: model, examples: examples)
             emit(json ? jsonLine(report, pretty: true) : report.renderTable())

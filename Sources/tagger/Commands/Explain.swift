@@ -26,7 +26,7 @@ struct ExplainCommand: ParsableCommand {
             let labels: [Int]
             if let label {
                 guard let i = model.labelIndex(label) else {
-                    throw TaggerError.usage("the model has no label '\(label)' (it has: \(model.labelNames.joined(separator: ", ")))")
+                    throw TaggerError.usage("the model has no label '\(label)' (it has: \(model.labels.joined(separator: ", ")))")
                 }
                 labels = [i]
             } else {
@@ -36,7 +36,7 @@ struct ExplainCommand: ParsableCommand {
             let logits = model.logits(x)
             var lines: [String] = []
             for l in labels {
-                let info = model.labels[l]
+                let info = model.labelInfo[l]
                 let applied = probabilities[l] >= info.threshold && !info.abstains
                 lines.append(String(format: "%@: %.3f (threshold %.3f, logit %+.3f, bias %+.3f) %@", info.name,
                                     probabilities[l], info.threshold, logits[l], model.bias[l],

@@ -6,7 +6,7 @@ import TaggerKit
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show whether the daemon runs, its model and its counters.",
+        abstract: "Show whether the daemon runs, its counters, the model's labels (examples, abstention, CV F1), the corrections and the last retrain.",
         discussion: """
             Reads <state-dir>/status.json, which `tagger run` keeps up to date, and checks that its pid is alive.
             Exit status: 0 when the daemon is running, 3 when it is not, 1 on an unreadable status file or config.
@@ -21,8 +21,12 @@ struct StatusCommand: ParsableCommand {
         let config = try options.resolve()
         let status = try DaemonStatus.read(stateDirectory: config.stateDir)
         let running = status.map { $0.state != "stopped" && $0.processIsAlive } ?? false
+        let report = StatusReport.gather(config: config)
         if json {
             var object: [String: Any] = ["running": running, "state_dir": config.stateDir]
+            if let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any] {
+                object.merge(extra) { a, _ in a }
+            }
             if let status {
                 let data = try JSONEncoder().encode(status)
                 if let fields = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
@@ -40,6 +44,7 @@ struct StatusCommand: ParsableCommand {
         } else {
             print("tagger: not running (no status file in \(config.stateDir))")
         }
+        if !json { report.render().forEach { print($0) } }
         if !running { throw ExitCode(3) }
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import Model
+
+/// What `tagger status` shows beyond the daemon's counters: the model's labels (examples,
+/// abstention, threshold, cross-validated F1), the corrections, and the last retrain.
+public struct StatusReport: Encodable {
+    public struct Label: Encodable {
+        public var name: String
+        public var positives: Int
+        public var examples: Int
+        public var abstains: Bool
+        public var threshold: Float
+        public var cvF1: Float
+        enum CodingKeys: String, CodingKey { case name, positives, examples, abstains, threshold, cvF1 = "cv_f1" }
+    }
+
+    public struct ModelSummary: Encodable {
+        public var path: String
+        public var id: String?
+        public var trainedAt: String?
+        public var error: String?
+        public var labels: [Label]
+        enum CodingKeys: String, CodingKey { case path, id, error, labels, trainedAt = "trained_at" }
+    }
+
+    public struct Corrections: Encodable {
+        public var journal: String
+        public var records: Int
+        public var correctedMessages: Int
+        public var sinceLastRetrain: Int
+        public var warnings: [String]
+        enum CodingKeys: String, CodingKey {
+            case journal, records, warnings
+            case correctedMessages = "corrected_messages", sinceLastRetrain = "since_last_retrain"
+        }
+    }
+
+    public var model: ModelSummary
+    public var corrections: Corrections
+    public var lastRetrain: RetrainReport?
+
+    enum CodingKeys: String, CodingKey { case model, corrections, lastRetrain = "last_retrain" }
+
+    /// Gathers the report for a configuration; problems become `error`/`warnings` fields.
+    public static func gather(config: ResolvedConfig) -> StatusReport {
+        var summary = ModelSummary(path: config.modelPath, id: nil, trainedAt: nil, error: nil, labels: [])
+        if FileManager.default.fileExists(atPath: config.modelPath) {
+            do {
+                let m = try ModelFile.read(config.modelPath)
+                summary.id = m.id
+                summary.trainedAt = Timestamp.iso8601(m.trainedAt)
+                summary.labels = m.labelInfo.map {
+                    Label(name: $0.name, positives: $0.positives, examples: $0.examples, abstains: $0.abstains,
+                          threshold: $0.threshold, cvF1: $0.crossValidated.f1)
+                }
+            } catch {
+                summary.error = "\(error)"
+            }
+        } else {
+            summary.error = "no model yet (tagger train --manifest M.jsonl, or tagger retrain after some corrections)"
+        }
+        let journal = Journal(path: config.stateDir + "/corrections.jsonl")
+        var corrections = Corrections(journal: journal.path, records: 0, correctedMessages: 0, sinceLastRetrain: 0, warnings: [])
+        do {
+            let (records, warnings) = try journal.read()
+            var index = CorrectionIndex()
+            for (line, c) in records { index.apply(c, line: line) }
+            corrections.records = records.count
+            corrections.correctedMessages = index.corrected.count
+            corrections.warnings = warnings
+        } catch {
+            corrections.warnings = ["\(error)"]
+        }
+        let last = FileManager.default.contents(atPath: config.stateDir + "/reports/last-retrain.json")
+            .flatMap { try? JSONDecoder().decode(RetrainReport.self, from: $0) }
+        corrections.sinceLastRetrain = corrections.records - (last?.journalRecords ?? 0)
+        return StatusReport(model: summary, corrections: corrections, lastRetrain: last)
+    }
+
+    /// Plain-text lines for the terminal.
+    public func render() -> [String] {
+        var lines: [String] = []
+        if let id = model.id {
+            lines.append("model: \(id) (trained \(model.trainedAt ?? "?")) at \(model.path)")
+            lines.append("label                 positives  examples  threshold  CV F1  applied")
+            for l in model.labels {
+                lines.append(l.name.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
+                             + String(format: "%9d  %8d  %9.3f  %5.3f  ", l.positives, l.examples, l.threshold, l.cvF1)
+                             + (l.abstains ? "no (abstains: too few examples)" : "yes"))
+            }
+        } else {
+            lines.append("model: \(model.error ?? "none")")
+        }
+        lines.append("corrections: \(corrections.records) in the journal, \(corrections.correctedMessages) corrected messages, \(corrections.sinceLastRetrain) since the last retrain")
+        for w in corrections.warnings { lines.append("warning: \(w)") }
+        if let r = lastRetrain {
+            var line = "last retrain: \(r.finishedAt) \(r.decision.rawValue) — \(r.reason)"
+            if let o = r.old, let n = r.new {
+                line += String(format: " (micro-F1 %.3f → %.3f)", o.microF1, n.microF1)
+            }
+            lines.append(line)
+        } else {
+            lines.append("last retrain: never")
+        }
+        return lines
+    }
+}
