@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Throughput benchmarks (msgs/s, MB/s, per-message p50/p99, peak RSS). Use a release build.",
-        subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self])
+        subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self, BenchDaemon.self])
 }
 
 /// Message files under the given paths, leaving out corpus bookkeeping (manifests, labels, READMEs).
@@ -237,6 +237,46 @@ struct BenchTrain: ParsableCommand {
                 extra: ["featurise_s": best.featurise, "train_s": best.train,
                         "cv_micro_f1": Double(best.micro), "cv_macro_f1": Double(best.macro)])
             show([report], json: json)
+        }
+    }
+}
+
+struct BenchDaemon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Starts `tagger run` on a temporary Maildir and measures delivery-to-sidecar latency at a steady rate, the throughput of a burst, and the daemon's memory over many deliveries.")
+
+    @Argument(help: "Message files or folders whose contents are delivered (cycled).")
+    var paths: [String]
+    @Option(help: "Model file the daemon loads.")
+    var model: String
+    @Option(help: "Steady phase: deliveries per second.")
+    var rate: Double = 100
+    @Option(help: "Steady phase: number of deliveries.")
+    var steady = 1_000
+    @Option(help: "Burst phase: number of messages delivered at once.")
+    var burst = 10_000
+    @Option(help: "Memory phase: deliveries in all (in batches of 2,000, deleted once tagged); 0 skips it.")
+    var churn = 0
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        try failing {
+            let messages = benchFiles(paths).compactMap { try? MessageFile.read($0) }
+            guard !messages.isEmpty else { throw TaggerError.usage("no readable messages under \(paths.joined(separator: " "))") }
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            var options = DaemonBench.Options(executable: exe, messages: messages, modelPath: model)
+            options.rate = rate
+            options.steadyCount = steady
+            options.burst = burst
+            options.churn = churn
+            let result = try DaemonBench(options: options).run { if !json { emit($0) } }
+            if json {
+                emit(jsonLine(result, pretty: true))
+            } else {
+                emit(String(format: "SIGTERM to exit: %.3f s", result.stopSeconds))
+            }
         }
     }
 }

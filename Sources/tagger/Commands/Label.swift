@@ -37,8 +37,9 @@ struct LabelCommand: ParsableCommand {
             let add = changes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
             let remove = changes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
             let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
-                guard var (model, pipeline) = try? loadModel(config.modelPath),
-                      let x = try? pipeline.vector(path: located.path) else { return [] }
+                guard let (model, loaded) = try? loadModel(config.modelPath) else { return [] }
+                var pipeline = loaded
+                guard let x = try? pipeline.vector(path: located.path) else { return [] }
                 return model.predict(x).tags
             }
             emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
