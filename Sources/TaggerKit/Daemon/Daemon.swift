@@ -84,9 +84,13 @@ public final class Daemon: Sendable {
             }
         }
         queue.push(.reconcile)
+        // One stream the loop below reads: the caller's triggers, plus `.stop` when the
+        // processing thread ends by itself (`.stopWhenIdle`) or the caller's sequence ends.
+        let (merged, mergedContinuation) = AsyncStream<DaemonTrigger>.makeStream()
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             p.loop()
+            mergedContinuation.yield(.stop)
             done.signal()
         }
         thread.name = "tagger-process"
@@ -94,35 +98,28 @@ public final class Daemon: Sendable {
         notifier.ready(status: "model \(scorer.modelInfo.id), \(watcher.watchCount) watches")
         logger.notice("started: model \(scorer.modelInfo.id), \(config.maildirs.count) maildir(s), \(watcher.watchCount) watches")
 
-        let finished = Task.detached {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    done.wait()
-                    c.resume()
-                }
-            }
-        }
-        let triggerTask = Task {
+        let forward = Task {
             do {
-                for try await t in triggers {
-                    if t == .stop { break }
-                    queue.push(t)
-                }
+                for try await t in triggers { mergedContinuation.yield(t) }
             } catch {
                 logger.error("trigger source failed: \(error)")
             }
+            mergedContinuation.yield(.stop)
         }
-        // Ends on a stop trigger, or when the loop stopped by itself (`.stopWhenIdle`).
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await triggerTask.value }
-            group.addTask { await finished.value }
-            await group.next()
-            triggerTask.cancel()
+        for await t in merged {
+            if t == .stop { break }
+            queue.push(t)
         }
+        forward.cancel()
         notifier.stopping()
         logger.notice("stopping")
         queue.push(.stop)
-        await finished.value
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                done.wait()
+                c.resume()
+            }
+        }
         watcher.stop()
         logger.notice("stopped: \(p.snapshot().tagged) message(s) tagged")
     }
