@@ -32,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from email.headerregistry import HeaderRegistry
 from email.utils import getaddresses
 
@@ -112,6 +113,7 @@ def tagger_view(rec):
 
 # ---------------------------------------------------------------- comparison
 _REGISTRY = HeaderRegistry()
+_SURROGATES = re.compile("[\udc80-\udcff]")
 
 
 def address_pairs(value, parsed=None):
@@ -126,7 +128,9 @@ def address_pairs(value, parsed=None):
     except Exception:
         addresses = None
     if addresses:
-        return {(pyref.normalise(a.display_name), a.addr_spec.lower()) for a in addresses}
+        # Bytes Python could not decode stay as surrogate escapes in its parsed names.
+        return {(pyref.normalise(_SURROGATES.sub(REPLACEMENT, a.display_name)), a.addr_spec.lower())
+                for a in addresses}
     return {(pyref.normalise(n), a.lower()) for n, a in getaddresses([value])}
 
 
@@ -136,6 +140,10 @@ def same_from(py, tg, py_parsed=None, strict=False):
         return True
     if not py or not tg:
         return False
+    # Python re-quotes what it renders ('"a@b"@c' for a decoded local part, quoted names):
+    # quoting is rendering, not decoding.
+    if same_text(py.replace('"', ""), tg.replace('"', ""), strict):
+        return True
     a, b = address_pairs(py, py_parsed), address_pairs(tg)
     if a == b:
         return True
@@ -152,19 +160,21 @@ def same_from(py, tg, py_parsed=None, strict=False):
 
 def same_text(py, tg, strict):
     """Normalised equality; unless `strict`, a run of k U+FFFD in `py` matches 1..k characters."""
-    py, tg = pyref.normalise(py), pyref.normalise(tg)
-    if py == tg:
+    if pyref.normalise(py) == pyref.normalise(tg):
         return True
     if strict or REPLACEMENT not in py:
         return False
+    # Here only ASCII blanks are collapsed: a byte Python could not decode may be a no-break
+    # space on tagger's side, which str.split() would merge with the blank next to it.
+    py, tg = _ascii_blanks(py), _ascii_blanks(tg)
     pattern = []
     for piece in re.split("(%s+)" % REPLACEMENT, py):
-        if piece.startswith(REPLACEMENT):
-            # Whitespace collapsing may have eaten a blank next to the run on tagger's side.
-            pattern.append(" ?.{1,%d}? ?" % len(piece))
-        else:
-            pattern.append(re.escape(piece))
+        pattern.append(".{1,%d}?" % len(piece) if piece.startswith(REPLACEMENT) else re.escape(piece))
     return re.fullmatch("".join(pattern), tg, re.DOTALL) is not None
+
+
+def _ascii_blanks(value):
+    return " ".join(re.split(r"[ \t\n\r\f\v]+", unicodedata.normalize("NFC", value).strip(" \t\n\r\f\v")))
 
 
 def short_diff(py, tg, width=40):
