@@ -50,15 +50,7 @@ enum MultipartParser {
                 if parts.count >= maxParts { return MultipartSplit(parts: parts, terminated: true) }
             }
             if closing {
-                if partStart == nil {
-                    // A closing line first: no parts, unless text follows (then it was meant
-                    // as the opening line, and that text is not thrown away).
-                    if (lineEnd..<end).allSatisfy({ Bytes.isSpace(buf[$0]) }) {
-                        return MultipartSplit(parts: [], terminated: true)
-                    }
-                    partStart = lineEnd
-                    continue
-                }
+                // A closing line first: a multipart with no parts; what follows is epilogue.
                 return MultipartSplit(parts: parts, terminated: true)
             }
             partStart = lineEnd
