@@ -15,7 +15,8 @@ comment on one side equals an empty one on the other.
 U+FFFD in Python's value (bytes Python could not decode, mostly 8-bit text under a missing
 or us-ascii charset): by default a run of k U+FFFD matches any 1..k characters of tagger's
 value (k undecodable bytes are at least one and at most k characters in any charset), and
-the rest of the value must still agree. --strict-undecodable makes them plain
+the rest of the value must still agree (the wildcard says nothing about how tagger
+decoded those bytes: it checks the decodable rest). --strict-undecodable makes them plain
 disagreements instead. The summary prints both rates; the one checked against --min is the
 default (wildcard) one unless --strict-undecodable is given.
 

@@ -74,7 +74,9 @@ class UnitTests(unittest.TestCase):
     def test_from_is_compared_by_addresses(self):
         import compare_python as cp
         self.assertTrue(cp.same_from("bb@ddd.com", "bb@ddd.com (John X. Doe)"))
-        self.assertTrue(cp.same_from('"Doe, John" <j@d.com>', '=?x?q?y?= "Doe, John" <j@d.com>'.split(" ", 1)[1]))
+        self.assertTrue(cp.same_from('"joko@rs.jp"@FreeBSD.ORG', "joko@rs.jp@FreeBSD.ORG"))
+        self.assertTrue(cp.same_from("S\ufffdbastien P <s@aol.com>", '"S\u00e9bastien P" <s@aol.com>'))
+        self.assertFalse(cp.same_from("S\ufffdbastien P <s@aol.com>", '"S\u00e9bastien Q" <s@aol.com>'))
         self.assertTrue(cp.same_from("John Doe <J@d.com>", '"John Doe" <j@d.com>'))
         self.assertFalse(cp.same_from("John Doe <j@d.com>", "Jane Doe <j@d.com>"))
         self.assertFalse(cp.same_from("j@d.com", "k@d.com (j@d.com)"))
