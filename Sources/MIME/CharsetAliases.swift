@@ -71,6 +71,7 @@ enum CharsetAliases {
         "chinese": .iconv("GB18030"), "gb_2312-80": .iconv("GB18030"), "hz-gb-2312": .iconv("HZ"),
         "big5": .iconv("BIG5"), "big-5": .iconv("BIG5"), "cn-big5": .iconv("BIG5"),
         "big5-hkscs": .iconv("BIG5-HKSCS"), "cp950": .iconv("BIG5"),
+        "chinesebig5": .iconv("BIG5"), "x-x-big5": .iconv("BIG5"), "csbig5": .iconv("BIG5"),
         "shift_jis": .iconv("SHIFT_JIS"), "shift-jis": .iconv("SHIFT_JIS"), "sjis": .iconv("SHIFT_JIS"),
         "x-sjis": .iconv("SHIFT_JIS"), "ms_kanji": .iconv("CP932"), "csshiftjis": .iconv("SHIFT_JIS"),
         "windows-31j": .iconv("CP932"), "cp932": .iconv("CP932"),

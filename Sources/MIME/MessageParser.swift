@@ -39,14 +39,22 @@ public enum MessageParser {
         var walker = EntityWalker(limits: limits)
         walker.walk(input, start: start, end: input.count, depth: 0, defaultType: .textPlain, isTop: true)
         if walker.topHeaders.fallbackCharset == nil {
-            // A multipart message declares its charset on the parts: 8-bit header bytes were
-            // most likely written in the same one.
+            // A multipart message declares its charset on the parts (or in an HTML body's
+            // <meta> tag): 8-bit header bytes were most likely written in the same one.
             walker.topHeaders.fallbackCharset = walker.parts.lazy.compactMap(\.charset).first
+                ?? walker.parts.lazy.compactMap(sniffedCharset).first
         }
         if walker.topHeaders.fields.isEmpty, input.prefix(1024).contains(0) {
             warnings.append(ParseWarning(code: "message.binary", detail: "no header fields and NUL bytes: not an RFC 5322 message"))
         }
         return Message(headers: walker.topHeaders, parts: walker.parts, warnings: warnings + walker.warnings,
                        byteCount: input.count, wasCompressed: compressed)
+    }
+
+    /// The charset a `text/html` part declares in a `<meta>` tag (read from its first 4 KB).
+    private static func sniffedCharset(_ part: Part) -> String? {
+        guard part.contentType.mimeType == "text/html" else { return nil }
+        let head = TransferEncoding.decode(part.rawBody.prefix(4096), encoding: part.transferEncoding)
+        return HTMLCharsetSniffer.sniff(head[...])
     }
 }

@@ -1,6 +1,7 @@
 /// The body parts of one multipart entity, as byte ranges of the buffer.
 struct MultipartSplit {
     /// Each part's bytes: after its boundary line, up to the line end before the next one.
+    /// Empty when the multipart holds only a closing boundary line.
     var parts: [Range<Int>]
     /// False when the closing `--boundary--` line was never found.
     var terminated: Bool
@@ -39,7 +40,9 @@ enum MultipartParser {
                     continue // more text on the line: not a boundary
                 }
             }
-            if let s = partStart {
+            // Two boundary lines in a row enclose no part at all (not even an empty one), as
+            // Python's email package reads it; a blank line between them is an empty part.
+            if let s = partStart, hit > s {
                 var e = hit
                 if e > s, buf[e - 1] == Bytes.lf { e -= 1 }
                 if e > s, buf[e - 1] == Bytes.cr { e -= 1 }
@@ -47,7 +50,7 @@ enum MultipartParser {
                 if parts.count >= maxParts { return MultipartSplit(parts: parts, terminated: true) }
             }
             if closing {
-                if partStart == nil { partStart = lineEnd; continue }
+                // A closing line first: a multipart with no parts; what follows is epilogue.
                 return MultipartSplit(parts: parts, terminated: true)
             }
             partStart = lineEnd

@@ -98,4 +98,20 @@ import Testing
         raw += bytes("\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=koi8-r\n\nx\n--b--\n")
         #expect(MessageParser.parse(raw).headers.decoded("Subject") == "Привет")
     }
+
+    @Test func htmlMetaCharsetDecodesEightBitHeadersWhenNothingIsDeclared() {
+        var raw = bytes("Subject: ")
+        raw += [0xA4, 0xA4, 0xA4, 0xE5]  // 中文 in Big5
+        raw += bytes("\nContent-Type: text/html\nContent-Transfer-Encoding: quoted-printable\n\n")
+        raw += bytes("<html><head><meta http-equiv=3D\"Content-Type\" content=3D\"text/html; charset=3Dbig5\"></head>")
+        #expect(MessageParser.parse(raw).headers.decoded("Subject") == "中文")
+    }
+
+    @Test func declaredPartCharsetWinsOverAnHTMLMetaCharset() {
+        var raw = bytes("Subject: ")
+        raw += [0xF0, 0xD2, 0xC9, 0xD7]  // Прив in KOI8-R
+        raw += bytes("\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/html\n\n")
+        raw += bytes("<meta charset=big5>\n--b\nContent-Type: text/plain; charset=koi8-r\n\nx\n--b--\n")
+        #expect(MessageParser.parse(raw).headers.decoded("Subject") == "Прив")
+    }
 }

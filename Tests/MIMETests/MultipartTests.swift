@@ -133,8 +133,66 @@ import Testing
         #expect(m.warnings.contains { $0.code == "multipart.noBoundary" })
     }
 
-    @Test func emptyPartsAndPartsWithoutHeaders() {
-        let m = parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n--b\n\nno headers\n--b--\n")
-        #expect(m.parts.map(\.text) == ["", "no headers"])
+    @Test func partsWithoutHeaders() {
+        let m = parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nno headers\n--b\nnot: a header\n--b--\n")
+        #expect(m.parts.map(\.text) == ["no headers", ""])
+        #expect(m.parts.map(\.contentType.mimeType) == ["text/plain", "text/plain"])
+    }
+
+    @Test(arguments: [false, true])
+    func consecutiveBoundaryLinesEncloseNoPart(crlf: Bool) {
+        let m = parse("""
+            Content-Type: multipart/mixed; boundary=ABCDE
+
+            --ABCDE
+            Content-Type: text/x-one
+
+            one
+            --ABCDE
+            --ABCDE
+            --ABCDE
+            Content-Type: text/x-two
+
+            two
+            --ABCDE--
+
+            """, crlf: crlf)
+        #expect(m.parts.map(\.contentType.mimeType) == ["text/x-one", "text/x-two"])
+        #expect(m.parts.map(\.text) == ["one", "two"])
+    }
+
+    @Test func aBlankLineBetweenBoundariesIsAnEmptyPart() {
+        let m = parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--b\n\nx\n--b--\n")
+        #expect(m.parts.map(\.text) == ["", "x"])
+    }
+
+    @Test func aLoneClosingBoundaryMeansNoParts() {
+        let m = parse("""
+            Content-Type: multipart/mixed; boundary=b
+
+            preamble
+            --b--
+
+            epilogue
+
+            """)
+        #expect(m.parts.isEmpty)
+        #expect(!m.warnings.contains { $0.code == "multipart.unterminated" })
+        let nested = parse("""
+            Content-Type: multipart/mixed; boundary=AAA
+
+            --AAA
+
+            Stuff
+            --AAA
+            Content-Type: message/rfc822
+
+            Content-Type: multipart/mixed; boundary=BBB
+
+            --BBB--
+            --AAA--
+
+            """)
+        #expect(nested.parts.map(\.text) == ["Stuff"])
     }
 }

@@ -72,11 +72,29 @@ def part_text(part):
                 return data.decode("windows-1252", "replace")
 
 
+def _walk(part):
+    """walk() order, except that a message/delivery-status body is one leaf.
+
+    Python's email package stores the field groups of a delivery-status body (RFC 3464) as
+    header-only Message objects that default to text/plain; they are not MIME body parts (the
+    RFC says the body is not MIME entities), and tagger lists the part as one
+    message/delivery-status leaf. Comparing them as text/plain parts would count Python's
+    representation, not decoding.
+    """
+    yield part
+    if part.is_multipart() and part.get_content_type() not in DELIVERY_STATUS:
+        for sub in part.get_payload():
+            yield from _walk(sub)
+
+
+DELIVERY_STATUS = ("message/delivery-status", "message/global-delivery-status")
+
+
 def plain_parts(msg):
     """The text/plain leaves in walk() order (message/rfc822 bodies included)."""
-    return [p for p in msg.walk() if not p.is_multipart() and p.get_content_type() == "text/plain"]
+    return [p for p in leaves(msg) if p.get_content_type() == "text/plain"]
 
 
 def leaves(msg):
-    """All non-multipart parts in walk() order."""
-    return [p for p in msg.walk() if not p.is_multipart()]
+    """All leaves in walk() order; a delivery-status part is one leaf (see _walk)."""
+    return [p for p in _walk(msg) if not p.is_multipart() or p.get_content_type() in DELIVERY_STATUS]

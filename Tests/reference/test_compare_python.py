@@ -9,6 +9,8 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SAMPLES = os.path.join(REPO, "Samples", "Maildir")
@@ -46,12 +48,38 @@ class CompareTests(unittest.TestCase):
         self.assertGreaterEqual(len(lines), 90)
         self.assertIn("(changed)", lines[0][2])
 
-    def test_python_decoding_failures_are_marked(self):
-        proc, lines = compare("cp1252", extra=("--min", "0"))
+    def test_python_decoding_failures_are_marked_when_strict(self):
+        proc, lines = compare("cp1252", extra=("--min", "0", "--strict-undecodable"))
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertTrue(lines)
         self.assertTrue(all(detail.startswith("[python has U+FFFD]") for _, _, detail in lines))
-        self.assertIn("of the disagreements, %d are values where Python could not decode" % len(lines), proc.stdout)
+        self.assertIn("%d of them agree only through the wildcard" % len(lines), proc.stdout)
+
+    def test_undecodable_runs_match_one_to_k_characters_by_default(self):
+        proc, lines = compare("cp1252")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(lines, [])
+        self.assertIn("agreement: 100.00%", proc.stdout)
+        self.assertNotIn("strict 100.00%", proc.stdout)
+
+
+class UnitTests(unittest.TestCase):
+    def test_wildcard_still_checks_the_rest_of_the_text(self):
+        import compare_python as cp
+        self.assertTrue(cp.same_text("caf\ufffd\ufffd au lait", "café au lait", strict=False))
+        self.assertFalse(cp.same_text("caf\ufffd\ufffd au lait", "café au lai", strict=False))
+        self.assertFalse(cp.same_text("caf\ufffd au lait", "caf au lait", strict=False))
+        self.assertFalse(cp.same_text("caf\ufffd au lait", "café au lait", strict=True))
+
+    def test_from_is_compared_by_addresses(self):
+        import compare_python as cp
+        self.assertTrue(cp.same_from("bb@ddd.com", "bb@ddd.com (John X. Doe)"))
+        self.assertTrue(cp.same_from('"joko@rs.jp"@FreeBSD.ORG', "joko@rs.jp@FreeBSD.ORG"))
+        self.assertTrue(cp.same_from("S\ufffdbastien P <s@aol.com>", '"S\u00e9bastien P" <s@aol.com>'))
+        self.assertFalse(cp.same_from("S\ufffdbastien P <s@aol.com>", '"S\u00e9bastien Q" <s@aol.com>'))
+        self.assertTrue(cp.same_from("John Doe <J@d.com>", '"John Doe" <j@d.com>'))
+        self.assertFalse(cp.same_from("John Doe <j@d.com>", "Jane Doe <j@d.com>"))
+        self.assertFalse(cp.same_from("j@d.com", "k@d.com (j@d.com)"))
 
     def test_a_lost_part_is_reported_as_missing(self):
         proc, lines = compare("drop-part")
