@@ -33,6 +33,10 @@ final class DaemonProcessor: @unchecked Sendable {
     /// Starts background retrains after enough new corrections.
     let retrainScheduler: RetrainScheduler
     private var stopWhenIdle = false
+    /// Sidecars written under temporary names, made durable together by one filesystem sync and
+    /// then renamed into place (a burst costs one sync per batch, not one per message).
+    private var pending: [(dir: SecureDirectory, file: SecureDirectory.PendingFile, key: String)] = []
+    private var pendingSince = Date.distantFuture
     private var lastStatus = Date.distantPast
     private var lastWatchdog = Date.distantPast
 
@@ -59,7 +63,11 @@ final class DaemonProcessor: @unchecked Sendable {
         let tick = min(1.0, (notifier.watchdogInterval ?? 2) / 2)
         while true {
             pingWatchdog()
-            guard let next = queue.take(timeout: unsynced.isEmpty ? tick : 0.05) else {
+            if !pending.isEmpty && (pending.count >= 128 || Date().timeIntervalSince(pendingSince) > 0.05) {
+                flushPending()
+            }
+            guard let next = queue.take(timeout: !pending.isEmpty ? 0 : unsynced.isEmpty ? tick : 0.05) else {
+                flushPending()
                 syncDirectories()
                 if stopWhenIdle {
                     stats.withLock { $0.state = "stopped" }
@@ -72,6 +80,7 @@ final class DaemonProcessor: @unchecked Sendable {
             if unsynced.count >= 64 { syncDirectories() }
             switch next {
             case .control(.stop):
+                flushPending()
                 syncDirectories()
                 stats.withLock { $0.state = "stopped" }
                 publishStatus(force: true)
@@ -206,11 +215,13 @@ final class DaemonProcessor: @unchecked Sendable {
         do {
             if !force, let existing = try readExisting(md, m) {
                 if existing.message.path != rel {
-                    try store.write(maildirName: md.name, folder: m.folder, unique: m.unique, syncDirectory: false) { old in
+                    let result = try store.write(maildirName: md.name, folder: m.folder, unique: m.unique,
+                                                 syncDirectory: false, deferred: true) { old in
                         var s = old ?? existing
                         s.message.path = rel
                         return s
                     }
+                    hold(result, key: k)
                     wrote(md, m.folder)
                     logger.debug("moved \(md.name)/\(rel)")
                 }
@@ -230,7 +241,8 @@ final class DaemonProcessor: @unchecked Sendable {
             let carried = userFromOtherFolder(md, m)
             for w in corrections.refresh() { logger.warning(w) }
             let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
-            try store.write(maildirName: md.name, folder: m.folder, unique: m.unique, syncDirectory: false) { old in
+            let result = try store.write(maildirName: md.name, folder: m.folder, unique: m.unique,
+                                         syncDirectory: false, deferred: true) { old in
                 Sidecar(
                     message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
@@ -238,6 +250,7 @@ final class DaemonProcessor: @unchecked Sendable {
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
             }
+            hold(result, key: k)
             wrote(md, m.folder)
             known[k] = rel
             folderOfUnique[md.name + "/" + m.unique] = m.folder.sidecarName
@@ -309,6 +322,34 @@ final class DaemonProcessor: @unchecked Sendable {
 
     private func wrote(_ md: ResolvedConfig.Maildir, _ folder: MaildirFolder) {
         unsynced[md.name + "/" + folder.sidecarName] = (md.name, folder)
+    }
+
+    private func hold(_ result: SidecarStore.WriteResult, key: String) {
+        guard case .pending(let dir, let file) = result else { return }
+        if pending.isEmpty { pendingSince = Date() }
+        pending.append((dir, file, key))
+    }
+
+    /// Makes the pending sidecars durable (their fsyncs run concurrently, so the filesystem
+    /// folds them into few journal commits) and renames them into place. A sidecar whose fsync
+    /// fails (EIO, ENOSPC) is not renamed: its old version stays intact and the message is
+    /// retried at the next reconcile.
+    private func flushPending() {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true); pendingSince = .distantFuture }
+        let failed = SecureDirectory.syncPending(pending.map(\.file))
+        for (i, p) in pending.enumerated() {
+            if let e = failed[i] {
+                p.dir.discard(p.file)
+                known.removeValue(forKey: p.key)
+                note(error: "\(e); old sidecar kept, retrying at the next reconcile")
+                continue
+            }
+            do { try p.dir.commit(p.file) } catch {
+                known.removeValue(forKey: p.key)
+                note(error: "\(error); retrying at the next reconcile")
+            }
+        }
     }
 
     /// fsyncs every sidecar directory written since the last call.

@@ -19,6 +19,16 @@ public struct SidecarStore: Sendable {
         case written
         /// The new content equalled the old one apart from `tagged_at`; nothing was written.
         case unchanged
+        /// Written under a temporary name (not yet durable): `commit` it after a filesystem sync.
+        case pending(SecureDirectory, SecureDirectory.PendingFile)
+
+        public static func == (a: WriteResult, b: WriteResult) -> Bool {
+            switch (a, b) {
+            case (.written, .written), (.unchanged, .unchanged): return true
+            case (.pending(_, let x), .pending(_, let y)): return x.temporary == y.temporary
+            default: return false
+            }
+        }
     }
 
     /// The canonical bytes of a sidecar: pretty-printed JSON, sorted keys, trailing newline.
@@ -51,7 +61,7 @@ public struct SidecarStore: Sendable {
     @discardableResult
     public func write(
         maildirName: String, folder: MaildirFolder, unique: String, syncDirectory: Bool = true,
-        build: (Sidecar?) -> Sidecar
+        deferred: Bool = false, build: (Sidecar?) -> Sidecar
     ) throws -> WriteResult {
         let dir = try SecureDirectory.open(
             base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
@@ -65,6 +75,9 @@ public struct SidecarStore: Sendable {
             new.taggedAt = old.taggedAt
             if try Self.encode(new) == oldBytes { return .unchanged }
             new.taggedAt = stamp
+        }
+        if deferred {
+            return .pending(dir, try dir.writePending(name, bytes: try Self.encode(new), fsyncFile: false))
         }
         try dir.writeAtomically(name, bytes: try Self.encode(new), syncDirectory: syncDirectory)
         return .written

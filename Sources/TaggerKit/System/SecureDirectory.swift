@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// An open directory inside the state directory, reached without following symlinks.
 ///
@@ -86,6 +87,25 @@ public final class SecureDirectory: @unchecked Sendable {
     /// failure (ENOSPC included) the temporary is removed and the old file stays intact.
     /// - Throws: `SystemError` naming the failing step.
     public func writeAtomically(_ name: String, bytes: [UInt8], syncDirectory: Bool = true) throws {
+        let pending = try writePending(name, bytes: bytes, fsyncFile: true)
+        try commit(pending)
+        if syncDirectory { try sync() }
+    }
+
+    /// A file written under a temporary name, waiting for ``commit(_:)`` to rename it into place.
+    public struct PendingFile: Sendable {
+        public let temporary: String
+        public let name: String
+        /// The temporary's open descriptor when its fsync was deferred (closed by commit/discard).
+        public let descriptor: Int32?
+    }
+
+    /// First half of an atomic replace: writes `bytes` to a fresh temporary file in this
+    /// directory (mode 0600, `O_EXCL|O_NOFOLLOW`), fsynced when `fsyncFile`. Callers that batch
+    /// many files pass false and make the data durable with `syncPending(_:)` before
+    /// committing them all.
+    /// - Throws: `SystemError` naming the failing step; the temporary is then removed.
+    public func writePending(_ name: String, bytes: [UInt8], fsyncFile: Bool) throws -> PendingFile {
         let tmp = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let f = retryingEINTR { openat(fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
         guard f >= 0 else { throw SystemError.current("open", path: path + "/" + tmp) }
@@ -98,19 +118,61 @@ public final class SecureDirectory: @unchecked Sendable {
                 if n < 0 { throw SystemError.current("write", path: path + "/" + tmp) }
                 offset += n
             }
-            if fsync(f) != 0 { throw SystemError.current("fsync", path: path + "/" + tmp) }
-            close(f)
+            if fsyncFile {
+                if fsync(f) != 0 { throw SystemError.current("fsync", path: path + "/" + tmp) }
+                close(f)
+                return PendingFile(temporary: tmp, name: name, descriptor: nil)
+            }
+            return PendingFile(temporary: tmp, name: name, descriptor: f)
         } catch {
             close(f)
             unlinkat(fd, tmp, 0)
             throw error
         }
-        if renameat(fd, tmp, fd, name) != 0 {
-            let e = SystemError.current("rename", path: path + "/" + name)
-            unlinkat(fd, tmp, 0)
+    }
+
+    /// Second half: renames the temporary over its final name (atomic for readers).
+    /// - Throws: `SystemError`; the temporary is then removed and the old file stays.
+    public func commit(_ pending: PendingFile) throws {
+        if let f = pending.descriptor { close(f) }
+        if renameat(fd, pending.temporary, fd, pending.name) != 0 {
+            let e = SystemError.current("rename", path: path + "/" + pending.name)
+            unlinkat(fd, pending.temporary, 0)
             throw e
         }
-        if syncDirectory { try sync() }
+    }
+
+    /// Drops a pending file (its temporary is removed; the old file stays).
+    public func discard(_ pending: PendingFile) {
+        if let f = pending.descriptor { close(f) }
+        unlinkat(fd, pending.temporary, 0)
+    }
+
+    /// fsyncs the deferred temporaries of `files` concurrently (a few threads), so the
+    /// filesystem can fold them into few journal commits. Returns the files whose fsync failed.
+    public static func syncPending(_ files: [PendingFile]) -> [Int: SystemError] {
+        let fds = files.map { $0.descriptor ?? -1 }
+        let failures = Mutex<[Int: SystemError]>([:])
+        let threads = min(8, fds.count)
+        guard threads > 0 else { return [:] }
+        let group = DispatchGroup()
+        for t in 0..<threads {
+            group.enter()
+            let worker = Thread {
+                var i = t
+                while i < fds.count {
+                    if fds[i] >= 0, fsync(fds[i]) != 0 {
+                        let e = SystemError("fsync", path: files[i].temporary, code: errno)
+                        failures.withLock { $0[i] = e }
+                    }
+                    i += threads
+                }
+                group.leave()
+            }
+            worker.start()
+        }
+        group.wait()
+        return failures.withLock { $0 }
     }
 
     /// fsyncs the directory itself, making completed renames durable.
