@@ -27,7 +27,7 @@ extension EndToEnd {
         @Test("features --json shows decoded headers, leaf parts, features and warnings")
         func featuresShape() throws {
             let ws = try Workspace(samples: false, model: nil)
-            let files = Array(SampleMail.all.prefix(20).map(\.path))
+            let files = SampleMail.all.map(\.path)
             let result = try ws.tagger(["features", "--json"] + files, stateFlags: false)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.lines.count == files.count)
@@ -53,7 +53,7 @@ extension EndToEnd {
                 #expect((object["features"] as? [Any])?.isEmpty == false)
                 #expect(object["warnings"] is [Any])
             }
-            #expect(sawAttachment, "the first 20 samples include an attachment with a filename")
+            #expect(sawAttachment, "the samples include attachments with a filename")
         }
 
         @Test("a missing file, a folder and an empty file: one stderr line each, the rest still printed, exit 1")
@@ -67,7 +67,7 @@ extension EndToEnd {
             let good = SampleMail.all.prefix(2).map(\.path)
             for command in [["tag"], ["features", "--json"]] {
                 let files = [good[0], missing, folder, empty, good[1]]
-                let result = try ws.tagger(command + files)
+                let result = try ws.tagger(command + files, stateFlags: command == ["tag"])
                 #expect(result.status == 1, "\(command): exit \(result.status)")
                 #expect(result.lines.count == 2, "\(command): \(result.stdout)")
                 #expect(result.stdout.contains(good[0]) && result.stdout.contains(good[1]))
