@@ -38,7 +38,7 @@ extension EndToEnd {
             let restarted = try await DaemonProcess(ws)
             #expect(await eventually(timeout: 20) { ws.sidecar(d.unique)?.user?.add == [label] })
             #expect(ws.sidecar(d.unique)?.tags.contains(label) == true)
-            _ = restarted.terminate()
+            #expect(restarted.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
         @Test("corrections survive a flag rename, a re-tag by a new model, and a deleted sidecar")
@@ -78,7 +78,7 @@ extension EndToEnd {
             #expect(unlink(ws.sidecarPath(unique: d.unique)) == 0)
             #expect(await eventually(timeout: 15) { ws.sidecar(d.unique) != nil }, "sidecar not rewritten")
             #expect(corrected(), "after the sidecar was deleted: \(String(describing: ws.sidecar(d.unique)))")
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
         @Test("a torn last journal line is skipped with a warning and the next label still works")

@@ -34,7 +34,7 @@ extension EndToEnd {
                 ["", ".Lists", ".Receipts"].map { ws.sidecarFiles(folder: $0).count }.reduce(0, +) >= backlog
             }
             #expect(all, "sidecars: \(["", ".Lists", ".Receipts"].map { ws.sidecarFiles(folder: $0).count })")
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
         @Test("a flag rename and the move to cur/ keep the sidecar: same content but message.path, no re-score")
@@ -55,7 +55,7 @@ extension EndToEnd {
                 #expect(after.ignoringPath == before.ignoringPath, "re-scored or changed on rename to \(name)")
             }
             #expect(ws.sidecarFiles().count == 1)
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
         @Test("a deleted message's sidecar is removed after the grace period")
@@ -71,7 +71,7 @@ extension EndToEnd {
             }
             #expect(removed, "sidecar of a deleted message still there")
             #expect(ws.sidecar(keep.unique) != nil, "the other message's sidecar went too")
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
         @Test("a Maildir++ folder created while running is watched and its mail tagged")
@@ -91,7 +91,7 @@ extension EndToEnd {
                     "later delivery to the new folder not tagged")
             #expect(ws.sidecar(second.unique, folder: folder)?.message.path.hasPrefix(folder + "/new/") == true,
                     "\(ws.sidecar(second.unique, folder: folder)?.message.path ?? "none")")
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
     }
 }

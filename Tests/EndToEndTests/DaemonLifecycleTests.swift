@@ -20,10 +20,22 @@ extension EndToEnd {
             for file in ws.sidecarFiles() { #expect(SidecarFile.read(file) != nil, "\(file)") }
         }
 
-        @Test("SIGHUP after the model file is replaced: new sidecars carry the new model id")
+        @Test("SIGHUP reloads (RELOADING=1, READY=1); after the model file is replaced, new sidecars carry the new model id")
         func sighupReloadsModel() async throws {
             let ws = try Workspace(samples: false)
-            let daemon = try await DaemonProcess(ws)
+            let socket = try NotifySocket()
+            let daemon = try await DaemonProcess(ws, env: ["NOTIFY_SOCKET": socket.path])
+            // SIGHUP alone (same model file): a reload announced to systemd, then ready again.
+            _ = await eventually(timeout: 5) { socket.drain().joined().contains("READY=1") }
+            daemon.send(SIGHUP)
+            var after: [String] = []
+            let announced = await eventually(timeout: 10) {
+                after += socket.drain().flatMap { $0.split(separator: "\n").map(String.init) }
+                guard let r = after.firstIndex(of: "RELOADING=1") else { return false }
+                return after[r...].contains("READY=1")
+            }
+            #expect(announced, "after SIGHUP: \(after)")
+
             let a = try ws.deliverSample(0)
             #expect(await eventually(timeout: 20) { ws.sidecar(a.unique) != nil })
             let oldID = try #require(ws.sidecar(a.unique)).model.id
@@ -49,7 +61,7 @@ extension EndToEnd {
             #expect(await eventually(timeout: 20) { ws.sidecar(b.unique) != nil })
             #expect(ws.sidecar(b.unique)?.model.id == newID)
             #expect(daemon.process.isRunning)
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
         @Test("NOTIFY_SOCKET receives READY=1 and WATCHDOG=1 (WATCHDOG_USEC=200000)")
@@ -70,7 +82,7 @@ extension EndToEnd {
             if let ready = lines.firstIndex(of: "READY=1"), let dog = lines.firstIndex(of: "WATCHDOG=1") {
                 #expect(ready < dog)
             }
-            _ = daemon.terminate()
+            #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
     }
 }

@@ -39,6 +39,10 @@ extension EndToEnd {
             #expect(report["decision"] as? String == "swapped", "\(report["reason"] ?? "")")
             #expect((report["held_out"] as? Int ?? 0) >= 5)
             #expect((report["labels"] as? [Any])?.count == SampleMail.labels.count)
+            // The user's corrections taught it something: held-out micro-F1 does not fall.
+            let old = try #require(report["old"] as? [String: Any]), new = try #require(report["new"] as? [String: Any])
+            let oldF1 = try #require(old["micro_f1"] as? Double), newF1 = try #require(new["micro_f1"] as? Double)
+            #expect(newF1 >= oldF1, "held-out micro-F1 \(oldF1) -> \(newF1)")
             let swapped = try #require(Self.bytes(ws.modelPath))
             #expect(swapped != original)
             // The new model works.
