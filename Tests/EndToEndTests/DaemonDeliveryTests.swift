@@ -34,7 +34,23 @@ extension EndToEnd {
                 ["", ".Lists", ".Receipts"].map { ws.sidecarFiles(folder: $0).count }.reduce(0, +) >= backlog
             }
             #expect(all, "sidecars: \(["", ".Lists", ".Receipts"].map { ws.sidecarFiles(folder: $0).count })")
+
+            // `tagger status --json` reports the running daemon, its model and what it did.
+            let modelID = try #require(ws.sidecar(delivered[0].unique)).model.id
+            var status: [String: Any] = [:]
+            let reported = try await eventually(timeout: 20) {
+                let r = try ws.tagger(["status", "--json"])
+                status = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+                return (status["tagged"] as? Int ?? 0) >= backlog
+            }
+            #expect(reported, "status: \(status)")
+            #expect(status["running"] as? Bool == true)
+            #expect(status["pid"] as? Int == Int(daemon.pid))
+            #expect(status["model_id"] as? String == modelID)
             #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
+            let stopped = try ws.tagger(["status", "--json"])
+            let after = try JSONSerialization.jsonObject(with: Data(stopped.stdout.utf8)) as? [String: Any]
+            #expect(after?["running"] as? Bool == false, "\(stopped.stdout)")
         }
 
         @Test("a flag rename and the move to cur/ keep the sidecar: same content but message.path, no re-score")
