@@ -26,6 +26,7 @@ enum Models {
     private static let directory: String = {
         let dir = FileManager.default.temporaryDirectory.path + "/tagger-e2e-models-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: Models.directory) }
         return dir
     }()
 
