@@ -26,7 +26,8 @@ public struct Journal: Sendable {
             payload.append(contentsOf: data)
             payload.append(0x0A)
         }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        // Read-write: the torn-line check below preads the last byte (a write-only fd cannot).
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if fd < 0 { throw .journal(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         // A torn last line (crash mid-append) must not swallow the next record.

@@ -128,24 +128,58 @@ public final class Daemon: Sendable {
     public var status: DaemonStatus? { processor.withLock { $0?.snapshot() } }
 }
 
-/// SIGTERM/SIGINT → `.stop`, SIGHUP → `.reload`, delivered through Dispatch signal sources.
-final class SignalTriggers: @unchecked Sendable {  // sources are immutable after init; cancel() is thread-safe
-    private let sources: [any DispatchSourceSignal]
+/// The write end of the signal pipe (-1 when none), read by the async-signal-safe handler.
+private let signalPipe = Atomic<Int32>(-1)
+
+/// SIGTERM/SIGINT → `.stop`, SIGHUP → `.reload`. A plain signal handler writes the signal number
+/// to a pipe (async-signal-safe) and a Dispatch read source turns the bytes into triggers.
+/// (Dispatch signal sources alone never fired here: the signal is taken by a thread that does
+/// not block it, so it must be caught by an ordinary handler.)
+final class SignalTriggers: @unchecked Sendable {  // immutable after init; cancel() is called once
+    private let source: any DispatchSourceRead
+    private let readEnd: Int32
+    private let writeEnd: Int32
 
     init(continuation: AsyncStream<DaemonTrigger>.Continuation) {
-        var s: [any DispatchSourceSignal] = []
-        for (sig, trigger) in [(SIGTERM, DaemonTrigger.stop), (SIGINT, .stop), (SIGHUP, .reload)] {
-            signal(sig, SIG_IGN)
-            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            src.setEventHandler { continuation.yield(trigger) }
-            src.resume()
-            s.append(src)
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) != 0 { fds = [-1, -1] }
+        for fd in fds where fd >= 0 {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
         }
-        sources = s
+        readEnd = fds[0]
+        writeEnd = fds[1]
+        signalPipe.store(writeEnd, ordering: .sequentiallyConsistent)
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig) { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(signalPipe.load(ordering: .relaxed), &byte, 1)
+            }
+        }
+        let fd = readEnd
+        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: .global())
+        source.setEventHandler {
+            var bytes = [UInt8](repeating: 0, count: 64)
+            while true {
+                let n = read(fd, &bytes, bytes.count)
+                if n <= 0 { break }
+                for b in bytes[..<n] {
+                    continuation.yield(Int32(b) == SIGHUP ? .reload : .stop)
+                }
+            }
+        }
+        let writer = writeEnd
+        source.setCancelHandler {
+            close(fd)
+            close(writer)
+        }
+        source.resume()
     }
 
     func cancel() {
-        for s in sources { s.cancel() }
+        signalPipe.store(-1, ordering: .sequentiallyConsistent)
+        for sig in [SIGTERM, SIGINT, SIGHUP] { signal(sig, SIG_DFL) }
+        source.cancel()
     }
 }
 #endif

@@ -149,6 +149,7 @@ final class DaemonProcessor: @unchecked Sendable {
             var blocked = structure.unreadable.map { String($0.path.dropFirst(md.root.count + 1)) }
             var present = Set<String>()
             var items: [WorkItem] = []
+            let sidecars = store.keys(maildirName: md.name)
             for folder in structure.folders {
                 watchedFolders.insert(folder.path)
                 let messages: [MaildirMessage]
@@ -160,7 +161,9 @@ final class DaemonProcessor: @unchecked Sendable {
                     continue
                 }
                 for m in messages {
-                    present.insert(m.folder.sidecarName + "/" + m.unique)
+                    let sidecarKey = m.folder.sidecarName + "/" + m.unique
+                    present.insert(sidecarKey)
+                    if !sidecars.contains(sidecarKey) { known.removeValue(forKey: key(md, m)) }  // sidecar deleted
                     if force || known[key(md, m)] != m.relativePath {
                         items.append(.message(maildir: i, m, force: force))
                     }
@@ -168,19 +171,19 @@ final class DaemonProcessor: @unchecked Sendable {
             }
             queued += items.count
             queue.pushBacklog(items)
-            expire(maildir: md, present: present, blocked: blocked)
+            expire(maildir: md, present: present, blocked: blocked, sidecars: sidecars)
         }
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         logger.info("reconcile: \(queued) message(s) queued in \(ms) ms")
     }
 
-    private func expire(maildir md: ResolvedConfig.Maildir, present: Set<String>, blocked: [String]) {
+    private func expire(maildir md: ResolvedConfig.Maildir, present: Set<String>, blocked: [String], sidecars: Set<String>) {
         let now = Date()
         let prefix = md.name + "/"
         for k in missingSince.keys where k.hasPrefix(prefix) && present.contains(String(k.dropFirst(prefix.count))) {
             missingSince.removeValue(forKey: k)
         }
-        for k in store.keys(maildirName: md.name) where !present.contains(k) {
+        for k in sidecars where !present.contains(k) {
             if blocked.contains(where: { k.hasPrefix($0 + "/") }) { continue }
             let full = prefix + k
             let since = missingSince[full] ?? now

@@ -52,7 +52,8 @@ public enum MessageFile {
 
     /// Expands files and folders into message files: folders are walked recursively in name
     /// order, skipping dot-files, `tmp/` of maildirs, `dovecot*` and `maildirfolder` files.
-    /// Paths that do not exist are returned as is, so that reading them reports the error.
+    /// Paths that do not exist, and named folders holding no message, are returned as is, so
+    /// that reading them reports the error.
     public static func expand(_ paths: [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
@@ -61,6 +62,7 @@ public enum MessageFile {
             guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
                 out.append(path); continue
             }
+            let before = out.count
             var stack = [path]
             while let dir = stack.popLast() {
                 guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
@@ -78,6 +80,7 @@ public enum MessageFile {
                 out.append(contentsOf: files)
                 stack.append(contentsOf: dirs.reversed())
             }
+            if out.count == before { out.append(path) }  // nothing in it: reading says why
         }
         return out
     }
