@@ -6,7 +6,7 @@ import Glibc
 /// The current model file and its predecessors.
 ///
 /// Layout: the current model at `current` (e.g. `<state>/model/current.tgm`); predecessors in
-/// `<dir of current>/history/<UTC time>-<n>.tgm`, newest last, at most `keep` of them. A swap
+/// `<dir of current>/history/<sequence>-<UTC time>.tgm`, newest last, at most `keep` of them. A swap
 /// moves the current file into the history and renames the new one into place; a rollback renames
 /// the newest predecessor back, so the restored file is byte for byte the one that was replaced.
 public struct ModelStore: Sendable {
@@ -36,12 +36,9 @@ public struct ModelStore: Sendable {
     public func install(candidate: String) throws(TaggerError) {
         try makeDirectory(historyDir)
         if FileManager.default.fileExists(atPath: current) {
-            let stamp = Self.stamp()
-            var target = historyDir + "/\(stamp).tgm"
-            var n = 1
-            while FileManager.default.fileExists(atPath: target) {
-                n += 1; target = historyDir + "/\(stamp)-\(n).tgm"
-            }
+            // `<sequence>-<UTC time>.tgm`: the zero-padded sequence keeps name order = age order.
+            let last = history().last.flatMap { Int(($0 as NSString).lastPathComponent.prefix(while: \.isNumber)) } ?? 0
+            let target = historyDir + "/" + String(format: "%06d", last + 1) + "-\(Self.stamp()).tgm"
             // Keep a hard link of the current model in the history, then rename the candidate
             // over it: there is always a current model, and always a copy of the old one.
             if link(current, target) != 0 {
