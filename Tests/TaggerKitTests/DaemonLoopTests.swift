@@ -180,9 +180,22 @@ import Testing
         try await d.stop()
     }
 
-    @Test func missingModelAtStartIsAClearError() async throws {
+    @Test func withoutAModelTheDaemonWaitsAndTagsOnceOneAppears() async throws {
         defer { t.cleanup() }
         try FileManager.default.removeItem(atPath: state + "/model/current.tgm")
+        try Fixture.deliver(root, unique: "700.w.h", body: "x")
+        let d = start()
+        #expect(await Fixture.waitUntil { d.logs.all.contains { $0.contains("no model yet") } })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!FileManager.default.fileExists(atPath: sidecar("700.w.h")))
+        try FakeLoader.writeModel(state, id: "model-late")
+        #expect(await Fixture.waitUntil { (try? read(sidecar("700.w.h")).model.id) == "model-late" })
+        try await d.stop()
+    }
+
+    @Test func aCorruptModelAtStartIsAClearError() async throws {
+        defer { t.cleanup() }
+        try FakeLoader.writeModel(state, id: "broken")
         let d = start()
         await #expect(throws: DaemonStartError.self) { try await d.task.value }
     }

@@ -55,10 +55,17 @@ public final class Daemon: Sendable {
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
     func run<S: AsyncSequence & Sendable>(triggers: S) async throws where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
-        do {
-            scorer = try loader.load(modelPath: config.modelPath)
-        } catch {
-            throw DaemonStartError(path: config.modelPath, reason: "cannot load model: \(error)")
+        if access(config.modelPath, F_OK) != 0 && errno == ENOENT {
+            // A new user has no model yet: run, watch, and start tagging when one appears
+            // (`tagger train` or `tagger retrain` writes it; the model-file watch reloads).
+            logger.notice("\(config.modelPath): no model yet; waiting for one (tagger train --manifest M.jsonl, or tagger retrain after some corrections)")
+            scorer = NoModelYet()
+        } else {
+            do {
+                scorer = try loader.load(modelPath: config.modelPath)
+            } catch {
+                throw DaemonStartError(path: config.modelPath, reason: "cannot load model: \(error)")
+            }
         }
         let watcher: MaildirWatcher
         do { watcher = try MaildirWatcher() } catch {
@@ -69,6 +76,9 @@ public final class Daemon: Sendable {
                                 notifier: notifier, queue: queue, watcher: watcher)
         processor.withLock { $0 = p }
         for i in config.maildirs.indices { p.watchStructure(maildir: i) }
+        // The model's folder must exist to be watched, even before the first model is written.
+        try? FileManager.default.createDirectory(atPath: (config.modelPath as NSString).deletingLastPathComponent,
+                                                 withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         do { try watcher.watch(modelPath: config.modelPath) } catch {
             logger.warning("\(error); model changes need SIGHUP")
         }

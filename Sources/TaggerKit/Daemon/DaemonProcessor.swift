@@ -234,6 +234,7 @@ final class DaemonProcessor: @unchecked Sendable {
                 return
             }
             let current = scorer.withLock { $0 }
+            if current is NoModelYet { return }   // tagged once a model exists (reload reconciles)
             let outcome = current.score(fileAt: m.path)
             if outcome.error != nil && access(m.path, F_OK) != 0 {
                 logger.debug("\(m.path) vanished before it was read")
@@ -305,7 +306,11 @@ final class DaemonProcessor: @unchecked Sendable {
             }
             stats.withLock { $0.modelID = new.modelInfo.id }
             logger.notice("model reloaded: \(old.id) → \(new.modelInfo.id)")
-            if config.retagOnReload && old != new.modelInfo { reconcile(force: true) }
+            if old.id == NoModelYet().modelInfo.id {
+                reconcile(force: false)   // the first model: tag everything that waited for it
+            } else if config.retagOnReload && old != new.modelInfo {
+                reconcile(force: true)
+            }
         } catch {
             note(error: "\(config.modelPath): cannot load model (\(error)); keeping \(scorer.withLock { $0.modelInfo.id })")
         }

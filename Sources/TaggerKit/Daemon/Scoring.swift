@@ -58,3 +58,12 @@ public protocol ScorerLoader: Sendable {
     /// - Throws: whatever the model reader throws for a missing or corrupt file.
     func load(modelPath: String) throws -> any MessageScoring
 }
+
+/// The scorer before any model exists: the daemon runs and watches, but writes no sidecars
+/// until a model file appears.
+struct NoModelYet: MessageScoring {
+    var modelInfo: ModelInfo { ModelInfo(id: "none", trainedAt: "") }
+    func score(fileAt path: String) -> ScoreOutcome {
+        ScoreOutcome(messageID: nil, scores: [:], thresholds: [:], tags: [], abstained: [], error: "no model", warnings: [])
+    }
+}
