@@ -84,7 +84,7 @@ public struct LearningCurveSimulation {
             out.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>", left, y(Float(t)), w - right, y(Float(t))))
             out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>", left - 6, y(Float(t)) + 4, t))
         }
-        let step = max(1, Int(maxX) / 5 / 50 * 50)
+        let step = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000].first { Double($0) * 6 >= maxX } ?? 10_000
         for c in stride(from: 0, through: Int(maxX), by: step) {
             out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>", x(c), h - bottom + 16, c))
         }
