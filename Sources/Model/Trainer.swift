@@ -52,15 +52,18 @@ public enum Trainer {
         var outOfFold = [[Float]](repeating: [Float](repeating: 0, count: n), count: labelCount)
         for f in 0..<options.folds {
             let rows = (0..<n).filter { fold[$0] != f }
-            let block = trainer.train(data: data, truth: truth, positiveWeights: positiveWeights(rows),
+            // IDF from the training rows only: held-out features unseen there get the largest IDF, as in scoring.
+            let scaled = data.scaled(by: InverseDocumentFrequency(data: data, rows: rows))
+            let block = trainer.train(data: scaled, truth: truth, positiveWeights: positiveWeights(rows),
                                       labelCount: labelCount, rows: rows, rng: &rng)
             for r in 0..<n where fold[r] == f {
-                let z = block.logits(data, row: r)
+                let z = block.logits(scaled, row: r)
                 for l in 0..<labelCount { outOfFold[l][r] = sigmoid(z[l / 4][l % 4]) }
             }
         }
         let all = Array(0..<n)
-        let final = trainer.train(data: data, truth: truth, positiveWeights: positiveWeights(all),
+        let idf = InverseDocumentFrequency(data: data, rows: all)
+        let final = trainer.train(data: data.scaled(by: idf), truth: truth, positiveWeights: positiveWeights(all),
                                   labelCount: labelCount, rows: all, rng: &rng)
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
@@ -82,13 +85,14 @@ public enum Trainer {
         }
         let report = Evaluation.evaluate(scores: outOfFold, truth: data.truth, labels: labels,
                                          thresholds: infos.map(\.threshold), included: infos.map { !$0.abstains })
-        return TrainingResult(model: assemble(final, infos: infos, data: data, options: options, now: now),
+        return TrainingResult(model: assemble(final, idf: idf, infos: infos, data: data, options: options, now: now),
                               crossValidation: report)
     }
 
-    /// Lays the trained block out as per-feature rows without padding, keeping rows with any weight.
-    private static func assemble(_ block: LabelBlockWeights, infos: [LabelInfo], data: TrainingData,
-                                 options: TrainingOptions, now: Date) -> MultiLabelModel {
+    /// Lays the trained block out as per-feature rows without padding, one row (with its IDF)
+    /// for every feature seen in training, so scoring normalises exactly as training did.
+    private static func assemble(_ block: LabelBlockWeights, idf: InverseDocumentFrequency, infos: [LabelInfo],
+                                 data: TrainingData, options: TrainingOptions, now: Date) -> MultiLabelModel {
         let labelCount = infos.count, chunks = block.chunks
         var rowIndices: [UInt32] = []
         var rows: [Float] = []
@@ -96,13 +100,13 @@ public enum Trainer {
         let bias = (0..<labelCount).map { block.bias[$0 / 4][$0 % 4] }
         for id in 0..<data.featureCount {
             let base = id * chunks
-            guard (0..<labelCount).contains(where: { block.weights[base + $0 / 4][$0 % 4] != 0 }) else { continue }
             rowIndices.append(data.featureOfID[id])
             for l in 0..<labelCount { rows.append(block.weights[base + l / 4][l % 4]) }
         }
         do {
             return try MultiLabelModel(labelInfo: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
-                                       bias: bias, featurizer: options.featurizer, trainedAt: now)
+                                       bias: bias, featureScales: idf.idf, unseenScale: idf.unseen,
+                                       featurizer: options.featurizer, trainedAt: now)
         } catch {
             preconditionFailure("trainer assembled an inconsistent model: \(error)")
         }

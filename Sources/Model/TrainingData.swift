@@ -9,7 +9,7 @@ struct TrainingData: Sendable {
     /// Row `r` spans `columns[rowStart[r]..<rowStart[r+1]]`.
     let rowStart: [Int]
     let columns: [Int32]
-    let values: [Float]
+    var values: [Float]
     /// `truth[label][example]`.
     let truth: [[Bool]]
 

@@ -11,6 +11,10 @@
 /// 1/128 of the label's largest weight); scales depend on the label's own weights only, so
 /// labels stay independent, and dequantised weights quantise back to the same bytes, so a
 /// model file round trip is exact.
+///
+/// Feature scaling (learned IDF): each row also carries the factor its feature's value is
+/// multiplied by before scoring, and features without a row get `unseenScale`; the scaled
+/// vector is then L2-normalised again (see `accumulate`).
 public struct WeightTable: Sendable, Equatable {
     /// Feature indices that have a row, strictly increasing.
     public let rowIndices: [UInt32]
@@ -18,6 +22,10 @@ public struct WeightTable: Sendable, Equatable {
     public let labelCount: Int
     /// Per-label quantisation step (a power of two).
     public let scales: [Float]
+    /// Per-row factor applied to the feature's value (its learned IDF).
+    public let featureScales: [Float]
+    /// Factor for features without a row (the largest IDF: never seen in training).
+    public let unseenScale: Float
     /// `labelCount` rounded up to a multiple of 4.
     let stride: Int
     /// `rowIndices.count` rows of `stride / 4` chunks.
@@ -31,8 +39,11 @@ public struct WeightTable: Sendable, Equatable {
 
     /// Builds a table from float rows (`rows[row * labelCount + label]`); `rowIndices` must be
     /// strictly increasing and below `dimension`, and the weights finite (checked by `MultiLabelModel.init`).
-    init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int) {
+    init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int, featureScales: [Float],
+         unseenScale: Float) {
         self.rowIndices = rowIndices
+        self.featureScales = featureScales
+        self.unseenScale = unseenScale
         self.labelCount = labelCount
         let chunks = (labelCount + 3) / 4
         stride = chunks * 4
@@ -96,30 +107,44 @@ public struct WeightTable: Sendable, Equatable {
         return low < rowIndices.count && rowIndices[low] == index ? low : nil
     }
 
-    /// Adds value × q-row for every feature of the vector into `out` (`stride / 4` chunks);
-    /// the caller multiplies by `scales`.
+    /// Adds value × featureScale × q-row for every feature of the vector into `out`
+    /// (`stride / 4` chunks) and returns the squared L2 norm of the scaled vector (features
+    /// without a row counted at `unseenScale`); the caller divides by the norm and multiplies by `scales`.
     func accumulate(indices: UnsafeBufferPointer<UInt32>, values: UnsafeBufferPointer<Float>,
-                    into out: UnsafeMutableBufferPointer<SIMD4<Float>>) {
+                    into out: UnsafeMutableBufferPointer<SIMD4<Float>>) -> Float {
         let chunks = stride / 4
+        let unseen = unseenScale * unseenScale
+        var norm2: Float = 0
         quantized.withUnsafeBufferPointer { q in
+        featureScales.withUnsafeBufferPointer { idf in
             guard let weights = q.baseAddress, let o = out.baseAddress else { return }
             if rowOf.isEmpty {
                 for k in 0..<indices.count {
-                    guard let row = row(of: indices[k]) else { continue }
-                    Self.axpy(values[k], weights + row * chunks, o, chunks)
+                    guard let row = row(of: indices[k]) else {
+                        norm2 += values[k] * values[k] * unseen
+                        continue
+                    }
+                    let v = values[k] * idf[row]
+                    norm2 += v * v
+                    Self.axpy(v, weights + row * chunks, o, chunks)
                 }
                 return
             }
             rowOf.withUnsafeBufferPointer { lookup in
                 for k in 0..<indices.count {
                     let index = Int(indices[k])
-                    guard index < lookup.count else { continue }
-                    let r = Int(lookup[index])
-                    if r == 0 { continue }
-                    Self.axpy(values[k], weights + (r - 1) * chunks, o, chunks)
+                    let r = index < lookup.count ? Int(lookup[index]) : 0
+                    if r == 0 {
+                        norm2 += values[k] * values[k] * unseen
+                        continue
+                    }
+                    let v = values[k] * idf[r - 1]
+                    norm2 += v * v
+                    Self.axpy(v, weights + (r - 1) * chunks, o, chunks)
                 }
             }
-        }
+        }}
+        return norm2
     }
 
     @inline(__always)
@@ -130,10 +155,12 @@ public struct WeightTable: Sendable, Equatable {
     }
 
     /// Bytes held in memory (weights plus lookup), for reporting.
-    public var memoryBytes: Int { quantized.count * 4 + rowIndices.count * 4 + rowOf.count * 4 + scales.count * 4 }
+    public var memoryBytes: Int {
+        quantized.count * 4 + rowIndices.count * 8 + rowOf.count * 4 + scales.count * 4
+    }
 
     public static func == (a: WeightTable, b: WeightTable) -> Bool {
         a.labelCount == b.labelCount && a.rowIndices == b.rowIndices && a.scales == b.scales
-            && a.quantized == b.quantized
+            && a.quantized == b.quantized && a.featureScales == b.featureScales && a.unseenScale == b.unseenScale
     }
 }
