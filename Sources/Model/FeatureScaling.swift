@@ -14,6 +14,12 @@ struct InverseDocumentFrequency: Sendable {
     /// The IDF of a feature no training row has (df = 0), the largest there is.
     let unseen: Float
 
+    /// Every scale 1: the featuriser's values as they are.
+    init(neutral data: TrainingData) {
+        idf = [Float](repeating: 1, count: data.featureCount)
+        unseen = 1
+    }
+
     /// Counts document frequencies over `rows` of `data`.
     init(data: TrainingData, rows: [Int]) {
         var df = [Int32](repeating: 0, count: data.featureCount)

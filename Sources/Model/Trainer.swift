@@ -7,6 +7,8 @@ public struct TrainingResult: Sendable {
     /// Out-of-fold evaluation. Its tuned-threshold figures use thresholds chosen on those same
     /// out-of-fold scores, so they are slightly optimistic; the 0.5 column is not.
     public var crossValidation: EvaluationReport
+    /// Out-of-fold probabilities, `outOfFold[label][example]`, in the order the examples were given.
+    public var outOfFold: [[Float]]
 }
 
 /// Trains multi-label models: k-fold cross-validation for out-of-fold scores, a threshold per
@@ -28,6 +30,9 @@ public enum Trainer {
         guard options.epochs >= 1, options.learningRate > 0, options.l2 >= 0 else {
             throw .badOptions("epochs ≥ 1, learning rate > 0 and l2 ≥ 0 are required")
         }
+        guard options.thresholdFloor >= 0 && options.thresholdFloor < 1 else {
+            throw .badOptions("threshold floor must be in 0..<1, not \(options.thresholdFloor)")
+        }
         let data = try TrainingData(examples: examples, labelCount: labels.count, dimension: options.dimension)
         let trainer = AdaGradTrainer(epochs: options.epochs, learningRate: options.learningRate, l2: options.l2,
                                      gradientFloor: options.gradientFloor)
@@ -45,6 +50,10 @@ public enum Trainer {
             }
             return out
         }
+        func inverseDocumentFrequency(_ rows: [Int]) -> InverseDocumentFrequency {
+            options.inverseDocumentFrequency ? InverseDocumentFrequency(data: data, rows: rows)
+                : InverseDocumentFrequency(neutral: data)
+        }
         // Folds and visiting order come from the seed alone (never from the labels), so each
         // label's training is independent of which other labels exist.
         var rng = SplitMix64(seed: options.seed)
@@ -53,7 +62,7 @@ public enum Trainer {
         for f in 0..<options.folds {
             let rows = (0..<n).filter { fold[$0] != f }
             // IDF from the training rows only: held-out features unseen there get the largest IDF, as in scoring.
-            let scaled = data.scaled(by: InverseDocumentFrequency(data: data, rows: rows))
+            let scaled = data.scaled(by: inverseDocumentFrequency(rows))
             let block = trainer.train(data: scaled, truth: truth, positiveWeights: positiveWeights(rows),
                                       labelCount: labelCount, rows: rows, rng: &rng)
             for r in 0..<n where fold[r] == f {
@@ -62,13 +71,14 @@ public enum Trainer {
             }
         }
         let all = Array(0..<n)
-        let idf = InverseDocumentFrequency(data: data, rows: all)
+        let idf = inverseDocumentFrequency(all)
         let final = trainer.train(data: data.scaled(by: idf), truth: truth, positiveWeights: positiveWeights(all),
                                   labelCount: labelCount, rows: all, rng: &rng)
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
             let scores = outOfFold[l], labelTruth = data.truth[l]
-            let threshold = ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective)
+            let threshold = max(options.thresholdFloor,
+                                ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective))
             let positives = labelTruth.reduce(0) { $0 + ($1 ? 1 : 0) }
             infos.append(LabelInfo(
                 name: name, threshold: threshold, abstains: positives < options.minPositives,
@@ -86,7 +96,7 @@ public enum Trainer {
         let report = Evaluation.evaluate(scores: outOfFold, truth: data.truth, labels: labels,
                                          thresholds: infos.map(\.threshold), included: infos.map { !$0.abstains })
         return TrainingResult(model: assemble(final, idf: idf, infos: infos, data: data, options: options, now: now),
-                              crossValidation: report)
+                              crossValidation: report, outOfFold: outOfFold)
     }
 
     /// Lays the trained block out as per-feature rows without padding, one row (with its IDF)

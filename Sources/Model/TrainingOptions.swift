@@ -37,10 +37,17 @@ public struct TrainingOptions: Sendable {
     public var gradientFloor: Float = 1e-3
     /// Positive-example weighting for rare labels.
     public var positiveWeighting: PositiveWeighting = .sqrtRatio(cap: 10)
+    /// Scale features by their learned inverse document frequency (TF-IDF) before training
+    /// and scoring; false keeps the featuriser's values (every scale 1).
+    public var inverseDocumentFrequency = false
     /// Cross-validation folds used to tune thresholds (at least 2).
     public var folds: Int = 5
     /// Labels with fewer positive examples than this abstain: scored, never applied.
     public var minPositives: Int = 5
+    /// No tuned threshold is below this. On few examples the F1-optimal cut of a weak label
+    /// often sits near 0, tagging almost everything; a floor keeps such labels from flooding
+    /// the tags. Applied per label (labels stay independent), before any joint tuning. 0 turns it off.
+    public var thresholdFloor: Float = 0.2
     /// What the per-label thresholds optimise.
     public var thresholdObjective: ThresholdObjective = .f1
     /// Seed of every random choice (shuffles, folds): the same seed gives the same model.

@@ -14,6 +14,10 @@ struct TrainingFlags: ParsableArguments {
     var seed: UInt64?
     @Option(name: .customLong("min-precision"), help: "Tune thresholds for at least this precision (0-1) instead of best F1.")
     var minPrecision: Float?
+    @Option(name: .customLong("threshold-floor"), help: "Lowest allowed tuned threshold (0-1; 0 turns the floor off).")
+    var thresholdFloor: Float?
+    @Flag(name: .customLong("idf"), help: "Scale features by their learned inverse document frequency (TF-IDF).")
+    var idf = false
     @Option(name: .customLong("positive-weight-cap"), help: "Cap of the automatic positive-example weight for rare labels.")
     var positiveWeightCap: Float?
 
@@ -26,6 +30,8 @@ struct TrainingFlags: ParsableArguments {
         if let epochs { o.epochs = epochs }
         if let seed { o.seed = seed }
         if let minPrecision { o.thresholdObjective = .minPrecision(minPrecision) }
+        if let thresholdFloor { o.thresholdFloor = thresholdFloor }
+        if idf { o.inverseDocumentFrequency = true }
         if let positiveWeightCap { o.positiveWeighting = .sqrtRatio(cap: positiveWeightCap) }
         return o
     }
