@@ -39,10 +39,11 @@ public struct WeightTable: Sendable, Equatable {
 
     /// Builds a table from float rows (`rows[row * labelCount + label]`); `rowIndices` must be
     /// strictly increasing and below `dimension`, and the weights finite (checked by `MultiLabelModel.init`).
-    init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int, featureScales: [Float],
-         unseenScale: Float) {
+    /// `featureScales` nil means 1 for every row.
+    init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int, featureScales: [Float]? = nil,
+         unseenScale: Float = 1) {
         self.rowIndices = rowIndices
-        self.featureScales = featureScales
+        self.featureScales = featureScales ?? [Float](repeating: 1, count: rowIndices.count)
         self.unseenScale = unseenScale
         self.labelCount = labelCount
         let chunks = (labelCount + 3) / 4
