@@ -51,8 +51,8 @@ public enum Trainer {
             return out
         }
         func inverseDocumentFrequency(_ rows: [Int]) -> InverseDocumentFrequency {
-            options.inverseDocumentFrequency ? InverseDocumentFrequency(data: data, rows: rows)
-                : InverseDocumentFrequency(neutral: data)
+            InverseDocumentFrequency(data: data, rows: rows, enabled: options.inverseDocumentFrequency,
+                                     minimumFrequency: options.minimumDocumentFrequency)
         }
         // Folds and visiting order come from the seed alone (never from the labels), so each
         // label's training is independent of which other labels exist.
@@ -100,7 +100,7 @@ public enum Trainer {
     }
 
     /// Lays the trained block out as per-feature rows without padding, one row (with its IDF)
-    /// for every feature seen in training, so scoring normalises exactly as training did.
+    /// for every feature kept in training, so scoring normalises exactly as training did.
     private static func assemble(_ block: LabelBlockWeights, idf: InverseDocumentFrequency, infos: [LabelInfo],
                                  data: TrainingData, options: TrainingOptions, now: Date) -> MultiLabelModel {
         let labelCount = infos.count, chunks = block.chunks
@@ -108,14 +108,14 @@ public enum Trainer {
         var rows: [Float] = []
         rows.reserveCapacity(data.featureCount * labelCount)
         let bias = (0..<labelCount).map { block.bias[$0 / 4][$0 % 4] }
-        for id in 0..<data.featureCount {
+        for id in 0..<data.featureCount where idf.keep[id] {
             let base = id * chunks
             rowIndices.append(data.featureOfID[id])
             for l in 0..<labelCount { rows.append(block.weights[base + l / 4][l % 4]) }
         }
         do {
             return try MultiLabelModel(labelInfo: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
-                                       bias: bias, featureScales: idf.idf, unseenScale: idf.unseen,
+                                       bias: bias, featureScales: idf.idf.indices.filter { idf.keep[$0] }.map { idf.idf[$0] }, unseenScale: idf.unseen,
                                        featurizer: options.featurizer, trainedAt: now)
         } catch {
             preconditionFailure("trainer assembled an inconsistent model: \(error)")

@@ -40,6 +40,8 @@ public struct TrainingOptions: Sendable {
     /// Scale features by their learned inverse document frequency (TF-IDF) before training
     /// and scoring; false keeps the featuriser's values (every scale 1).
     public var inverseDocumentFrequency = false
+    /// Features in fewer training examples than this get no weights (1 keeps every feature).
+    public var minimumDocumentFrequency = 2
     /// Cross-validation folds used to tune thresholds (at least 2).
     public var folds: Int = 5
     /// Labels with fewer positive examples than this abstain: scored, never applied.

@@ -152,7 +152,11 @@ public struct WeightTable: Sendable, Equatable {
     private static func axpy(_ a: Float, _ x: UnsafePointer<SIMD4<Int8>>, _ y: UnsafeMutablePointer<SIMD4<Float>>,
                              _ n: Int) {
         let av = SIMD4<Float>(repeating: a)
-        for c in 0..<n { y[c] += av * SIMD4<Float>(x[c]) }
+        for c in 0..<n {
+            // Spelled out: the generic SIMD4<Float>(SIMD4<Int8>) initialiser converts lane by lane through a slow path.
+            let q = x[c]
+            y[c] += av * SIMD4<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3]))
+        }
     }
 
     /// Bytes held in memory (weights plus lookup), for reporting.
