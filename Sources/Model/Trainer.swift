@@ -30,6 +30,9 @@ public enum Trainer {
         guard options.epochs >= 1, options.learningRate > 0, options.l2 >= 0 else {
             throw .badOptions("epochs ≥ 1, learning rate > 0 and l2 ≥ 0 are required")
         }
+        guard options.minimumDocumentFraction >= 0 && options.minimumDocumentFraction < 1 else {
+            throw .badOptions("minimum document fraction must be in 0..<1, not \(options.minimumDocumentFraction)")
+        }
         guard options.thresholdFloor >= 0 && options.thresholdFloor < 1 else {
             throw .badOptions("threshold floor must be in 0..<1, not \(options.thresholdFloor)")
         }
@@ -52,7 +55,8 @@ public enum Trainer {
         }
         func inverseDocumentFrequency(_ rows: [Int]) -> InverseDocumentFrequency {
             InverseDocumentFrequency(data: data, rows: rows, enabled: options.inverseDocumentFrequency,
-                                     minimumFrequency: options.minimumDocumentFrequency)
+                                     minimumFrequency: max(options.minimumDocumentFrequency,
+                                                           Int((options.minimumDocumentFraction * Float(rows.count)).rounded(.up))))
         }
         // Folds and visiting order come from the seed alone (never from the labels), so each
         // label's training is independent of which other labels exist.

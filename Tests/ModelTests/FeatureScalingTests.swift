@@ -20,17 +20,40 @@ struct FeatureScalingTests {
             TrainingExample(vector: SparseVector(indices: [1], values: [1]), labels: []),
         ]
         let data = try TrainingData(examples: examples, labelCount: 1, dimension: 8)
-        let idf = InverseDocumentFrequency(data: data, rows: [0, 1, 2])
+        let idf = InverseDocumentFrequency(data: data, rows: [0, 1, 2], enabled: true, minimumFrequency: 1)
         #expect(idf.idf[0] == 1)
         #expect(abs(idf.idf[1] - (log(4 / 2) + 1)) < 1e-6)
         #expect(abs(idf.unseen - (log(4) + 1)) < 1e-6)
         // Counting only rows 0 and 2, feature 3 is unseen.
-        #expect(InverseDocumentFrequency(data: data, rows: [0, 2]).idf[2] == InverseDocumentFrequency(data: data, rows: [0, 2]).unseen)
+        let twoRows = InverseDocumentFrequency(data: data, rows: [0, 2], enabled: true, minimumFrequency: 1)
+        #expect(twoRows.idf[2] == twoRows.unseen && !twoRows.keep[2])
         // Scaled rows are unit length again and the common feature lost weight.
         let scaled = data.scaled(by: idf)
         let row0 = scaled.values[0..<2]
         #expect(abs(row0.reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
         #expect(row0.first! < 0.6)
+    }
+
+    /// Features in fewer rows than the minimum are dropped from training rows after counting in
+    /// their norm (as a feature without weights counts when scoring), and get no model row.
+    @Test func rareFeaturesAreDroppedButCountInTheNorm() throws {
+        let examples = [
+            TrainingExample(vector: SparseVector(indices: [1, 2], values: [0.6, 0.8]), labels: [0]),
+            TrainingExample(vector: SparseVector(indices: [1, 3], values: [0.6, 0.8]), labels: []),
+            TrainingExample(vector: SparseVector(indices: [1, 2], values: [0.8, 0.6]), labels: [0]),
+        ]
+        let data = try TrainingData(examples: examples, labelCount: 1, dimension: 8)
+        let kept = data.scaled(by: InverseDocumentFrequency(data: data, rows: [0, 1, 2], enabled: false, minimumFrequency: 2))
+        #expect(kept.rowStart == [0, 2, 3, 5])
+        #expect(kept.columns == [0, 1, 0, 0, 1])
+        #expect(kept.values == [0.6, 0.8, 0.6, 0.8, 0.6])
+        var o = TrainingOptions()
+        o.dimension = 8
+        o.folds = 3
+        o.minimumDocumentFraction = 0
+        o.minimumDocumentFrequency = 2
+        let model = try Trainer.train(examples: examples, labels: ["a"], options: o).model
+        #expect(model.weights.rowIndices == [1, 2])
     }
 
     /// With IDF on, the model stores the scales, a file round trip keeps them, and scoring
@@ -39,7 +62,10 @@ struct FeatureScalingTests {
         let problem = SyntheticProblem(examples: 300, frequencies: [0.3, 0.2], background: 40, signal: 3,
                                        noise: 0.2, dimension: 1 << 16, seed: 11)
         let result = try Trainer.train(examples: problem.examples, labels: problem.labels,
-                                       options: options { $0.inverseDocumentFrequency = true })
+                                       options: options {
+                                           $0.inverseDocumentFrequency = true
+                                           $0.minimumDocumentFraction = 0
+                                       }, now: Date(timeIntervalSince1970: 1_795_000_000))
         let model = result.model
         #expect(model.weights.featureScales.contains { $0 > 1.5 })
         #expect(model.weights.unseenScale >= model.weights.featureScales.max()!)
