@@ -107,6 +107,7 @@ public struct MultiLabelModel: Sendable, Equatable {
             throw ModelShapeError(reason: "label names repeat")
         }
         self.labelInfo = labels
+        self.labels = labels.map(\.name)
         self.dimension = dimension
         self.weights = WeightTable(rowIndices: rowIndices, rows: rows, labelCount: labels.count, dimension: dimension,
                                    featureScales: featureScales, unseenScale: unseenScale)
@@ -117,7 +118,7 @@ public struct MultiLabelModel: Sendable, Equatable {
     }
 
     /// Label names in model order.
-    public var labels: [String] { labelInfo.map(\.name) }
+    public let labels: [String]
     /// Per-label thresholds in model order.
     public var thresholds: [Float] { labelInfo.map(\.threshold) }
     /// Per-label abstention in model order.

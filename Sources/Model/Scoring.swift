@@ -1,9 +1,12 @@
 /// A model's verdict on one message.
 public struct Prediction: Sendable, Equatable {
-    /// Every label's probability, abstaining labels included.
-    public var scores: [String: Float]
+    /// Label names in model order (the model's own array, shared, not copied).
+    public var labels: [String]
     /// Probabilities in model label order.
     public var probabilities: [Float]
+    /// Every label's probability by name, abstaining labels included. Built on each access:
+    /// scoring itself never hashes label names.
+    public var scores: [String: Float] { Dictionary(uniqueKeysWithValues: zip(labels, probabilities)) }
     /// Labels whose probability reached their threshold, abstaining labels excluded, in model order.
     public var tags: [String]
     /// Labels with too few examples to be applied (scored only), in model order.
@@ -50,19 +53,16 @@ extension MultiLabelModel {
     /// Scores `x` and applies the thresholds of the labels that do not abstain.
     public func predict(_ x: SparseVector) -> Prediction {
         let p = probabilities(x)
-        var scores: [String: Float] = [:]
-        scores.reserveCapacity(labelInfo.count)
         var tags: [String] = []
         var abstained: [String] = []
         for (l, label) in labelInfo.enumerated() {
-            scores[label.name] = p[l]
             if label.abstains {
                 abstained.append(label.name)
             } else if p[l] >= label.threshold {
                 tags.append(label.name)
             }
         }
-        return Prediction(scores: scores, probabilities: p, tags: tags, abstained: abstained)
+        return Prediction(labels: labels, probabilities: p, tags: tags, abstained: abstained)
     }
 
     /// How much each feature of `x` added to `label`'s logit (scaled value × weight), largest

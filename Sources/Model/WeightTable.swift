@@ -33,6 +33,9 @@ public struct WeightTable: Sendable, Equatable {
     /// `rowOf[index]` = row + 1, or 0 when the feature has no row. Empty for huge dimensions,
     /// where lookups fall back to binary search.
     private let rowOf: [UInt32]
+    /// One bit per feature index: set when the feature has a row. 32 KB at 2^18, so it stays in
+    /// L1/L2 cache and most features of a message (those without weights) never touch `rowOf`.
+    private let hasRow: [UInt64]
 
     /// The largest dimension that gets a direct lookup array (16 MB).
     static let directLookupLimit = 1 << 22
@@ -62,10 +65,16 @@ public struct WeightTable: Sendable, Equatable {
         self.quantized = quantized
         if dimension <= Self.directLookupLimit {
             var rowOf = [UInt32](repeating: 0, count: dimension)
-            for (row, index) in rowIndices.enumerated() { rowOf[Int(index)] = UInt32(row + 1) }
+            var hasRow = [UInt64](repeating: 0, count: (dimension + 63) / 64)
+            for (row, index) in rowIndices.enumerated() {
+                rowOf[Int(index)] = UInt32(row + 1)
+                hasRow[Int(index) >> 6] |= 1 << UInt64(index & 63)
+            }
             self.rowOf = rowOf
+            self.hasRow = hasRow
         } else {
             self.rowOf = []
+            self.hasRow = []
         }
     }
 
@@ -132,9 +141,11 @@ public struct WeightTable: Sendable, Equatable {
                 return
             }
             rowOf.withUnsafeBufferPointer { lookup in
+            hasRow.withUnsafeBufferPointer { bits in
                 for k in 0..<indices.count {
                     let index = Int(indices[k])
-                    let r = index < lookup.count ? Int(lookup[index]) : 0
+                    let present = index < lookup.count && bits[index >> 6] & (1 << UInt64(index & 63)) != 0
+                    let r = present ? Int(lookup[index]) : 0
                     if r == 0 {
                         norm2 += values[k] * values[k] * unseen
                         continue
@@ -143,7 +154,7 @@ public struct WeightTable: Sendable, Equatable {
                     norm2 += v * v
                     Self.axpy(v, weights + (r - 1) * chunks, o, chunks)
                 }
-            }
+            }}
         }}
         return norm2
     }
@@ -161,7 +172,7 @@ public struct WeightTable: Sendable, Equatable {
 
     /// Bytes held in memory (weights plus lookup), for reporting.
     public var memoryBytes: Int {
-        quantized.count * 4 + rowIndices.count * 8 + rowOf.count * 4 + scales.count * 4
+        quantized.count * 4 + rowIndices.count * 8 + rowOf.count * 4 + hasRow.count * 8 + scales.count * 4
     }
 
     public static func == (a: WeightTable, b: WeightTable) -> Bool {
