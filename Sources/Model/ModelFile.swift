@@ -7,10 +7,14 @@ import ZlibSupport
 /// compressed payload length (u64), payload length after inflation (u64), CRC-32 of the
 /// compressed payload (u32) — then the zlib-compressed payload: featuriser stamp, training
 /// time, id, dimension, labels (name, threshold, abstains, counts, cross-validated counts),
-/// biases, row indices and row-major weights. Every length is validated before use.
+/// biases, row indices, row-major weights, per-row feature scales (IDF) and the scale of unseen
+/// features. Every length is validated before use. Format history: 1 had no feature scales
+/// (refused: retrain); 2 adds them.
 public enum ModelFile {
     /// The format this code writes and the newest it reads.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
+    /// The oldest format this code reads.
+    public static let oldestReadableVersion: UInt32 = 2
     static let magic: [UInt8] = Array("TAGRMDL\0".utf8)
     static let headerSize = 32
     /// Files and payloads above this are refused rather than allocated.
@@ -36,7 +40,7 @@ public enum ModelFile {
     }
 
     /// Reads the model at `path`.
-    /// - Throws: `ModelFileError` — `.unreadable`, `.notAModel` (wrong magic), `.newerFormat`,
+    /// - Throws: `ModelFileError` — `.unreadable`, `.notAModel` (wrong magic), `.newerFormat`, `.olderFormat`,
     ///   `.truncated`, `.checksumMismatch` (any damaged byte), `.corrupt` (invalid contents).
     public static func read(_ path: String) throws(ModelFileError) -> MultiLabelModel {
         try decode(try AtomicFile.read(path, limit: sizeLimit), path: path)
@@ -71,6 +75,9 @@ public enum ModelFile {
             throw .newerFormat(path: path, found: version, supported: formatVersion)
         }
         guard version >= 1 else { throw .corrupt(path: path, reason: "format version \(version) does not exist") }
+        guard version >= oldestReadableVersion else {
+            throw .olderFormat(path: path, found: version, oldest: oldestReadableVersion)
+        }
         guard compressedLength <= UInt64(sizeLimit), payloadLength <= UInt64(sizeLimit) else {
             throw .corrupt(path: path, reason: "header claims a payload over the size limit")
         }

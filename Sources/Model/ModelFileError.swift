@@ -8,6 +8,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable 
     case notAModel(path: String)
     /// The file was written by a newer tagger (format `found`; this one reads up to `supported`).
     case newerFormat(path: String, found: UInt32, supported: UInt32)
+    /// The file was written by an older tagger in format `found`, which this one no longer reads
+    /// (it reads `oldest` and later): retrain.
+    case olderFormat(path: String, found: UInt32, oldest: UInt32)
     /// The file ends before its header or payload does.
     case truncated(path: String, expected: Int, actual: Int)
     /// The payload's checksum does not match: the file was damaged.
@@ -20,7 +23,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable 
     /// The file the error is about.
     public var path: String {
         switch self {
-        case .unreadable(let p, _), .unwritable(let p, _), .notAModel(let p), .newerFormat(let p, _, _),
+        case .unreadable(let p, _), .unwritable(let p, _), .notAModel(let p), .newerFormat(let p, _, _), .olderFormat(let p, _, _),
              .truncated(let p, _, _), .checksumMismatch(let p, _, _), .corrupt(let p, _),
              .featurizerMismatch(let p, _, _):
             return p
@@ -37,6 +40,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(p): not a tagger model file (wrong magic)"
         case .newerFormat(let p, let found, let supported):
             return "\(p): model file format \(found) is newer than this tagger understands (\(supported)); upgrade tagger or retrain"
+        case .olderFormat(let p, let found, let oldest):
+            return "\(p): model file format \(found) is older than this tagger reads (\(oldest) or later); retrain the model (tagger train / tagger retrain --force)"
         case .truncated(let p, let expected, let actual):
             return "\(p): model file is truncated (\(actual) of \(expected) bytes)"
         case .checksumMismatch(let p, let stored, let computed):

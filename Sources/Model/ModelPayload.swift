@@ -24,6 +24,8 @@ extension ModelFile {
         w.u64(UInt64(model.weights.rowIndices.count))
         w.u32s(model.weights.rowIndices)
         w.floats(model.weights.rows)
+        w.floats(model.weights.featureScales)
+        w.f32(model.weights.unseenScale)
         return w.bytes
     }
 
@@ -57,12 +59,15 @@ extension ModelFile {
                 crossValidated: LabelMetrics(support: counts[2], predicted: counts[3], truePositives: counts[4])))
         }
         let bias = try r.floats(labelCount, "biases")
-        let rowCount = try r.count("row count", itemSize: 4 + 4 * max(1, labelCount))
+        let rowCount = try r.count("row count", itemSize: 4 + 4 + 4 * max(1, labelCount))
         let rowIndices = try r.u32s(rowCount, "row indices")
         let rows = try r.floats(rowCount * labelCount, "weights")
+        let featureScales = try r.floats(rowCount, "feature scales")
+        let unseenScale = try r.f32("unseen feature scale")
         guard r.remaining == 0 else { throw ByteReaderError(reason: "\(r.remaining) unexpected bytes at the end of the payload") }
         return try MultiLabelModel(labelInfo: labels, dimension: Int(dimension), rowIndices: rowIndices, rows: rows,
-                                   bias: bias, featurizer: featurizer,
+                                   bias: bias, featureScales: featureScales, unseenScale: unseenScale,
+                                   featurizer: featurizer,
                                    trainedAt: Date(timeIntervalSince1970: seconds), id: id)
     }
 }

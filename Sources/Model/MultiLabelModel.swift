@@ -68,9 +68,15 @@ public struct MultiLabelModel: Sendable, Equatable {
     public let id: String
 
     /// Assembles a model from its parts, checking that they fit together.
-    /// - Parameter id: nil computes the standard id from `trainedAt` and the weights.
-    /// - Throws: `ModelShapeError` when counts disagree or row indices are unsorted or out of range.
+    /// - Parameters:
+    ///   - featureScales: per-row factor for the feature's value (learned IDF); nil means 1 for every row.
+    ///   - unseenScale: factor for features without a row. The scaled vector is L2-normalised again
+    ///     before the weights apply (see `logits`).
+    ///   - id: nil computes the standard id from `trainedAt` and the weights.
+    /// - Throws: `ModelShapeError` when counts disagree, row indices are unsorted or out of range, or
+    ///   weights or scales are not finite (scales must also be positive).
     public init(labelInfo labels: [LabelInfo], dimension: Int, rowIndices: [UInt32], rows: [Float], bias: [Float],
+                featureScales: [Float]? = nil, unseenScale: Float = 1,
                 featurizer: FeaturizerStamp, trainedAt: Date, id: String? = nil) throws(ModelShapeError) {
         guard !labels.isEmpty else { throw ModelShapeError(reason: "no labels") }
         guard dimension > 0 else { throw ModelShapeError(reason: "dimension \(dimension) is not positive") }
@@ -83,6 +89,13 @@ public struct MultiLabelModel: Sendable, Equatable {
         guard rows.allSatisfy(\.isFinite), bias.allSatisfy(\.isFinite) else {
             throw ModelShapeError(reason: "weights must be finite numbers")
         }
+        let featureScales = featureScales ?? [Float](repeating: 1, count: rowIndices.count)
+        guard featureScales.count == rowIndices.count else {
+            throw ModelShapeError(reason: "\(featureScales.count) feature scales for \(rowIndices.count) rows")
+        }
+        guard featureScales.allSatisfy({ $0.isFinite && $0 > 0 }), unseenScale.isFinite, unseenScale > 0 else {
+            throw ModelShapeError(reason: "feature scales must be finite positive numbers")
+        }
         var previous: Int = -1
         for index in rowIndices {
             guard Int(index) > previous, Int(index) < dimension else {
@@ -94,8 +107,10 @@ public struct MultiLabelModel: Sendable, Equatable {
             throw ModelShapeError(reason: "label names repeat")
         }
         self.labelInfo = labels
+        self.labels = labels.map(\.name)
         self.dimension = dimension
-        self.weights = WeightTable(rowIndices: rowIndices, rows: rows, labelCount: labels.count, dimension: dimension)
+        self.weights = WeightTable(rowIndices: rowIndices, rows: rows, labelCount: labels.count, dimension: dimension,
+                                   featureScales: featureScales, unseenScale: unseenScale)
         self.bias = bias
         self.featurizer = featurizer
         self.trainedAt = trainedAt
@@ -103,7 +118,7 @@ public struct MultiLabelModel: Sendable, Equatable {
     }
 
     /// Label names in model order.
-    public var labels: [String] { labelInfo.map(\.name) }
+    public let labels: [String]
     /// Per-label thresholds in model order.
     public var thresholds: [Float] { labelInfo.map(\.threshold) }
     /// Per-label abstention in model order.

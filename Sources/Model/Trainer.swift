@@ -7,6 +7,8 @@ public struct TrainingResult: Sendable {
     /// Out-of-fold evaluation. Its tuned-threshold figures use thresholds chosen on those same
     /// out-of-fold scores, so they are slightly optimistic; the 0.5 column is not.
     public var crossValidation: EvaluationReport
+    /// Out-of-fold probabilities, `outOfFold[label][example]`, in the order the examples were given.
+    public var outOfFold: [[Float]]
 }
 
 /// Trains multi-label models: k-fold cross-validation for out-of-fold scores, a threshold per
@@ -28,6 +30,12 @@ public enum Trainer {
         guard options.epochs >= 1, options.learningRate > 0, options.l2 >= 0 else {
             throw .badOptions("epochs ≥ 1, learning rate > 0 and l2 ≥ 0 are required")
         }
+        guard options.minimumDocumentFraction >= 0 && options.minimumDocumentFraction < 1 else {
+            throw .badOptions("minimum document fraction must be in 0..<1, not \(options.minimumDocumentFraction)")
+        }
+        guard options.thresholdFloor >= 0 && options.thresholdFloor < 1 else {
+            throw .badOptions("threshold floor must be in 0..<1, not \(options.thresholdFloor)")
+        }
         let data = try TrainingData(examples: examples, labelCount: labels.count, dimension: options.dimension)
         let trainer = AdaGradTrainer(epochs: options.epochs, learningRate: options.learningRate, l2: options.l2,
                                      gradientFloor: options.gradientFloor)
@@ -45,6 +53,11 @@ public enum Trainer {
             }
             return out
         }
+        func inverseDocumentFrequency(_ rows: [Int]) -> InverseDocumentFrequency {
+            InverseDocumentFrequency(data: data, rows: rows, enabled: options.inverseDocumentFrequency,
+                                     minimumFrequency: max(options.minimumDocumentFrequency,
+                                                           Int((options.minimumDocumentFraction * Float(rows.count)).rounded(.up))))
+        }
         // Folds and visiting order come from the seed alone (never from the labels), so each
         // label's training is independent of which other labels exist.
         var rng = SplitMix64(seed: options.seed)
@@ -52,20 +65,24 @@ public enum Trainer {
         var outOfFold = [[Float]](repeating: [Float](repeating: 0, count: n), count: labelCount)
         for f in 0..<options.folds {
             let rows = (0..<n).filter { fold[$0] != f }
-            let block = trainer.train(data: data, truth: truth, positiveWeights: positiveWeights(rows),
+            // IDF from the training rows only: held-out features unseen there get the largest IDF, as in scoring.
+            let scaled = data.scaled(by: inverseDocumentFrequency(rows))
+            let block = trainer.train(data: scaled, truth: truth, positiveWeights: positiveWeights(rows),
                                       labelCount: labelCount, rows: rows, rng: &rng)
             for r in 0..<n where fold[r] == f {
-                let z = block.logits(data, row: r)
+                let z = block.logits(scaled, row: r)
                 for l in 0..<labelCount { outOfFold[l][r] = sigmoid(z[l / 4][l % 4]) }
             }
         }
         let all = Array(0..<n)
-        let final = trainer.train(data: data, truth: truth, positiveWeights: positiveWeights(all),
+        let idf = inverseDocumentFrequency(all)
+        let final = trainer.train(data: data.scaled(by: idf), truth: truth, positiveWeights: positiveWeights(all),
                                   labelCount: labelCount, rows: all, rng: &rng)
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
             let scores = outOfFold[l], labelTruth = data.truth[l]
-            let threshold = ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective)
+            let threshold = max(options.thresholdFloor,
+                                ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective))
             let positives = labelTruth.reduce(0) { $0 + ($1 ? 1 : 0) }
             infos.append(LabelInfo(
                 name: name, threshold: threshold, abstains: positives < options.minPositives,
@@ -82,27 +99,28 @@ public enum Trainer {
         }
         let report = Evaluation.evaluate(scores: outOfFold, truth: data.truth, labels: labels,
                                          thresholds: infos.map(\.threshold), included: infos.map { !$0.abstains })
-        return TrainingResult(model: assemble(final, infos: infos, data: data, options: options, now: now),
-                              crossValidation: report)
+        return TrainingResult(model: assemble(final, idf: idf, infos: infos, data: data, options: options, now: now),
+                              crossValidation: report, outOfFold: outOfFold)
     }
 
-    /// Lays the trained block out as per-feature rows without padding, keeping rows with any weight.
-    private static func assemble(_ block: LabelBlockWeights, infos: [LabelInfo], data: TrainingData,
-                                 options: TrainingOptions, now: Date) -> MultiLabelModel {
+    /// Lays the trained block out as per-feature rows without padding, one row (with its IDF)
+    /// for every feature kept in training, so scoring normalises exactly as training did.
+    private static func assemble(_ block: LabelBlockWeights, idf: InverseDocumentFrequency, infos: [LabelInfo],
+                                 data: TrainingData, options: TrainingOptions, now: Date) -> MultiLabelModel {
         let labelCount = infos.count, chunks = block.chunks
         var rowIndices: [UInt32] = []
         var rows: [Float] = []
         rows.reserveCapacity(data.featureCount * labelCount)
         let bias = (0..<labelCount).map { block.bias[$0 / 4][$0 % 4] }
-        for id in 0..<data.featureCount {
+        for id in 0..<data.featureCount where idf.keep[id] {
             let base = id * chunks
-            guard (0..<labelCount).contains(where: { block.weights[base + $0 / 4][$0 % 4] != 0 }) else { continue }
             rowIndices.append(data.featureOfID[id])
             for l in 0..<labelCount { rows.append(block.weights[base + l / 4][l % 4]) }
         }
         do {
             return try MultiLabelModel(labelInfo: infos, dimension: options.dimension, rowIndices: rowIndices, rows: rows,
-                                       bias: bias, featurizer: options.featurizer, trainedAt: now)
+                                       bias: bias, featureScales: idf.idf.indices.filter { idf.keep[$0] }.map { idf.idf[$0] }, unseenScale: idf.unseen,
+                                       featurizer: options.featurizer, trainedAt: now)
         } catch {
             preconditionFailure("trainer assembled an inconsistent model: \(error)")
         }

@@ -7,9 +7,9 @@ struct TrainingData: Sendable {
     /// Feature index of every compact id, increasing.
     let featureOfID: [UInt32]
     /// Row `r` spans `columns[rowStart[r]..<rowStart[r+1]]`.
-    let rowStart: [Int]
-    let columns: [Int32]
-    let values: [Float]
+    var rowStart: [Int]
+    var columns: [Int32]
+    var values: [Float]
     /// `truth[label][example]`.
     let truth: [[Bool]]
 

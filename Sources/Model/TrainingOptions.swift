@@ -28,19 +28,32 @@ public struct TrainingOptions: Sendable {
     /// Feature-space size; every vector index must be below it (2^18 by default).
     public var dimension: Int = 1 << 18
     /// Passes over the (per-label shuffled) training set.
-    public var epochs: Int = 6
+    public var epochs: Int = 10
     /// AdaGrad base learning rate.
-    public var learningRate: Float = 1
+    public var learningRate: Float = 0.5
     /// L2 regularisation strength per example (applied lazily to the touched weights).
     public var l2: Float = 1e-3
     /// Examples whose loss gradient (by the logit) is below this skip their weight updates.
     public var gradientFloor: Float = 1e-3
     /// Positive-example weighting for rare labels.
     public var positiveWeighting: PositiveWeighting = .sqrtRatio(cap: 10)
+    /// Scale features by their learned inverse document frequency (TF-IDF) before training
+    /// and scoring; false keeps the featuriser's values (every scale 1).
+    public var inverseDocumentFrequency = false
+    /// Features in fewer training examples than this get no weights (1 keeps every feature).
+    public var minimumDocumentFrequency = 2
+    /// Features in fewer than this fraction of the training examples get no weights either
+    /// (the larger of the two minimums applies). Rare features mostly memorise single
+    /// messages; dropping them improved cross-validated F1 on enron and shrinks the model.
+    public var minimumDocumentFraction: Float = 0.04
     /// Cross-validation folds used to tune thresholds (at least 2).
     public var folds: Int = 5
     /// Labels with fewer positive examples than this abstain: scored, never applied.
     public var minPositives: Int = 5
+    /// No tuned threshold is below this. On few examples the F1-optimal cut of a weak label
+    /// often sits near 0, tagging almost everything; a floor keeps such labels from flooding
+    /// the tags. Applied per label (labels stay independent), before any joint tuning. 0 turns it off.
+    public var thresholdFloor: Float = 0.2
     /// What the per-label thresholds optimise.
     public var thresholdObjective: ThresholdObjective = .f1
     /// Seed of every random choice (shuffles, folds): the same seed gives the same model.

@@ -11,6 +11,10 @@
 /// 1/128 of the label's largest weight); scales depend on the label's own weights only, so
 /// labels stay independent, and dequantised weights quantise back to the same bytes, so a
 /// model file round trip is exact.
+///
+/// Feature scaling (learned IDF): each row also carries the factor its feature's value is
+/// multiplied by before scoring, and features without a row get `unseenScale`; the scaled
+/// vector is then L2-normalised again (see `accumulate`).
 public struct WeightTable: Sendable, Equatable {
     /// Feature indices that have a row, strictly increasing.
     public let rowIndices: [UInt32]
@@ -18,6 +22,10 @@ public struct WeightTable: Sendable, Equatable {
     public let labelCount: Int
     /// Per-label quantisation step (a power of two).
     public let scales: [Float]
+    /// Per-row factor applied to the feature's value (its learned IDF).
+    public let featureScales: [Float]
+    /// Factor for features without a row (the largest IDF: never seen in training).
+    public let unseenScale: Float
     /// `labelCount` rounded up to a multiple of 4.
     let stride: Int
     /// `rowIndices.count` rows of `stride / 4` chunks.
@@ -25,14 +33,21 @@ public struct WeightTable: Sendable, Equatable {
     /// `rowOf[index]` = row + 1, or 0 when the feature has no row. Empty for huge dimensions,
     /// where lookups fall back to binary search.
     private let rowOf: [UInt32]
+    /// One bit per feature index: set when the feature has a row. 32 KB at 2^18, so it stays in
+    /// L1/L2 cache and most features of a message (those without weights) never touch `rowOf`.
+    private let hasRow: [UInt64]
 
     /// The largest dimension that gets a direct lookup array (16 MB).
     static let directLookupLimit = 1 << 22
 
     /// Builds a table from float rows (`rows[row * labelCount + label]`); `rowIndices` must be
     /// strictly increasing and below `dimension`, and the weights finite (checked by `MultiLabelModel.init`).
-    init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int) {
+    /// `featureScales` nil means 1 for every row.
+    init(rowIndices: [UInt32], rows: [Float], labelCount: Int, dimension: Int, featureScales: [Float]? = nil,
+         unseenScale: Float = 1) {
         self.rowIndices = rowIndices
+        self.featureScales = featureScales ?? [Float](repeating: 1, count: rowIndices.count)
+        self.unseenScale = unseenScale
         self.labelCount = labelCount
         let chunks = (labelCount + 3) / 4
         stride = chunks * 4
@@ -50,10 +65,16 @@ public struct WeightTable: Sendable, Equatable {
         self.quantized = quantized
         if dimension <= Self.directLookupLimit {
             var rowOf = [UInt32](repeating: 0, count: dimension)
-            for (row, index) in rowIndices.enumerated() { rowOf[Int(index)] = UInt32(row + 1) }
+            var hasRow = [UInt64](repeating: 0, count: (dimension + 63) / 64)
+            for (row, index) in rowIndices.enumerated() {
+                rowOf[Int(index)] = UInt32(row + 1)
+                hasRow[Int(index) >> 6] |= 1 << UInt64(index & 63)
+            }
             self.rowOf = rowOf
+            self.hasRow = hasRow
         } else {
             self.rowOf = []
+            self.hasRow = []
         }
     }
 
@@ -96,44 +117,66 @@ public struct WeightTable: Sendable, Equatable {
         return low < rowIndices.count && rowIndices[low] == index ? low : nil
     }
 
-    /// Adds value × q-row for every feature of the vector into `out` (`stride / 4` chunks);
-    /// the caller multiplies by `scales`.
+    /// Adds value × featureScale × q-row for every feature of the vector into `out`
+    /// (`stride / 4` chunks) and returns the squared L2 norm of the scaled vector (features
+    /// without a row counted at `unseenScale`); the caller divides by the norm and multiplies by `scales`.
     func accumulate(indices: UnsafeBufferPointer<UInt32>, values: UnsafeBufferPointer<Float>,
-                    into out: UnsafeMutableBufferPointer<SIMD4<Float>>) {
+                    into out: UnsafeMutableBufferPointer<SIMD4<Float>>) -> Float {
         let chunks = stride / 4
+        let unseen = unseenScale * unseenScale
+        var norm2: Float = 0
         quantized.withUnsafeBufferPointer { q in
+        featureScales.withUnsafeBufferPointer { idf in
             guard let weights = q.baseAddress, let o = out.baseAddress else { return }
             if rowOf.isEmpty {
                 for k in 0..<indices.count {
-                    guard let row = row(of: indices[k]) else { continue }
-                    Self.axpy(values[k], weights + row * chunks, o, chunks)
+                    guard let row = row(of: indices[k]) else {
+                        norm2 += values[k] * values[k] * unseen
+                        continue
+                    }
+                    let v = values[k] * idf[row]
+                    norm2 += v * v
+                    Self.axpy(v, weights + row * chunks, o, chunks)
                 }
                 return
             }
             rowOf.withUnsafeBufferPointer { lookup in
+            hasRow.withUnsafeBufferPointer { bits in
                 for k in 0..<indices.count {
                     let index = Int(indices[k])
-                    guard index < lookup.count else { continue }
-                    let r = Int(lookup[index])
-                    if r == 0 { continue }
-                    Self.axpy(values[k], weights + (r - 1) * chunks, o, chunks)
+                    let present = index < lookup.count && bits[index >> 6] & (1 << UInt64(index & 63)) != 0
+                    let r = present ? Int(lookup[index]) : 0
+                    if r == 0 {
+                        norm2 += values[k] * values[k] * unseen
+                        continue
+                    }
+                    let v = values[k] * idf[r - 1]
+                    norm2 += v * v
+                    Self.axpy(v, weights + (r - 1) * chunks, o, chunks)
                 }
-            }
-        }
+            }}
+        }}
+        return norm2
     }
 
     @inline(__always)
     private static func axpy(_ a: Float, _ x: UnsafePointer<SIMD4<Int8>>, _ y: UnsafeMutablePointer<SIMD4<Float>>,
                              _ n: Int) {
         let av = SIMD4<Float>(repeating: a)
-        for c in 0..<n { y[c] += av * SIMD4<Float>(x[c]) }
+        for c in 0..<n {
+            // Spelled out: the generic SIMD4<Float>(SIMD4<Int8>) initialiser converts lane by lane through a slow path.
+            let q = x[c]
+            y[c] += av * SIMD4<Float>(Float(q[0]), Float(q[1]), Float(q[2]), Float(q[3]))
+        }
     }
 
     /// Bytes held in memory (weights plus lookup), for reporting.
-    public var memoryBytes: Int { quantized.count * 4 + rowIndices.count * 4 + rowOf.count * 4 + scales.count * 4 }
+    public var memoryBytes: Int {
+        quantized.count * 4 + rowIndices.count * 8 + rowOf.count * 4 + hasRow.count * 8 + scales.count * 4
+    }
 
     public static func == (a: WeightTable, b: WeightTable) -> Bool {
         a.labelCount == b.labelCount && a.rowIndices == b.rowIndices && a.scales == b.scales
-            && a.quantized == b.quantized
+            && a.quantized == b.quantized && a.featureScales == b.featureScales && a.unseenScale == b.unseenScale
     }
 }

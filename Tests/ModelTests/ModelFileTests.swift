@@ -97,6 +97,13 @@ struct ModelFileTests {
                                                    supported: ModelFile.formatVersion)) {
             try ModelFile.decode(newer, path: "m")
         }
+        // Format 1 had no feature scales: refused with a message that says to retrain.
+        var older = try encodedFile()
+        older[8] = 1
+        #expect(throws: ModelFileError.olderFormat(path: "m", found: 1, oldest: ModelFile.oldestReadableVersion)) {
+            try ModelFile.decode(older, path: "m")
+        }
+        #expect(ModelFileError.olderFormat(path: "m", found: 1, oldest: 2).description.contains("retrain"))
         let missing = directory + "/absent.tagger"
         #expect(throws: ModelFileError.self) { try ModelFile.read(missing) }
         do {

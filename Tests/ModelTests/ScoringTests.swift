@@ -15,18 +15,29 @@ struct ScoringTests {
                                    trainedAt: Date(timeIntervalSince1970: 0))
     }
 
-    @Test func logitsAreBiasPlusWeightedSum() throws {
+    private func close(_ a: [Float], _ b: [Float]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-5 }
+    }
+
+    /// Logits are bias + w·x̂ where x̂ is the input normalised to unit length (feature scales
+    /// are 1 here); features without a row add nothing to w·x̂ but count in the norm.
+    @Test func logitsAreBiasPlusWeightedSumOfTheNormalisedVector() throws {
+        let unit = SparseVector(indices: [10, 20], values: [0.6, 0.8])
+        #expect(close(try model().logits(unit), [-0.5 + 1.2 - 0.8, -0.6 + 2.4]))
         let x = SparseVector(indices: [10, 20, 30], values: [0.5, 1, 7])   // 30 has no row
-        #expect(try model().logits(x) == [-0.5 + 1 - 1, -0.5 + 3])
-        // Indices outside the dimension are ignored, never a crash.
-        #expect(try model().logits(SparseVector(indices: [10, 1_000_000], values: [1, 1])) == [1.5, -1])
+        let norm = Float(50.25).squareRoot()
+        #expect(close(try model().logits(x), [-0.5 + (1 - 1) / norm, (-0.5 + 3) / norm]))
+        // Indices outside the dimension add no weight, never a crash.
+        let outside = SparseVector(indices: [10, 1_000_000], values: [1, 1])
+        #expect(close(try model().logits(outside), [-0.5 + 2 / Float(2).squareRoot(), -1 / Float(2).squareRoot()]))
+        #expect(try model().logits(SparseVector()) == [-0.5, 0])
     }
 
     @Test func predictAppliesThresholdsAndIndependentSigmoids() throws {
-        let x = SparseVector(indices: [10, 20], values: [1, 1])   // logits 0.5 and 2
+        let x = SparseVector(indices: [10, 20], values: [0.8, 0.6])   // logits 0.5 and 1
         let p = try model().predict(x)
         #expect(abs(p.scores["a"]! - 0.6225) < 1e-3)              // sigmoid(0.5) ≥ 0.6 → tagged
-        #expect(abs(p.scores["b"]! - 0.8808) < 1e-3)
+        #expect(abs(p.scores["b"]! - 0.7311) < 1e-3)
         #expect(p.tags == ["a", "b"])                              // both: not a softmax
         #expect(p.abstained.isEmpty)
         let q = try model(abstainB: true).predict(x)
@@ -36,10 +47,11 @@ struct ScoringTests {
     @Test func contributionsExplainTheLogit() throws {
         let m = try model()
         let x = SparseVector(indices: [10, 20, 30], values: [0.5, 1, 7])
+        let norm = Float(50.25).squareRoot()
         let c = m.contributions(x, label: 1)
         #expect(c.map(\.index) == [20, 10])                        // |3| before |−0.5|
-        #expect(c.map(\.contribution) == [3, -0.5])
-        #expect(c.reduce(m.bias[1]) { $0 + $1.contribution } == m.logits(x)[1])
+        #expect(close(c.map(\.contribution), [3 / norm, -0.5 / norm]))
+        #expect(abs(c.reduce(m.bias[1]) { $0 + $1.contribution } - m.logits(x)[1]) < 1e-5)
     }
 
     @Test func inconsistentPartsAreRefused() {

@@ -14,6 +14,12 @@ struct TrainingFlags: ParsableArguments {
     var seed: UInt64?
     @Option(name: .customLong("min-precision"), help: "Tune thresholds for at least this precision (0-1) instead of best F1.")
     var minPrecision: Float?
+    @Option(name: .customLong("threshold-floor"), help: "Lowest allowed tuned threshold (0-1; 0 turns the floor off).")
+    var thresholdFloor: Float?
+    @Option(name: .customLong("min-document-fraction"), help: "Features in fewer than this fraction of the training messages get no weight (0-1).")
+    var minDocumentFraction: Float?
+    @Flag(name: .customLong("idf"), help: "Scale features by their learned inverse document frequency (TF-IDF).")
+    var idf = false
     @Option(name: .customLong("positive-weight-cap"), help: "Cap of the automatic positive-example weight for rare labels.")
     var positiveWeightCap: Float?
 
@@ -26,6 +32,9 @@ struct TrainingFlags: ParsableArguments {
         if let epochs { o.epochs = epochs }
         if let seed { o.seed = seed }
         if let minPrecision { o.thresholdObjective = .minPrecision(minPrecision) }
+        if let thresholdFloor { o.thresholdFloor = thresholdFloor }
+        if idf { o.inverseDocumentFrequency = true }
+        if let minDocumentFraction { o.minimumDocumentFraction = minDocumentFraction }
         if let positiveWeightCap { o.positiveWeighting = .sqrtRatio(cap: positiveWeightCap) }
         return o
     }
