@@ -55,8 +55,10 @@ public enum Trainer {
         }
         func inverseDocumentFrequency(_ rows: [Int]) -> InverseDocumentFrequency {
             InverseDocumentFrequency(data: data, rows: rows, enabled: options.inverseDocumentFrequency,
-                                     minimumFrequency: max(options.minimumDocumentFrequency,
-                                                           Int((options.minimumDocumentFraction * Float(rows.count)).rounded(.up))))
+                                     minimumFrequency: rows.count < options.minimumDocumentFractionFrom
+                                        ? options.minimumDocumentFrequency
+                                        : max(options.minimumDocumentFrequency,
+                                              Int((options.minimumDocumentFraction * Float(rows.count)).rounded(.up))))
         }
         // Folds and visiting order come from the seed alone (never from the labels), so each
         // label's training is independent of which other labels exist.
