@@ -47,7 +47,7 @@ public enum Evaluation {
             tuned: summary(kept.map(\.tuned), examples: examples),
             atHalf: summary(kept.map(\.atHalf), examples: examples),
             calibration: calibration(scores: scores, truth: truth, included: included),
-            scope: "micro-F1 and hamming loss over the \(kept.count) labels that do not abstain; "
+            scope: "micro-F1 and hamming loss over the \(kept.count) labels with enough examples (a label abstaining for low F1 counts as never applied); "
                 + "macro-F1 over those of them with support > 0")
     }
 

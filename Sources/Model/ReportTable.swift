@@ -11,10 +11,15 @@ extension EvaluationReport {
         lines.append(pad("label", width) + "  support  thresh  prec   recall  f1     | prec@.5 rec@.5 f1@.5")
         for label in labels {
             let t = label.tuned, h = label.atHalf
-            var line = pad(label.name, width) + "  " + pad(String(t.support), 7) + "  " + num(label.threshold)
+            let thresh = label.threshold.isFinite ? num(label.threshold) : "  -  "
+            var line = pad(label.name, width) + "  " + pad(String(t.support), 7) + "  " + thresh
             line += "   " + num(t.precision) + "  " + num(t.recall) + "   " + num(t.f1)
             line += "  | " + num(h.precision) + "   " + num(h.recall) + "  " + num(h.f1)
-            if !label.included { line += "  (abstains)" }
+            if !label.included {
+                line += "  (abstains: too few examples)"
+            } else if !label.threshold.isFinite {
+                line += "  (abstains: cross-validated F1 too low)"
+            }
             lines.append(line)
         }
         lines.append("")

@@ -99,8 +99,17 @@ public enum Trainer {
                 infos[l].crossValidated = Evaluation.metrics(outOfFold[l], data.truth[l], threshold: thresholds[l])
             }
         }
-        let report = Evaluation.evaluate(scores: outOfFold, truth: data.truth, labels: labels,
-                                         thresholds: infos.map(\.threshold), included: infos.map { !$0.abstains })
+        // Enough examples but not worth applying: abstain. Decided after any joint tuning.
+        for l in infos.indices where infos[l].positives >= options.minPositives
+            && infos[l].crossValidated.f1 < options.minCrossValidatedF1 {
+            infos[l].abstains = true
+        }
+        // The report covers every label with enough examples; a label abstaining for its low F1
+        // counts as never applied (an infinite threshold), as it behaves in use.
+        let report = Evaluation.evaluate(
+            scores: outOfFold, truth: data.truth, labels: labels,
+            thresholds: infos.map { $0.abstains ? Float.infinity : $0.threshold },
+            included: infos.map { $0.positives >= options.minPositives })
         return TrainingResult(model: assemble(final, idf: idf, infos: infos, data: data, options: options, now: now),
                               crossValidation: report, outOfFold: outOfFold)
     }

@@ -53,6 +53,11 @@ public struct TrainingOptions: Sendable {
     public var folds: Int = 5
     /// Labels with fewer positive examples than this abstain: scored, never applied.
     public var minPositives: Int = 5
+    /// Labels whose cross-validated F1 (at their tuned threshold) stays below this abstain too:
+    /// a label is applied once it has enough examples *and* is worth applying. The
+    /// cross-validation report still counts such labels (as never applied), so the figures
+    /// are not flattered by leaving hard labels out.
+    public var minCrossValidatedF1: Float = 0.1
     /// No tuned threshold is below this. On few examples the F1-optimal cut of a weak label
     /// often sits near 0, tagging almost everything; a floor keeps such labels from flooding
     /// the tags. Applied per label (labels stay independent), before any joint tuning. 0 turns it off.

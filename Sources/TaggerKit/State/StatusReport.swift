@@ -86,7 +86,7 @@ public struct StatusReport: Encodable {
             for l in model.labels {
                 lines.append(l.name.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
                              + String(format: "%9d  %8d  %9.3f  %5.3f  ", l.positives, l.examples, l.threshold, l.cvF1)
-                             + (l.abstains ? "no (abstains: too few examples)" : "yes"))
+                             + (!l.abstains ? "yes" : l.positives < 5 ? "no (abstains: too few examples)" : "no (abstains: CV F1 too low)"))
             }
         } else {
             lines.append("model: \(model.error ?? "none")")

@@ -8,6 +8,8 @@ struct TrainingFlags: ParsableArguments {
     var folds = 5
     @Option(name: .customLong("min-positives"), help: "Labels with fewer positive examples abstain.")
     var minPositives = 5
+    @Option(name: .customLong("min-cv-f1"), help: "Labels whose cross-validated F1 stays below this abstain (0 turns it off).")
+    var minCrossValidatedF1: Float?
     @Option(help: "Training epochs.")
     var epochs: Int?
     @Option(help: "Random seed (same seed and data: same model).")
@@ -30,6 +32,7 @@ struct TrainingFlags: ParsableArguments {
         o.folds = folds
         o.minPositives = minPositives
         if let epochs { o.epochs = epochs }
+        if let minCrossValidatedF1 { o.minCrossValidatedF1 = minCrossValidatedF1 }
         if let seed { o.seed = seed }
         if let minPrecision { o.thresholdObjective = .minPrecision(minPrecision) }
         if let thresholdFloor { o.thresholdFloor = thresholdFloor }
