@@ -65,13 +65,31 @@ struct TrainerTests {
         }
     }
 
+    @Test func aLabelNotWorthApplyingAbstainsButStillCountsInTheReport() throws {
+        var problem = easyProblem()
+        // 12 positives scattered with no relation to the features: nothing to learn.
+        problem.labels += ["noise"]
+        for i in 0..<12 { problem.examples[i * 13 + 3].labels.append(4) }
+        var o = options()
+        o.minCrossValidatedF1 = 0.3   // chance level for this label is about 0.1; the learnable ones reach ~1
+        let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: o)
+        let noise = result.model.labelInfo[4]
+        #expect(noise.positives == 12 && noise.abstains)
+        #expect(noise.crossValidated.f1 < 0.3)
+        #expect(result.crossValidation.labels[4].included)          // counted in the figures...
+        #expect(result.crossValidation.labels[4].tuned.predicted == 0)  // ...as never applied
+        #expect(result.model.labelInfo[..<4].allSatisfy { !$0.abstains })
+    }
+
     @Test func labelsWithTooFewPositivesAbstain() throws {
         var problem = easyProblem()
         // A label with exactly 4 positives (below the default minimum of 5) and one with 5.
         problem.labels += ["rare4", "rare5"]
         for i in 0..<5 { problem.examples[i * 7].labels.append(5) }
         for i in 0..<4 { problem.examples[i * 11 + 1].labels.append(4) }
-        let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        var o = options()
+        o.minCrossValidatedF1 = 0   // this test is about the count of positives only
+        let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: o)
         let rare4 = result.model.labelInfo[4], rare5 = result.model.labelInfo[5]
         #expect(rare4.abstains && rare4.positives == 4)
         #expect(!rare5.abstains && rare5.positives == 5)
