@@ -83,12 +83,46 @@ public enum AddressParser {
 
     /// Whitespace runs collapsed to one space, ends trimmed.
     static func collapse(_ s: String) -> String {
-        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        if let ascii = collapseASCII(s) { return ascii }
+        return s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// `collapse` for all-ASCII text (where characters are scalars and the only whitespace is
+    /// tab, LF, VT, FF, CR and space), without Unicode property lookups; nil for other text.
+    private static func collapseASCII(_ s: String) -> String? {
+        var s = s
+        return s.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if isASCIIWhitespace(b) {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    out.append(b)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    @inline(__always)
+    fileprivate static func isASCIIWhitespace(_ b: UInt8) -> Bool {
+        b == 0x20 || (b >= 0x09 && b <= 0x0D)
     }
 }
 
 extension String {
     fileprivate func replacingSpaces() -> String {
-        String(unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        var copy = self
+        let ascii = copy.withUTF8 { bytes -> String? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            guard bytes.contains(where: AddressParser.isASCIIWhitespace) else { return self }
+            return String(decoding: bytes.filter { !AddressParser.isASCIIWhitespace($0) }, as: UTF8.self)
+        }
+        if let ascii { return ascii }
+        return String(unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
     }
 }

@@ -49,6 +49,11 @@ import Testing
         #expect(text(html) == "one two\nthree\nfour\nfive\nsix\nseven\neight")
     }
 
+    @Test func prefixedElementsAreReadByTheirLocalName() {
+        // Word writes <o:p>; libxml2's tree names it `p`, so it separates lines like <p>.
+        #expect(text("<p>one<o:p></o:p>two<x:span>three</x:span></p>") == "one\ntwothree")
+    }
+
     @Test func tableCellsAreSeparated() {
         #expect(text("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>") == "a b\nc")
     }
