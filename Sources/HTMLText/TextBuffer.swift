@@ -47,9 +47,21 @@ struct TextBuffer {
                 }
                 pendingBreak = false
                 pendingSpace = false
-                bytes.append(b)
-                i += 1
+                // The byte and the ordinary bytes after it go in as one run.
+                var j = i + 1
+                while j < n, !Self.mayBeSpecial(p[j]) { j += 1 }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+                i = j
             }
+        }
+    }
+
+    /// Whether `b` may start whitespace or a dropped character (the cases `append` handles).
+    @inline(__always)
+    private static func mayBeSpecial(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0xC2, 0xCD, 0xE2, 0xEF: return true
+        default: return false
         }
     }
 
