@@ -48,6 +48,20 @@ import Testing
 
     // Skipped without the shared corpora: the sample is real mail.
     @Test(.enabled(if: available, "needs ../shared/corpora (spamassassin, phishing-pot-subset, ...)"))
+    func fastPathMatchesNamedPath() throws {
+        // `featurize` hashes names in streams; `featurizeNamed` (what `tagger features` and
+        // `explain` show) builds each name. Users rely on the two giving the same vector.
+        var featurizer = try Featurizer()
+        for (key, url) in Self.sampleFiles() {
+            let doc = DocumentReader.read(bytes: Corpora.bytes(url), htmlMaxBytes: 2 << 20)
+            let fast = featurizer.featurize(doc)
+            let named = featurizer.featurizeNamed(doc).0
+            #expect(fast.indices == named.indices && fast.values == named.values, "\(key)")
+        }
+    }
+
+    // Skipped without the shared corpora: the sample is real mail.
+    @Test(.enabled(if: available, "needs ../shared/corpora (spamassassin, phishing-pot-subset, ...)"))
     func documentsAndVectorsUnchanged() throws {
         var featurizer = try Featurizer()
         var lines: [String] = []
