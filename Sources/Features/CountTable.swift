@@ -118,24 +118,43 @@ struct CountTable {
             }
             return
         }
-        var other = [UInt64](repeating: 0, count: n)
         // As few passes as possible with digits of at most 11 bits (2 passes at 18 bits).
         let passes = (bits + 10) / 11
         let digitBits = (bits + passes - 1) / passes
-        let digitMask = UInt64((1 << digitBits) - 1)
-        var counts = [Int](repeating: 0, count: (1 << digitBits) + 1)
-        var shift: UInt64 = 32
-        for _ in 0..<passes {
-            for d in counts.indices { counts[d] = 0 }
-            for x in a { counts[Int((x >> shift) & digitMask) + 1] += 1 }
-            for d in 1..<counts.count { counts[d] += counts[d - 1] }
-            for x in a {
-                let d = Int((x >> shift) & digitMask)
-                other[counts[d]] = x
-                counts[d] += 1
+        let radix = 1 << digitBits
+        let digitMask = UInt64(radix - 1)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: radix * passes) { counts in
+            counts.initialize(repeating: 0)
+            a.withUnsafeMutableBufferPointer { source in
+                // Every pass's histogram in one read, then exclusive prefix sums.
+                for x in source {
+                    for p in 0..<passes {
+                        counts[p * radix + Int((x >> UInt64(32 + p * digitBits)) & digitMask)] += 1
+                    }
+                }
+                for p in 0..<passes {
+                    var sum = 0
+                    for d in (p * radix)..<((p + 1) * radix) {
+                        let c = counts[d]
+                        counts[d] = sum
+                        sum += c
+                    }
+                }
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: n) { scratch in
+                    var from = source.baseAddress!, to = scratch.baseAddress!
+                    for p in 0..<passes {
+                        let shift = UInt64(32 + p * digitBits)
+                        for i in 0..<n {
+                            let x = from[i]
+                            let d = p * radix + Int((x >> shift) & digitMask)
+                            to[counts[d]] = x
+                            counts[d] += 1
+                        }
+                        swap(&from, &to)
+                    }
+                    if passes % 2 == 1 { source.baseAddress!.update(from: scratch.baseAddress!, count: n) }
+                }
             }
-            swap(&a, &other)
-            shift += UInt64(digitBits)
         }
     }
 }
