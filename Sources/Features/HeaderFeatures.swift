@@ -46,14 +46,14 @@ enum HeaderFeatures {
         if hasPrefix(subject, ["fwd:", "fw:", "wg:", "tr:"]) { acc.feature("fwd:yes") }
         if h.references != nil { acc.feature("refs:yes") }
 
-        let attachments = d.attachments
-        acc.feature("att#:", bucket(attachments.count))
-        if !attachments.isEmpty { acc.feature("hasatt:yes") }
-        for part in attachments.prefix(20) {
+        let attachmentCount = d.parts.reduce(0) { $0 + ($1.isAttachment ? 1 : 0) }
+        acc.feature("att#:", bucket(attachmentCount))
+        if attachmentCount > 0 { acc.feature("hasatt:yes") }
+        d.forEach(\.isAttachment, limit: 20) { part in
             acc.feature("att:", part.type)
             if let ext = fileExtension(part.filename) { acc.feature("attext:", ext) }
         }
-        for part in d.bodyParts.prefix(10) {
+        d.forEach(\.isBody, limit: 10) { part in
             if let charset = part.charset { acc.feature("cs:", charset) }
         }
         if d.isHTMLOnly { acc.feature("htmlonly:yes") }
@@ -66,7 +66,9 @@ enum HeaderFeatures {
         acc.feature("size:", sizeBucket(d.byteCount))
         var codes = HostList()
         for warning in d.warnings {
-            codes.insert(String(warning.prefix { $0 != ":" }))
+            // Codes are ASCII and end at the first colon (byte search, no grapheme walk).
+            let end = warning.utf8.firstIndex(of: UInt8(ascii: ":")) ?? warning.endIndex
+            codes.insert(String(warning[..<end]))
         }
         for code in codes.ordered.prefix(10) { acc.feature("warn:", code) }
     }
