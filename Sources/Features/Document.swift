@@ -42,8 +42,22 @@ public struct Document: Sendable {
 
     /// True when the body has HTML text and no plain text.
     public var isHTMLOnly: Bool {
-        let body = bodyParts
-        return body.contains { $0.type == "text/html" } && !body.contains { $0.type == "text/plain" }
+        var html = false
+        for part in parts where part.isBody {
+            if part.type == "text/plain" { return false }
+            if part.type == "text/html" { html = true }
+        }
+        return html
+    }
+
+    /// Calls `body` with each of the first `limit` parts that pass `include`, without copying
+    /// the part list (the featuriser's per-message path).
+    func forEach(_ include: (DocumentPart) -> Bool, limit: Int, _ body: (DocumentPart) -> Void) {
+        var seen = 0
+        for part in parts where seen < limit && include(part) {
+            body(part)
+            seen += 1
+        }
     }
 
     /// Parts that are attachments (see `DocumentPart.isAttachment`).

@@ -38,20 +38,21 @@ public enum DocumentReader {
         for part in parts where part.type == "text/plain" && part.isBody {
             if let text = part.text { URLScanner.hosts(in: text) { hosts.insert($0) } }
         }
-        let h = message.headers
+        let h = HeaderIndex(message.headers)
+        let to = h.allTo.map { h.decoded(at: $0) }
+        let cc = h.allCc.map { h.decoded(at: $0) }
         let headers = DocumentHeaders(
-            subject: h.decoded("Subject"), from: h.decoded("From"), to: h.decoded("To"),
-            cc: h.decoded("Cc"), replyTo: h.decoded("Reply-To"), date: h.decoded("Date"),
-            messageID: h.decoded("Message-ID"), inReplyTo: h.decoded("In-Reply-To"),
-            references: h.decoded("References"), listID: h.decoded("List-Id"),
-            listUnsubscribe: h.decoded("List-Unsubscribe"), precedence: h.decoded("Precedence"),
-            autoSubmitted: h.decoded("Auto-Submitted"), xMailer: h.decoded("X-Mailer"),
-            returnPath: h.decoded("Return-Path"))
+            subject: h.decoded(.subject), from: h.decoded(.from), to: to.first, cc: cc.first,
+            replyTo: h.decoded(.replyTo), date: h.decoded(.date), messageID: h.decoded(.messageID),
+            inReplyTo: h.decoded(.inReplyTo), references: h.decoded(.references),
+            listID: h.decoded(.listID), listUnsubscribe: h.decoded(.listUnsubscribe),
+            precedence: h.decoded(.precedence), autoSubmitted: h.decoded(.autoSubmitted),
+            xMailer: h.decoded(.xMailer), returnPath: h.decoded(.returnPath))
         return Document(
             headers: headers,
             from: headers.from.map(AddressParser.parseList) ?? [],
-            to: h.allDecoded("To").flatMap(AddressParser.parseList),
-            cc: h.allDecoded("Cc").flatMap(AddressParser.parseList),
+            to: to.flatMap(AddressParser.parseList),
+            cc: cc.flatMap(AddressParser.parseList),
             parts: parts, linkHosts: hosts.ordered, imageCount: imageCount,
             byteCount: message.byteCount, warnings: warnings)
     }

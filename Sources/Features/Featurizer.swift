@@ -58,7 +58,7 @@ public struct Featurizer: Sendable {
         field(document.headers.subject, "s:", bigrams: settings.bigrams, maxBytes: 4096)
         field(document.from.first?.name, "f:", bigrams: false, maxBytes: 1024)
         field(document.headers.xMailer, "xm:", bigrams: false, maxBytes: 256)
-        for part in document.attachments.prefix(20) {
+        document.forEach(\.isAttachment, limit: 20) { part in
             field(part.filename, "af:", bigrams: false, maxBytes: 256)
         }
         body(document, settings, tokenizer, &sink)

@@ -71,6 +71,19 @@ struct HashingSink: TokenSink {
         if names != nil { record(Array(name.utf8)) }
     }
 
+    /// Adds the feature named `prefix` + `value` (`value` lower-cased first when `lowercase`),
+    /// hashing the two in one stream instead of building the name.
+    mutating func feature(_ prefix: StaticString, _ value: String, lowercase: Bool = false) {
+        if names != nil || (lowercase && value.utf8.contains { $0 >= 0x80 }) {
+            feature(prefix.description + (lowercase ? value.lowercased() : value))
+            return
+        }
+        var h = StableHash.step(StableHash.seed, UnsafeBufferPointer(start: prefix.utf8Start,
+                                                                     count: prefix.utf8CodeUnitCount))
+        for b in value.utf8 { h = StableHash.step(h, lowercase && b &- 0x41 < 26 ? b | 0x20 : b) }
+        add(StableHash.finalize(h))
+    }
+
     @inline(__always)
     private mutating func add(_ hash: UInt64) {
         counts.add(UInt32(truncatingIfNeeded: hash) & mask, hash >> 63 == 0 ? 1 : -1)

@@ -13,13 +13,12 @@ enum HeaderFeatures {
     static func add(_ d: Document, to acc: inout HashingSink) {
         let h = d.headers
         if let sender = d.from.first {
-            let email = sender.email.lowercased()
-            acc.feature("from@:" + email)
+            acc.feature("from@:", sender.email, lowercase: true)
             if let domain = sender.domain {
-                acc.feature("fromdom:" + domain)
-                acc.feature("fromreg:" + LinkHost.registrableSuffix(domain))
+                acc.feature("fromdom:", domain)
+                acc.feature("fromreg:", LinkHost.registrableSuffix(domain))
             }
-            if let replyTo = h.replyTo, angleContent(replyTo).lowercased() != email {
+            if let replyTo = h.replyTo, angleContent(replyTo).lowercased() != sender.email.lowercased() {
                 acc.feature("replyto:differs")
             }
         }
@@ -27,19 +26,19 @@ enum HeaderFeatures {
         for address in (d.to + d.cc).prefix(50) {
             if let domain = address.domain { recipientDomains.insert(domain) }
         }
-        for domain in recipientDomains.ordered.prefix(10) { acc.feature("todom:" + domain) }
-        acc.feature("to#:" + bucket(d.to.count))
-        acc.feature("cc#:" + bucket(d.cc.count))
-        acc.feature("rcpt#:" + bucket(d.to.count + d.cc.count))
+        for domain in recipientDomains.ordered.prefix(10) { acc.feature("todom:", domain) }
+        acc.feature("to#:", bucket(d.to.count))
+        acc.feature("cc#:", bucket(d.cc.count))
+        acc.feature("rcpt#:", bucket(d.to.count + d.cc.count))
 
         if let listID = h.listID {
             acc.feature("list:yes")
-            acc.feature("listid:" + angleContent(listID).lowercased())
+            acc.feature("listid:", angleContent(listID), lowercase: true)
         }
-        if let precedence = h.precedence { acc.feature("prec:" + trimmed(precedence).lowercased()) }
+        if let precedence = h.precedence { acc.feature("prec:", trimmed(precedence), lowercase: true) }
         if h.listUnsubscribe != nil { acc.feature("unsub:yes") }
         if let auto = h.autoSubmitted, trimmed(auto).lowercased() != "no" {
-            acc.feature("autosub:" + trimmed(auto).lowercased())
+            acc.feature("autosub:", trimmed(auto), lowercase: true)
         }
         let subject = String(trimmed(h.subject ?? "").prefix(16)).lowercased()
         if subject.isEmpty { acc.feature("nosubject:yes") }
@@ -47,29 +46,31 @@ enum HeaderFeatures {
         if hasPrefix(subject, ["fwd:", "fw:", "wg:", "tr:"]) { acc.feature("fwd:yes") }
         if h.references != nil { acc.feature("refs:yes") }
 
-        let attachments = d.attachments
-        acc.feature("att#:" + bucket(attachments.count))
-        if !attachments.isEmpty { acc.feature("hasatt:yes") }
-        for part in attachments.prefix(20) {
-            acc.feature("att:" + part.type)
-            if let ext = fileExtension(part.filename) { acc.feature("attext:" + ext) }
+        let attachmentCount = d.parts.reduce(0) { $0 + ($1.isAttachment ? 1 : 0) }
+        acc.feature("att#:", bucket(attachmentCount))
+        if attachmentCount > 0 { acc.feature("hasatt:yes") }
+        d.forEach(\.isAttachment, limit: 20) { part in
+            acc.feature("att:", part.type)
+            if let ext = fileExtension(part.filename) { acc.feature("attext:", ext) }
         }
-        for part in d.bodyParts.prefix(10) {
-            if let charset = part.charset { acc.feature("cs:" + charset) }
+        d.forEach(\.isBody, limit: 10) { part in
+            if let charset = part.charset { acc.feature("cs:", charset) }
         }
         if d.isHTMLOnly { acc.feature("htmlonly:yes") }
-        acc.feature("img#:" + bucket(d.imageCount))
+        acc.feature("img#:", bucket(d.imageCount))
         for host in d.linkHosts.prefix(50) {
-            acc.feature("url:" + host)
-            acc.feature("urldom:" + LinkHost.registrableSuffix(host))
+            acc.feature("url:", host)
+            acc.feature("urldom:", LinkHost.registrableSuffix(host))
         }
-        acc.feature("url#:" + bucket(d.linkHosts.count))
-        acc.feature("size:" + sizeBucket(d.byteCount))
+        acc.feature("url#:", bucket(d.linkHosts.count))
+        acc.feature("size:", sizeBucket(d.byteCount))
         var codes = HostList()
         for warning in d.warnings {
-            codes.insert(String(warning.prefix { $0 != ":" }))
+            // Codes are ASCII and end at the first colon (byte search, no grapheme walk).
+            let end = warning.utf8.firstIndex(of: UInt8(ascii: ":")) ?? warning.endIndex
+            codes.insert(String(warning[..<end]))
         }
-        for code in codes.ordered.prefix(10) { acc.feature("warn:" + code) }
+        for code in codes.ordered.prefix(10) { acc.feature("warn:", code) }
     }
 
     /// A count as a coarse bucket name.

@@ -52,12 +52,9 @@ public struct Tokenizer: Sendable {
         while i < n, emitted < maxTokens {
             let b = text[i]
             if b < 0x80 {
-                let lower = b | 0x20
-                if lower &- 0x61 < 26 {
-                    word.append(lower)
-                } else if b &- 0x30 < 10 {
-                    word.append(b)
-                    word.hasDigit = true
+                if (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 {
+                    i = word.appendASCIIRun(text, from: i)
+                    continue
                 } else if word.characters > 0 {
                     if b == 0x27, i + 1 < n, text[i + 1] | 0x20 &- 0x61 < 26 {
                         word.append(b)
@@ -201,6 +198,42 @@ private struct WordBuffer {
     mutating func append(_ byte: UInt8) {
         characters += 1
         appendByte(byte)
+    }
+
+    /// Appends the run of ASCII letters (lower-cased) and digits starting at `start`; returns
+    /// the index after it. Keeps the word's state in registers for the run.
+    @inline(__always)
+    mutating func appendASCIIRun(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        var count = self.count, characters = self.characters
+        var hasDigit = self.hasDigit, tooLong = self.tooLong
+        let n = text.count
+        while i < n {
+            let b = text[i]
+            let lower = b | 0x20
+            let out: UInt8
+            if lower &- 0x61 < 26 {
+                out = lower
+            } else if b &- 0x30 < 10 {
+                out = b
+                hasDigit = true
+            } else {
+                break
+            }
+            characters += 1
+            if count < capacity {
+                buffer[count] = out
+                count += 1
+            } else {
+                tooLong = true
+            }
+            i += 1
+        }
+        self.count = count
+        self.characters = characters
+        self.hasDigit = hasDigit
+        self.tooLong = tooLong
+        return i
     }
 
     /// Appends one byte of the current character.

@@ -22,15 +22,14 @@ public enum HTMLExtractor {
             warnings.append("html.truncated: HTML cut at \(count) of \(bytes.count) bytes")
         }
         let input = UnsafeBufferPointer(rebasing: bytes[0..<count])
-        guard let parsed = ParsedHTML(utf8: input) else {
+        var collector = TextCollector(capacity: count / 2)
+        guard count > 0, SAXParse.run(input, into: &collector) else {
             if input.contains(where: { $0 > 0x20 }) {
                 warnings.append("html.unparsed: libxml2 produced no document")
             }
             return HTMLExtraction(warnings: warnings)
         }
-        var walker = TreeWalker(capacity: count / 2)
-        walker.walk(parsed.doc)
-        var result = walker.result()
+        var result = collector.result()
         result.warnings = warnings
         return result
     }

@@ -54,12 +54,22 @@ public enum LinkHost {
     /// second-to-last label is a common second-level category (`co.uk`, `com.au`, ...).
     /// IP addresses and single-label hosts are returned unchanged.
     public static func registrableSuffix(_ host: String) -> String {
-        let labels = host.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard labels.count > 2 else { return host }
-        if labels.allSatisfy({ $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) { return host }
-        let second = String(decoding: labels[labels.count - 2], as: UTF8.self)
-        let keep = secondLevel.contains(second) && labels.last!.count == 2 ? 3 : 2
-        return labels.suffix(keep).map { String(decoding: $0, as: UTF8.self) }.joined(separator: ".")
+        // Byte-level: the labels are the dot-separated pieces (empty ones included).
+        let u = host.utf8
+        var dots = 0
+        var onlyDigits = true
+        for b in u {
+            if b == 0x2E { dots += 1 } else if b < 0x30 || b > 0x39 { onlyDigits = false }
+        }
+        guard dots >= 2, !onlyDigits else { return host }
+        let lastDot = u.lastIndex(of: 0x2E)!
+        let secondDot = u[..<lastDot].lastIndex(of: 0x2E)!
+        let lastLabelCount = u.distance(from: u.index(after: lastDot), to: u.endIndex)
+        let second = Substring(host.utf8[u.index(after: secondDot)..<lastDot])
+        let keep = secondLevel.contains(String(second)) && lastLabelCount == 2 ? 3 : 2
+        if keep == 2 { return String(host.utf8[u.index(after: secondDot)...])! }
+        guard dots >= 3, let thirdDot = u[..<secondDot].lastIndex(of: 0x2E) else { return host }
+        return String(host.utf8[u.index(after: thirdDot)...])!
     }
 
     private static let secondLevel: Set<String> = [

@@ -15,27 +15,28 @@ struct TextBuffer {
     /// Marks a block boundary: the next text starts on a new line.
     mutating func lineBreak() { pendingBreak = true }
 
-    /// Appends a NUL-terminated UTF-8 string from libxml2.
-    mutating func append(cString: UnsafePointer<UInt8>) {
-        var p = cString
-        while true {
-            let b = p.pointee
-            if b == 0 { return }
+    /// Appends UTF-8 text from libxml2 (whole characters).
+    mutating func append(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let p = text.baseAddress else { return }
+        let n = text.count
+        var i = 0
+        while i < n {
+            let b = p[i]
             switch b {
             case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
                 pendingSpace = true
-                p += 1
-            case 0xC2 where p[1] == 0xA0:               // U+00A0 no-break space
+                i += 1
+            case 0xC2 where i + 1 < n && p[i + 1] == 0xA0:               // U+00A0 no-break space
                 pendingSpace = true
-                p += 2
-            case 0xC2 where p[1] == 0xAD:               // U+00AD soft hyphen
-                p += 2
-            case 0xCD where p[1] == 0x8F:               // U+034F combining grapheme joiner
-                p += 2
-            case 0xE2 where p[1] == 0x80 && (p[2] >= 0x8B && p[2] <= 0x8D):  // U+200B..U+200D
-                p += 3
-            case 0xEF where p[1] == 0xBB && p[2] == 0xBF:                    // U+FEFF
-                p += 3
+                i += 2
+            case 0xC2 where i + 1 < n && p[i + 1] == 0xAD:               // U+00AD soft hyphen
+                i += 2
+            case 0xCD where i + 1 < n && p[i + 1] == 0x8F:               // U+034F combining grapheme joiner
+                i += 2
+            case 0xE2 where i + 2 < n && p[i + 1] == 0x80 && (p[i + 2] >= 0x8B && p[i + 2] <= 0x8D):  // U+200B..D
+                i += 3
+            case 0xEF where i + 2 < n && p[i + 1] == 0xBB && p[i + 2] == 0xBF:                    // U+FEFF
+                i += 3
             default:
                 if !bytes.isEmpty {
                     if pendingBreak {
@@ -46,9 +47,21 @@ struct TextBuffer {
                 }
                 pendingBreak = false
                 pendingSpace = false
-                bytes.append(b)
-                p += 1
+                // The byte and the ordinary bytes after it go in as one run.
+                var j = i + 1
+                while j < n, !Self.mayBeSpecial(p[j]) { j += 1 }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+                i = j
             }
+        }
+    }
+
+    /// Whether `b` may start whitespace or a dropped character (the cases `append` handles).
+    @inline(__always)
+    private static func mayBeSpecial(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0xC2, 0xCD, 0xE2, 0xEF: return true
+        default: return false
         }
     }
 

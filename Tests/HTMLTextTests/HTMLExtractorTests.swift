@@ -49,6 +49,29 @@ import Testing
         #expect(text(html) == "one two\nthree\nfour\nfive\nsix\nseven\neight")
     }
 
+    @Test func prefixedElementsAreReadByTheirLocalName() {
+        // Word writes <o:p>; libxml2's tree names it `p`, so it separates lines like <p>.
+        #expect(text("<p>one<o:p></o:p>two<x:span>three</x:span></p>") == "one\ntwothree")
+    }
+
+    // The extractor reads libxml2's parse events instead of its tree; these pin cases where
+    // the two could part ways (checked against the tree walk this replaced).
+    @Test func textAfterTheDocumentEndIsKept() {
+        #expect(text("<html><body>x</body></html>tail words") == "x\ntail words")
+        #expect(text("text before<html><body>body</body></html>") == "text before\nbody")
+    }
+
+    @Test func valuelessAttributesAndDuplicates() {
+        let r = HTMLExtractor.extract("<p>a<img alt>b</p><p title=\"T1\" title=\"T2\">dup</p><a href>x</a>", maxBytes: 1 << 20)
+        #expect(r.text == "a b\nT1 dup\nx")
+        #expect(r.imageCount == 1)
+        #expect(r.links.isEmpty)
+    }
+
+    @Test func commentsAndProcessingInstructionsDoNotSplitWords() {
+        #expect(text("<p>a<!-- c -->b<?pi x?>c</p>") == "abc")
+    }
+
     @Test func tableCellsAreSeparated() {
         #expect(text("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>") == "a b\nc")
     }
