@@ -196,6 +196,7 @@ public struct Retrainer {
             let final = holdout.isEmpty ? candidate
                 : try Trainer.train(examples: trainingExamples(Array(examples.indices)), labels: labels,
                                     options: options.training).model
+            try makeDirectory((store.current as NSString).deletingLastPathComponent)
             let temp = store.temporaryPath()
             do {
                 try writeModel(final, temp)
