@@ -153,6 +153,10 @@ public final class SecureDirectory: @unchecked Sendable {
     public static func syncPending(_ files: [PendingFile]) -> [Int: SystemError] {
         let fds = files.map { $0.descriptor ?? -1 }
         let failures = Mutex<[Int: SystemError]>([:])
+        if fds.count == 1 {   // one file (mail trickling in): no threads to start
+            guard fds[0] >= 0, fsync(fds[0]) != 0 else { return [:] }
+            return [0: SystemError("fsync", path: files[0].temporary, code: errno)]
+        }
         let threads = min(8, fds.count)
         guard threads > 0 else { return [:] }
         let group = DispatchGroup()
