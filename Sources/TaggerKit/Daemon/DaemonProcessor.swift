@@ -195,6 +195,8 @@ final class DaemonProcessor: @unchecked Sendable {
                                  unique: String(k[k.index(after: slash)...]))
                 missingSince.removeValue(forKey: full)
                 known.removeValue(forKey: full)
+                let folder = String(k[..<slash]), unique = md.name + "/" + String(k[k.index(after: slash)...])
+                if folderOfUnique[unique] == folder { folderOfUnique.removeValue(forKey: unique) }
                 logger.info("removed sidecar of deleted message \(full)")
             } catch {
                 note(error: "\(error)")
