@@ -63,7 +63,7 @@ extension EndToEnd {
             let folder = ws.root + "/a-folder"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let empty = ws.root + "/empty.eml"
-            FileManager.default.createFile(atPath: empty, contents: Data())
+            _ = FileManager.default.createFile(atPath: empty, contents: Data())
             let good = SampleMail.all.prefix(2).map(\.path)
             for command in [["tag"], ["features", "--json"]] {
                 let files = [good[0], missing, folder, empty, good[1]]

@@ -37,8 +37,8 @@ enum Command {
     static func start(_ args: [String], home: String, env: [String: String] = [:],
                       stdout: String, stderr: String) throws -> Process {
         guard let bin = Binary.path else { throw CocoaError(.fileNoSuchFile) }
-        FileManager.default.createFile(atPath: stdout, contents: nil)
-        FileManager.default.createFile(atPath: stderr, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = args

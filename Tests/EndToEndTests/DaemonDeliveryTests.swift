@@ -97,7 +97,7 @@ extension EndToEnd {
             let daemon = try await DaemonProcess(ws, reconcile: "1h")
             let folder = ".NewFolder"
             try Workspace.makeFolder(ws.maildir + "/" + folder)
-            FileManager.default.createFile(atPath: ws.maildir + "/" + folder + "/maildirfolder", contents: Data())
+            _ = FileManager.default.createFile(atPath: ws.maildir + "/" + folder + "/maildirfolder", contents: Data())
             // Give the watcher a moment to add the new folder's watches, then deliver twice.
             let first = try ws.deliverSample(5, folder: folder)
             #expect(await eventually(timeout: 10) { ws.sidecar(first.unique, folder: folder) != nil },
