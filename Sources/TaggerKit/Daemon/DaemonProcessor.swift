@@ -37,6 +37,10 @@ final class DaemonProcessor: @unchecked Sendable {
     /// then renamed into place (a burst costs one sync per batch, not one per message).
     private var pending: [(dir: SecureDirectory, file: SecureDirectory.PendingFile, key: String)] = []
     private var pendingSince = Date.distantFuture
+    /// Renames batches of fsynced sidecars into place, in order, off the processing thread.
+    private let committer = DispatchQueue(label: "tagger-sidecar-commit")
+    private let commitSlots = DispatchSemaphore(value: 2)
+    private let commitFailures = Mutex<[(String, String)]>([])
     private var lastStatus = Date.distantPast
     private var lastWatchdog = Date.distantPast
 
@@ -63,11 +67,13 @@ final class DaemonProcessor: @unchecked Sendable {
         let tick = min(1.0, (notifier.watchdogInterval ?? 2) / 2)
         while true {
             pingWatchdog()
+            takeCommitFailures()
             if !pending.isEmpty && (pending.count >= 128 || Date().timeIntervalSince(pendingSince) > 0.05) {
                 flushPending()
             }
             guard let next = queue.take(timeout: !pending.isEmpty ? 0 : unsynced.isEmpty ? tick : 0.05) else {
                 flushPending()
+                drainCommits()
                 syncDirectories()
                 if stopWhenIdle {
                     stats.withLock { $0.state = "stopped" }
@@ -81,6 +87,7 @@ final class DaemonProcessor: @unchecked Sendable {
             switch next {
             case .control(.stop):
                 flushPending()
+                drainCommits()
                 syncDirectories()
                 stats.withLock { $0.state = "stopped" }
                 publishStatus(force: true)
@@ -346,19 +353,45 @@ final class DaemonProcessor: @unchecked Sendable {
     /// retried at the next reconcile.
     private func flushPending() {
         guard !pending.isEmpty else { return }
-        defer { pending.removeAll(keepingCapacity: true); pendingSince = .distantFuture }
-        let failed = SecureDirectory.syncPending(pending.map(\.file))
-        for (i, p) in pending.enumerated() {
-            if let e = failed[i] {
-                p.dir.discard(p.file)
-                known.removeValue(forKey: p.key)
-                note(error: "\(e); old sidecar kept, retrying at the next reconcile")
-                continue
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        pendingSince = .distantFuture
+        // The fsyncs and renames run on the committer while this thread reads the next messages;
+        // at most two batches are in flight (each holds its temporaries' descriptors open).
+        commitSlots.wait()
+        committer.async { [self] in
+            defer { commitSlots.signal() }
+            let failed = SecureDirectory.syncPending(batch.map(\.file))
+            var problems: [(String, String)] = []
+            for (i, p) in batch.enumerated() {
+                if let e = failed[i] {
+                    p.dir.discard(p.file)
+                    problems.append((p.key, "\(e); old sidecar kept, retrying at the next reconcile"))
+                    continue
+                }
+                do { try p.dir.commit(p.file) } catch {
+                    problems.append((p.key, "\(error); retrying at the next reconcile"))
+                }
             }
-            do { try p.dir.commit(p.file) } catch {
-                known.removeValue(forKey: p.key)
-                note(error: "\(error); retrying at the next reconcile")
-            }
+            if !problems.isEmpty { commitFailures.withLock { $0.append(contentsOf: problems) } }
+        }
+    }
+
+    /// Waits until every handed-off batch is renamed into place, then takes note of failures.
+    private func drainCommits() {
+        committer.sync {}
+        takeCommitFailures()
+    }
+
+    /// Sidecars whose commit failed are forgotten, so the next reconcile writes them again.
+    private func takeCommitFailures() {
+        let problems = commitFailures.withLock { f -> [(String, String)] in
+            defer { f.removeAll() }
+            return f
+        }
+        for (key, message) in problems {
+            known.removeValue(forKey: key)
+            note(error: message)
         }
     }
 
