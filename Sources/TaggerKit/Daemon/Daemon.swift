@@ -104,8 +104,9 @@ public final class Daemon: Sendable {
             done.signal()
         }
         thread.name = "tagger-process"
-        thread.start()
+        // READY=1 before the loop starts, so it precedes the loop's first WATCHDOG=1.
         notifier.ready(status: "model \(scorer.modelInfo.id), \(watcher.watchCount) watches")
+        thread.start()
         logger.notice("started: model \(scorer.modelInfo.id), \(config.maildirs.count) maildir(s), \(watcher.watchCount) watches")
 
         let forward = Task {

@@ -9,6 +9,9 @@ public struct SidecarStore: Sendable {
     /// The path mapping.
     public let layout: SidecarLayout
 
+    /// Sidecar folders kept open between writes.
+    private let directories = DirectoryCache()
+
     public init(layout: SidecarLayout) {
         self.layout = layout
     }
@@ -63,7 +66,7 @@ public struct SidecarStore: Sendable {
         maildirName: String, folder: MaildirFolder, unique: String, syncDirectory: Bool = true,
         deferred: Bool = false, build: (Sidecar?) -> Sidecar
     ) throws -> WriteResult {
-        let dir = try SecureDirectory.open(
+        let dir = try directories.directory(
             base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
             create: true)
         let name = layout.fileName(unique: unique)

@@ -179,6 +179,12 @@ public final class SecureDirectory: @unchecked Sendable {
         return failures.withLock { $0 }
     }
 
+    /// True while the directory is still linked into the tree (not removed since it was opened).
+    public var isLinked: Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && st.st_nlink > 0
+    }
+
     /// fsyncs the directory itself, making completed renames durable.
     /// - Throws: `SystemError` when fsync fails.
     public func sync() throws {
@@ -191,5 +197,27 @@ public final class SecureDirectory: @unchecked Sendable {
         if unlinkat(fd, name, 0) != 0, errno != ENOENT {
             throw SystemError.current("unlink", path: path + "/" + name)
         }
+    }
+}
+
+/// Open sidecar folders kept for reuse, so a burst of writes into one folder does not walk and
+/// re-open the path for every message. An entry whose folder was removed is dropped and reopened.
+public final class DirectoryCache: Sendable {
+    private let entries = Mutex<[String: SecureDirectory]>([:])
+    private let limit: Int
+
+    public init(limit: Int = 256) { self.limit = limit }
+
+    /// The open folder `components` below `base`, created when `create`.
+    /// - Throws: `SystemError` as `SecureDirectory.open`.
+    public func directory(base: String, components: [String], create: Bool) throws -> SecureDirectory {
+        let key = components.joined(separator: "/")
+        if let d = entries.withLock({ $0[key] }), d.isLinked { return d }
+        let d = try SecureDirectory.open(base: base, components: components, create: create)
+        entries.withLock { map in
+            if map.count >= limit { map.removeAll() }
+            map[key] = d
+        }
+        return d
     }
 }
