@@ -83,10 +83,6 @@ struct FeaturesCommand: ParsableCommand {
         if failed > 0 { throw ExitCode.failure }
     }
 
-    private func render(_ path: String, _ doc: Document, _ names: [NamedFeature]) -> String {
-        render(path: path, doc, names)
-    }
-
     private func render(path: String, _ doc: Document, _ names: [NamedFeature]) -> String {
         var lines = ["== \(path)"]
         let h = doc.headers
