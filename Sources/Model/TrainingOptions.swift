@@ -57,11 +57,11 @@ public struct TrainingOptions: Sendable {
     /// a label is applied once it has enough examples *and* is worth applying. The
     /// cross-validation report still counts such labels (as never applied), so the figures
     /// are not flattered by leaving hard labels out.
-    public var minCrossValidatedF1: Float = 0.1
+    public var minCrossValidatedF1: Float = 0.06
     /// No tuned threshold is below this. On few examples the F1-optimal cut of a weak label
     /// often sits near 0, tagging almost everything; a floor keeps such labels from flooding
     /// the tags. Applied per label (labels stay independent), before any joint tuning. 0 turns it off.
-    public var thresholdFloor: Float = 0.25
+    public var thresholdFloor: Float = 0.21
     /// What the per-label thresholds optimise.
     public var thresholdObjective: ThresholdObjective = .f1
     /// Seed of every random choice (shuffles, folds): the same seed gives the same model.
