@@ -40,23 +40,16 @@ public struct Labeler {
     public func locate(_ query: String) throws -> LocatedMessage {
         let fm = FileManager.default
         var isDir: ObjCBool = false
+        let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.layout)
         if fm.fileExists(atPath: query, isDirectory: &isDir), !isDir.boolValue {
-            let full = URL(fileURLWithPath: query).standardizedFileURL.resolvingSymlinksInPath().path
-            for md in config.maildirs {
-                let root = URL(fileURLWithPath: md.root).standardizedFileURL.resolvingSymlinksInPath().path
-                guard full.hasPrefix(root + "/") else { continue }
-                let parts = full.dropFirst(root.count + 1).split(separator: "/").map(String.init)
-                guard parts.count >= 2, ["cur", "new"].contains(parts[parts.count - 2]) else { break }
-                let rel = parts.dropLast(2).joined(separator: "/")
-                let folder = MaildirFolder(path: root + (rel.isEmpty ? "" : "/" + rel), relativePath: rel)
-                let m = MaildirMessage(folder: folder, subdirectory: parts[parts.count - 2], fileName: parts.last!)
+            if let (md, m) = try lookup.message(forFile: query) {
                 return LocatedMessage(path: m.path, maildir: md, message: m)
             }
-            return LocatedMessage(path: full, maildir: nil, message: nil)
+            return LocatedMessage(path: URL(fileURLWithPath: query).standardizedFileURL.resolvingSymlinksInPath().path,
+                                  maildir: nil, message: nil)
         }
         var unique = query
         if query.contains("@") {
-            let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.layout)
             if let sidecarPath = try? lookup.find(query),
                let data = fm.contents(atPath: sidecarPath),
                let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) {

@@ -43,8 +43,13 @@ public struct SidecarLookup: Sendable {
     /// The sidecar path of a message file inside one of the Maildirs (nil if it is in none).
     /// - Throws: `NotFound` when the path is in a Maildir but not in a `cur/` or `new/` directory.
     public func path(forFile file: String) throws -> String? {
-        let url = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath()
-        let full = url.path
+        try message(forFile: file).map { layout.path(maildirName: $0.maildir.name, message: $0.message) }
+    }
+
+    /// The Maildir and message a file path belongs to (nil if it is in none of the Maildirs).
+    /// - Throws: `NotFound` when the path is in a Maildir but not in a `cur/` or `new/` directory.
+    public func message(forFile file: String) throws -> (maildir: ResolvedConfig.Maildir, message: MaildirMessage)? {
+        let full = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
         for md in maildirs {
             let root = URL(fileURLWithPath: md.root).standardizedFileURL.resolvingSymlinksInPath().path
             guard full.hasPrefix(root + "/") else { continue }
@@ -54,8 +59,7 @@ public struct SidecarLookup: Sendable {
             }
             let rel = parts.dropLast(2).joined(separator: "/")
             let folder = MaildirFolder(path: root + (rel.isEmpty ? "" : "/" + rel), relativePath: rel)
-            let m = MaildirMessage(folder: folder, subdirectory: parts[parts.count - 2], fileName: parts.last!)
-            return layout.path(maildirName: md.name, message: m)
+            return (md, MaildirMessage(folder: folder, subdirectory: parts[parts.count - 2], fileName: parts.last!))
         }
         return nil
     }
