@@ -5,64 +5,76 @@ public enum AddressParser {
     /// `<@relay:a@b>`, and RFC 2047 display names (raw or already decoded). Garbage yields
     /// whatever addresses can be recognised; never fails.
     public static func parseList(_ value: String) -> [Address] {
-        // Text is gathered as scalar arrays and made into Strings once per piece (appending
-        // scalar by scalar to a String was the cost here); the scalar sequences are the same.
+        var value = value
+        return value.withUTF8 { parseList(utf8: $0) }
+    }
+
+    /// `parseList` over the UTF-8 bytes of a (valid UTF-8) header value. Every delimiter is
+    /// ASCII, so multi-byte characters pass through as opaque bytes and pieces split only at
+    /// ASCII bytes stay valid UTF-8; a String is made once per piece.
+    static func parseList(utf8 chars: UnsafeBufferPointer<UInt8>) -> [Address] {
         var result: [Address] = []
-        var phrase: [Unicode.Scalar] = []
-        var comment: String?
-        var angle: String?
+        var phrase: [UInt8] = []
+        var comment: [UInt8]?
+        var angle: [UInt8]?
         var sawQuoted = false
-        var chars = Array(value.unicodeScalars)[...]
+        var i = 0
+        let n = chars.count
 
         func flush() {
             defer { phrase.removeAll(keepingCapacity: true); comment = nil; angle = nil; sawQuoted = false }
-            let words = collapse(string(phrase))
+            let words = collapse(phrase)
             if let angle {
                 let email = stripRoute(collapse(angle).replacingSpaces())
                 guard !email.isEmpty else { return }
                 let name = words.isEmpty ? comment.map(collapse) : words
                 result.append(Address(name: decodeName(name), email: email))
-            } else if !words.isEmpty, !sawQuoted || words.contains("@") {
+            } else if !words.isEmpty, !sawQuoted || words.utf8.contains(0x40) {
                 let email = words.replacingSpaces()
-                guard email.contains("@") || !words.contains(" ") else { return }
+                guard email.utf8.contains(0x40) || !words.utf8.contains(0x20) else { return }
                 result.append(Address(name: decodeName(comment.map(collapse)), email: email))
             }
         }
 
-        while let c = chars.popFirst() {
+        while i < n {
+            let c = chars[i]
+            i += 1
             switch c {
-            case "\"":
+            case 0x22:  // '"': a quoted string, backslash escapes
                 sawQuoted = true
-                while let d = chars.popFirst(), d != "\"" {
-                    if d == "\\", let e = chars.popFirst() { phrase.append(e) } else { phrase.append(d) }
+                while i < n {
+                    let d = chars[i]
+                    i += 1
+                    if d == 0x22 { break }
+                    if d == 0x5C, i < n { phrase.append(chars[i]); i += 1 } else { phrase.append(d) }
                 }
-            case "(":
+            case 0x28:  // '(': a comment, nested, backslash escapes
                 var depth = 1
-                var text: [Unicode.Scalar] = []
-                while let d = chars.popFirst() {
-                    if d == "\\", let e = chars.popFirst() { text.append(e); continue }
-                    if d == "(" { depth += 1 } else if d == ")" { depth -= 1; if depth == 0 { break } }
+                var text: [UInt8] = []
+                while i < n {
+                    let d = chars[i]
+                    i += 1
+                    if d == 0x5C, i < n { text.append(chars[i]); i += 1; continue }
+                    if d == 0x28 { depth += 1 } else if d == 0x29 { depth -= 1; if depth == 0 { break } }
                     text.append(d)
                 }
-                if comment == nil {
-                    let t = string(text)
-                    if !collapse(t).isEmpty { comment = t }
-                }
-                phrase.append(" ")
-            case "<":
-                var a: [Unicode.Scalar] = []
+                if comment == nil, !collapse(text).isEmpty { comment = text }
+                phrase.append(0x20)
+            case 0x3C:  // '<': an angle address; comments inside it are dropped
+                var a: [UInt8] = []
                 var depth = 0
-                while let d = chars.popFirst(), depth > 0 || d != ">" {
-                    if d == "(" { depth += 1 } else if d == ")" { depth = max(0, depth - 1) } else if depth == 0 {
+                while i < n {
+                    let d = chars[i]
+                    i += 1
+                    if depth == 0, d == 0x3E { break }
+                    if d == 0x28 { depth += 1 } else if d == 0x29 { depth = max(0, depth - 1) } else if depth == 0 {
                         a.append(d)
                     }
                 }
-                angle = string(a)
-            case ":" where angle == nil && !string(phrase).contains("@"):
-                phrase.removeAll(keepingCapacity: true); comment = nil; sawQuoted = false  // group name
-            case ";":
-                flush()
-            case ",":
+                angle = a
+            case 0x3A where angle == nil && !phrase.contains(0x40):  // ':' ends a group name
+                phrase.removeAll(keepingCapacity: true); comment = nil; sawQuoted = false
+            case 0x3B, 0x2C:  // ';' and ','
                 flush()
             default:
                 phrase.append(c)
@@ -70,13 +82,6 @@ public enum AddressParser {
         }
         flush()
         return result
-    }
-
-    /// A String of the given scalars.
-    private static func string(_ scalars: [Unicode.Scalar]) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
     }
 
     private static func decodeName(_ name: String?) -> String? {
@@ -97,24 +102,36 @@ public enum AddressParser {
         return s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
+    /// `collapse` of the String these UTF-8 bytes spell.
+    static func collapse(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { b in
+            if let ascii = collapseASCII(b) { return ascii }
+            return collapse(String(decoding: b, as: UTF8.self))
+        }
+    }
+
     /// `collapse` for all-ASCII text (where characters are scalars and the only whitespace is
     /// tab, LF, VT, FF, CR and space), without Unicode property lookups; nil for other text.
     private static func collapseASCII(_ s: String) -> String? {
         var s = s
-        return s.withUTF8 { bytes -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
+        return s.withUTF8 { collapseASCII($0) }
+    }
+
+    private static func collapseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 1) { out -> String? in
+            var count = 0
             var pendingSpace = false
             for b in bytes {
                 if b >= 0x80 { return nil }
                 if isASCIIWhitespace(b) {
-                    pendingSpace = !out.isEmpty
+                    pendingSpace = count > 0
                 } else {
-                    if pendingSpace { out.append(0x20); pendingSpace = false }
-                    out.append(b)
+                    if pendingSpace { out[count] = 0x20; count += 1; pendingSpace = false }
+                    out[count] = b
+                    count += 1
                 }
             }
-            return String(decoding: out, as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<count]), as: UTF8.self)
         }
     }
 

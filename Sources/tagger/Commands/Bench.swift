@@ -50,6 +50,8 @@ struct BenchParse: ParsableCommand {
     var stage: Stage = .features
     @Flag(help: "One JSON object per report.")
     var json = false
+    @Option(help: "Also list the N slowest messages (time of the last pass), to find pathological mail.")
+    var slowest = 0
 
     enum Stage: String, ExpressibleByArgument { case mime, document, features }
 
@@ -61,7 +63,8 @@ struct BenchParse: ParsableCommand {
         var probe = RSSProbe(total: files.count * passes)
         var features = 0
         var done = 0
-        for _ in 0..<passes {
+        var lastPass: [(nanos: UInt64, path: String)] = []
+        for pass in 0..<passes {
             for path in files {
                 done += 1
                 guard let bytes = try? MessageFile.read(path) else { recorder.recordError(); continue }
@@ -72,14 +75,19 @@ struct BenchParse: ParsableCommand {
                 case .document: features &+= pipeline.document(bytes: bytes).parts.count
                 case .features: features &+= pipeline.vector(pipeline.document(bytes: bytes)).count
                 }
-                recorder.record(nanos: BenchRecorder.now() - t0, byteCount: bytes.count)
+                let nanos = BenchRecorder.now() - t0
+                recorder.record(nanos: nanos, byteCount: bytes.count)
                 recorder.stop()
                 probe.tick(done)
+                if slowest > 0, pass == passes - 1 { lastPass.append((nanos, path)) }
             }
         }
         var extra = probe.samples
         extra["features_per_msg"] = Double(features) / Double(max(1, done))
         show([recorder.report(extra: extra)], json: json)
+        for item in lastPass.sorted(by: { $0.nanos > $1.nanos }).prefix(slowest) {
+            emit(String(format: "%8.0f µs  %@", Double(item.nanos) / 1000, item.path))
+        }
     }
 }
 
