@@ -148,6 +148,15 @@ public final class SecureDirectory: @unchecked Sendable {
         unlinkat(fd, pending.temporary, 0)
     }
 
+    /// Batches of at least this many files are made durable with `syncfs` (see `syncPending`).
+    public static let syncfsBatch = 16
+
+    /// glibc's `syncfs(2)` (declared only under _GNU_SOURCE, so looked up at run time).
+    private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
     /// fsyncs the deferred temporaries of `files` concurrently (a few threads), so the
     /// filesystem can fold them into few journal commits. Returns the files whose fsync failed.
     public static func syncPending(_ files: [PendingFile]) -> [Int: SystemError] {
@@ -156,6 +165,22 @@ public final class SecureDirectory: @unchecked Sendable {
         if fds.count == 1 {   // one file (mail trickling in): no threads to start
             guard fds[0] >= 0, fsync(fds[0]) != 0 else { return [:] }
             return [0: SystemError("fsync", path: files[0].temporary, code: errno)]
+        }
+        // A batch: one syncfs per filesystem makes every temporary durable at once (the
+        // filesystem writes the batch's data and inodes together instead of one synchronous
+        // round per file; measured 15-20% more sidecars/s in a burst). syncfs reports
+        // writeback errors (Linux 5.8+); on any failure the per-file fsyncs below run and
+        // find out which files are affected. Small batches (mail trickling in) keep per-file
+        // fsyncs so that tagging one message never flushes unrelated data.
+        if fds.count >= syncfsBatch, let syncfs = Self.syncfs {
+            var devices: [dev_t: Int32] = [:]
+            var ok = true
+            for f in fds where f >= 0 {
+                var st = stat()
+                guard fstat(f, &st) == 0 else { ok = false; break }
+                if devices[st.st_dev] == nil { devices[st.st_dev] = f }
+            }
+            if ok, devices.values.allSatisfy({ syncfs($0) == 0 }) { return [:] }
         }
         let threads = min(8, fds.count)
         guard threads > 0 else { return [:] }

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+@testable import TaggerKit
+
+/// Deferred writes made durable in batches: a small batch goes through per-file fsyncs, a
+/// large one through syncfs; either way every file lands with its content and nothing is
+/// visible under its final name before the commit.
+@Suite struct SecureDirectoryBatchTests {
+    @Test(arguments: [3, SecureDirectory.syncfsBatch + 24])
+    func batchCommitsEveryFile(count: Int) throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        let dir = try SecureDirectory.open(base: t.path + "/state", components: ["sidecars", "m"], create: true)
+        var pending: [SecureDirectory.PendingFile] = []
+        for i in 0..<count {
+            pending.append(try dir.writePending("\(i).json", bytes: Array("{\"n\": \(i)}\n".utf8), fsyncFile: false))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/0.json"))
+        #expect(SecureDirectory.syncPending(pending).isEmpty)
+        for p in pending { try dir.commit(p) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(names == (0..<count).map { "\($0).json" }.sorted())   // no temporaries left
+        for i in 0..<count {
+            let text = try String(contentsOfFile: dir.path + "/\(i).json", encoding: .utf8)
+            #expect(text == "{\"n\": \(i)}\n")
+        }
+    }
+}
