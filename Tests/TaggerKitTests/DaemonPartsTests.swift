@@ -66,6 +66,10 @@ import Testing
 
     @Test func timestampsAreUTCSeconds() {
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_795_687_452)) == "2026-11-26T10:04:12Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_709_251_199)) == "2024-02-29T23:59:59Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 4_102_444_799.9)) == "2099-12-31T23:59:59Z")
         #expect(Timestamp.parse("2026-11-26T10:04:12Z") == Date(timeIntervalSince1970: 1_795_687_452))
     }
 }

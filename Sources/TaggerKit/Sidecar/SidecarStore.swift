@@ -35,11 +35,11 @@ public struct SidecarStore: Sendable {
     }
 
     /// The canonical bytes of a sidecar: pretty-printed JSON, sorted keys, trailing newline.
-    /// - Throws: `EncodingError` (not expected for finite scores).
+    /// - Throws: when a score is not finite (never from a model, whose scores are sigmoids).
     public static func encode(_ sidecar: Sidecar) throws -> [UInt8] {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try e.encode(sidecar)) + [UInt8(ascii: "\n")]
+        var bytes = try SidecarJSON.encode(sidecar)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// Reads a message's sidecar; nil when there is none.
@@ -47,7 +47,7 @@ public struct SidecarStore: Sendable {
     public func read(maildirName: String, folder: MaildirFolder, unique: String) throws -> Sidecar? {
         let dir: SecureDirectory
         do {
-            dir = try SecureDirectory.open(
+            dir = try directories.directory(
                 base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
                 create: false)
         } catch let e as SystemError where e.isNotFound {
@@ -89,7 +89,7 @@ public struct SidecarStore: Sendable {
     /// fsyncs a folder's sidecar directory (after writes made with `syncDirectory: false`).
     /// - Throws: `SystemError` when the directory cannot be opened or synced.
     public func syncDirectory(maildirName: String, folder: MaildirFolder) throws {
-        try SecureDirectory.open(
+        try directories.directory(
             base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
             create: false
         ).sync()
