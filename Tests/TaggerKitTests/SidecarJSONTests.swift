@@ -66,6 +66,31 @@ import Testing
         }
     }
 
+    /// The reference shape of a `tagger tag` line, encoded by Foundation.
+    struct ReferenceTagLine: Encodable {
+        var path: String
+        var tags: [String]
+        var scores: [String: Double]
+        var abstained: [String]
+        var warnings: [String]?
+    }
+
+    @Test func tagLinesAreTheBytesJSONEncoderGives() throws {
+        var r = Rng(state: 99)
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for _ in 0..<3_000 {
+            let s = Self.sidecar(&r)
+            let line = TagLine(path: s.message.path, tags: s.tags, scores: s.scores, abstained: s.abstained,
+                               warnings: s.warnings)
+            let reference = Array(try e.encode(ReferenceTagLine(path: line.path, tags: line.tags, scores: line.scores,
+                                                                abstained: line.abstained, warnings: line.warnings)))
+            let ours = try line.json()
+            #expect(ours == reference, "\(String(decoding: ours, as: UTF8.self)) vs \(String(decoding: reference, as: UTF8.self))")
+            if ours != reference { return }
+        }
+    }
+
     @Test func nonFiniteScoreIsAnError() {
         var r = Rng(state: 7)
         var s = Self.sidecar(&r)

@@ -129,8 +129,6 @@ struct BenchTag: ParsableCommand {
         let files = benchFiles(paths)
         var recorder = BenchRecorder(name: "tag (end to end)", expected: files.count)
         var probe = RSSProbe(total: files.count)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var sink = 0
         recorder.start()
         for (i, path) in files.enumerated() {
@@ -139,7 +137,7 @@ struct BenchTag: ParsableCommand {
                 let bytes = try MessageFile.read(path)
                 let p = model.predict(pipeline.vector(pipeline.document(bytes: bytes)))
                 let line = TagLine(path: path, tags: p.tags, scores: p.scores.mapValues(rounded), abstained: p.abstained)
-                sink &+= try encoder.encode(line).count
+                sink &+= try line.json().count
                 recorder.record(nanos: BenchRecorder.now() - t0, byteCount: bytes.count)
             } catch {
                 recorder.recordError()

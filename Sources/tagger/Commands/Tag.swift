@@ -3,14 +3,6 @@ import Foundation
 import TaggerKit
 
 /// One line of `tagger tag` output.
-struct TagLine: Encodable {
-    var path: String
-    var tags: [String]
-    var scores: [String: Double]
-    var abstained: [String]
-    var warnings: [String]?
-}
-
 /// Rounds a probability for display (4 decimals keep files small and diffs readable).
 func rounded(_ p: Float) -> Double { (Double(p) * 10_000).rounded() / 10_000 }
 
@@ -32,8 +24,6 @@ struct TagCommand: ParsableCommand {
             return try loadModel(config.modelPath)
         }
         var failed = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var out = FileHandleOutput()
         for path in MessageFile.expand(files) {
             do {
@@ -41,7 +31,7 @@ struct TagCommand: ParsableCommand {
                 let p = model.predict(pipeline.vector(doc))
                 let line = TagLine(path: path, tags: p.tags, scores: p.scores.mapValues(rounded),
                                    abstained: p.abstained, warnings: warnings ? doc.warnings : nil)
-                out.write(try encoder.encode(line))
+                out.write(try line.json())
             } catch {
                 failed += 1
                 printError("\(error)")
@@ -55,7 +45,7 @@ struct TagCommand: ParsableCommand {
 /// Buffered standard output for JSON lines (one write per 64 KiB, not per line).
 struct FileHandleOutput {
     private var buffer: [UInt8] = []
-    mutating func write(_ data: Data) {
+    mutating func write<Bytes: Sequence<UInt8>>(_ data: Bytes) {
         buffer.append(contentsOf: data)
         buffer.append(0x0A)
         if buffer.count >= 1 << 16 { flush() }
