@@ -30,7 +30,7 @@ let package = Package(
             exclude: ["Sidecar/sidecar.schema.json"]
         ),
         .executableTarget(name: "tagger", dependencies: [
-            "TaggerKit",
+            "TaggerKit", "HTMLText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], resources: [.copy("Fixtures")]),

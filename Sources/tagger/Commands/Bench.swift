@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTMLText
 import TaggerKit
 
 struct BenchCommand: ParsableCommand {
@@ -46,19 +47,21 @@ struct BenchParse: ParsableCommand {
     var paths: [String]
     @Option(help: "Passes over the files (the figures are of all passes).")
     var passes = 1
-    @Option(help: "How far to go: mime (MIME parse only), document (+ charsets, HTML text), features (+ featurise).")
+    @Option(help: "How far to go: mime (MIME parse only), document (+ charsets, HTML text), features (+ featurise); html times libxml2's HTML-to-text alone (the MIME parse before it is not timed).")
     var stage: Stage = .features
     @Flag(help: "One JSON object per report.")
     var json = false
     @Option(help: "Also list the N slowest messages (time of the last pass), to find pathological mail.")
     var slowest = 0
 
-    enum Stage: String, ExpressibleByArgument { case mime, document, features }
+    enum Stage: String, ExpressibleByArgument { case mime, document, features, html }
 
     func run() throws {
         var pipeline = try failing { try Pipeline() }
         let files = benchFiles(paths)
-        let name = ["mime": "MIME parse", "document": "parse (MIME + HTML text)", "features": "parse+featurise"][stage.rawValue]!
+        let name = ["mime": "MIME parse", "document": "parse (MIME + HTML text)", "features": "parse+featurise",
+                    "html": "HTML to text (libxml2 SAX + text collection) only"][stage.rawValue]!
+        var htmlBytes = 0
         var recorder = BenchRecorder(name: name, expected: files.count * passes)
         var probe = RSSProbe(total: files.count * passes)
         var features = 0
@@ -68,9 +71,19 @@ struct BenchParse: ParsableCommand {
             for path in files {
                 done += 1
                 guard let bytes = try? MessageFile.read(path) else { recorder.recordError(); continue }
+                // The html stage times only the HTML parts' extraction, over the MIME parse's output.
+                let htmlParts = stage == .html
+                    ? MessageParser.parse(bytes, limits: pipeline.limits).parts.compactMap { part in
+                        part.contentType.mimeType == "text/html" ? part.text : nil
+                    } : []
                 recorder.start()
                 let t0 = BenchRecorder.now()
                 switch stage {
+                case .html:
+                    for html in htmlParts {
+                        htmlBytes += html.utf8.count
+                        features &+= HTMLExtractor.extract(html, maxBytes: pipeline.htmlMaxBytes).text.utf8.count
+                    }
                 case .mime: features &+= MessageParser.parse(bytes, limits: pipeline.limits).parts.count
                 case .document: features &+= pipeline.document(bytes: bytes).parts.count
                 case .features: features &+= pipeline.vector(pipeline.document(bytes: bytes)).count
@@ -83,8 +96,17 @@ struct BenchParse: ParsableCommand {
             }
         }
         var extra = probe.samples
-        extra["features_per_msg"] = Double(features) / Double(max(1, done))
-        show([recorder.report(extra: extra)], json: json)
+        if stage == .html {
+            extra["html_mb"] = Double(htmlBytes) / 1e6
+        } else {
+            extra["features_per_msg"] = Double(features) / Double(max(1, done))
+        }
+        let report = recorder.report(extra: extra)
+        show([report], json: json)
+        if stage == .html, !json {
+            emit(String(format: "  (%.1f MB of HTML in %d passes: %.1f MB/s of HTML; the MB/s above is per message byte)",
+                        Double(htmlBytes) / 1e6, passes, Double(htmlBytes) / 1e6 / max(report.seconds, 1e-9)))
+        }
         for item in lastPass.sorted(by: { $0.nanos > $1.nanos }).prefix(slowest) {
             emit(String(format: "%8.0f µs  %@", Double(item.nanos) / 1000, item.path))
         }
