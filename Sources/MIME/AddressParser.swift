@@ -86,8 +86,18 @@ public enum AddressParser {
 
     private static func decodeName(_ name: String?) -> String? {
         guard var n = name, !n.isEmpty else { return nil }
-        if n.contains("=?") { n = collapse(EncodedWords.decode(Array(n.utf8))) }
+        if containsEncodedWordStart(n) { n = collapse(EncodedWords.decode(Array(n.utf8))) }
         return n.isEmpty ? nil : n
+    }
+
+    /// Whether `s` contains `=?` (a byte search; `String.contains(String)` walks graphemes).
+    private static func containsEncodedWordStart(_ s: String) -> Bool {
+        var previous: UInt8 = 0
+        for b in s.utf8 {
+            if previous == 0x3D, b == 0x3F { return true }
+            previous = b
+        }
+        return false
     }
 
     /// Removes an obsolete source route (`@a,@b:`) before the address.

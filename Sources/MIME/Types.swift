@@ -127,7 +127,11 @@ public struct Address: Sendable, Equatable {
     public init(name: String?, email: String) { self.name = name; self.email = email }
     /// The lower-cased domain part, or nil when there is no `@`.
     public var domain: String? {
-        guard let at = email.lastIndex(of: "@") else { return nil }
-        return String(email[email.index(after: at)...]).lowercased()
+        let utf8 = email.utf8
+        guard let at = utf8.lastIndex(of: 0x40) else { return nil }
+        let rest = utf8[utf8.index(after: at)...]
+        let domain = Substring(rest)
+        if !rest.contains(where: { $0 >= 0x80 || $0 &- 0x41 < 26 }) { return String(domain) }   // lower-case ASCII already
+        return domain.lowercased()
     }
 }
