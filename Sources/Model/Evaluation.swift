@@ -23,11 +23,17 @@ public enum Evaluation {
                         included: included ?? [Bool](repeating: true, count: labels.count))
     }
 
-    /// Scores `examples` with `model` and evaluates them with the model's thresholds, counting
-    /// the labels that do not abstain. Example label indices refer to the model's labels.
-    public static func evaluate(model: MultiLabelModel, examples: [TrainingExample]) -> EvaluationReport {
-        evaluate(probabilities: examples.map { model.probabilities($0.vector) }, truth: examples.map(\.labels),
-                 labels: model.labels, thresholds: model.thresholds, included: model.abstains.map { !$0 })
+    /// Scores `examples` with `model` and evaluates them as the model behaves in use, over the
+    /// same labels as training's cross-validated report: every label the model applies, and
+    /// every label with at least `minPositives` positive training examples, where one that
+    /// abstains (cross-validated F1 too low) counts as never applied. Labels with fewer
+    /// examples that abstain are listed but left out of the summaries. Example label indices
+    /// refer to the model's labels.
+    public static func evaluate(model: MultiLabelModel, examples: [TrainingExample], minPositives: Int = 5) -> EvaluationReport {
+        let info = model.labelInfo
+        return evaluate(probabilities: examples.map { model.probabilities($0.vector) }, truth: examples.map(\.labels),
+                        labels: model.labels, thresholds: info.map { $0.abstains ? Float.infinity : $0.threshold },
+                        included: info.map { !$0.abstains || $0.positives >= minPositives })
     }
 
     /// The label-major core: `scores[label][example]`, `truth[label][example]`.
@@ -45,7 +51,7 @@ public enum Evaluation {
         return EvaluationReport(
             examples: examples, labels: perLabel,
             tuned: summary(kept.map(\.tuned), examples: examples),
-            atHalf: summary(kept.map(\.atHalf), examples: examples),
+            atHalf: summary(kept.map(\.atHalf), examples: examples), crossFitted: nil,
             calibration: calibration(scores: scores, truth: truth, included: included),
             scope: "micro-F1 and hamming loss over the \(kept.count) labels with enough examples (a label abstaining for low F1 counts as never applied); "
                 + "macro-F1 over those of them with support > 0")

@@ -58,6 +58,11 @@ public struct EvaluationReport: Sendable, Equatable, Codable {
     public var tuned: EvaluationSummary
     /// Summaries at a fixed 0.5 threshold.
     public var atHalf: EvaluationSummary
+    /// Training's cross-validation only: the tuned-threshold summaries when each fold is
+    /// decided with thresholds and abstentions chosen on the other folds' out-of-fold scores
+    /// alone. `tuned` chooses them on the very scores it then counts, which flatters it; this
+    /// one is an honest estimate of how tuned thresholds do on new mail. Nil elsewhere.
+    public var crossFitted: EvaluationSummary?
     /// Calibration of the probabilities.
     public var calibration: Calibration
     /// What the summaries average over, in words.

@@ -106,12 +106,49 @@ public enum Trainer {
         }
         // The report covers every label with enough examples; a label abstaining for its low F1
         // counts as never applied (an infinite threshold), as it behaves in use.
-        let report = Evaluation.evaluate(
+        let included = infos.map { $0.positives >= options.minPositives }
+        var report = Evaluation.evaluate(
             scores: outOfFold, truth: data.truth, labels: labels,
             thresholds: infos.map { $0.abstains ? Float.infinity : $0.threshold },
-            included: infos.map { $0.positives >= options.minPositives })
+            included: included)
+        report.crossFitted = crossFitted(outOfFold: outOfFold, truth: data.truth, fold: fold,
+                                         included: included, options: options)
         return TrainingResult(model: assemble(final, idf: idf, infos: infos, data: data, options: options, now: now),
                               crossValidation: report, outOfFold: outOfFold)
+    }
+
+    /// Tuned-threshold figures with no peeking: each fold's decisions use thresholds (and
+    /// low-F1 abstentions) chosen exactly as for the model, but on the other folds'
+    /// out-of-fold scores only.
+    static func crossFitted(outOfFold: [[Float]], truth: [[Bool]], fold: [Int], included: [Bool],
+                            options: TrainingOptions) -> EvaluationSummary {
+        let labelCount = outOfFold.count, n = fold.count
+        var metrics = [LabelMetrics](repeating: LabelMetrics(support: 0, predicted: 0, truePositives: 0), count: labelCount)
+        for f in 0..<options.folds {
+            let rest = (0..<n).filter { fold[$0] != f }
+            let held = (0..<n).filter { fold[$0] == f }
+            let scores = outOfFold.map { s in rest.map { s[$0] } }
+            let labelTruth = truth.map { t in rest.map { t[$0] } }
+            var thresholds = (0..<labelCount).map { l in
+                max(options.thresholdFloor,
+                    ThresholdTuner.tune(scores: scores[l], truth: labelTruth[l], objective: options.thresholdObjective))
+            }
+            if options.thresholdObjective == .microF1 {
+                thresholds = ThresholdTuner.tuneJointly(scores: scores, truth: labelTruth, included: included,
+                                                        start: thresholds)
+            }
+            for l in 0..<labelCount where included[l] {
+                let applies = Evaluation.metrics(scores[l], labelTruth[l], threshold: thresholds[l]).f1
+                    >= options.minCrossValidatedF1
+                for r in held {
+                    let predicted = applies && outOfFold[l][r] >= thresholds[l]
+                    if truth[l][r] { metrics[l].support += 1 }
+                    if predicted { metrics[l].predicted += 1 }
+                    if predicted && truth[l][r] { metrics[l].truePositives += 1 }
+                }
+            }
+        }
+        return Evaluation.summary((0..<labelCount).filter { included[$0] }.map { metrics[$0] }, examples: n)
     }
 
     /// Lays the trained block out as per-feature rows without padding, one row (with its IDF)

@@ -81,6 +81,49 @@ struct TrainerTests {
         #expect(result.model.labelInfo[..<4].allSatisfy { !$0.abstains })
     }
 
+    /// Thresholds tuned on the very out-of-fold scores they are counted on flatter labels that
+    /// cannot be learnt; the held-out (cross-fitted) figure must not, and must agree with the
+    /// tuned one where there is something to learn.
+    @Test func heldOutFigureIsHonestAboutUnlearnableLabels() throws {
+        var problem = easyProblem()
+        let learnable = try Trainer.train(examples: problem.examples, labels: problem.labels, options: options())
+        let fitted = try #require(learnable.crossValidation.crossFitted)
+        #expect(fitted.microF1 >= 0.98)
+        #expect(abs(fitted.microF1 - learnable.crossValidation.tuned.microF1) < 0.02)
+
+        // Three labels of pure noise (random messages, nothing in the features): tuning on the
+        // counted scores finds some lucky cut; deciding each fold from the others cannot.
+        var rng = SplitMix64(seed: 5)
+        problem.labels += ["noiseA", "noiseB", "noiseC"]
+        for l in 4..<7 {
+            for i in problem.examples.indices where rng.below(100) < 8 { problem.examples[i].labels.append(l) }
+        }
+        var o = options()
+        o.minCrossValidatedF1 = 0
+        o.thresholdFloor = 0
+        let noisy = try Trainer.train(examples: problem.examples, labels: problem.labels, options: o)
+        let report = noisy.crossValidation
+        let honest = try #require(report.crossFitted)
+        #expect(honest.macroF1 < report.tuned.macroF1)
+        #expect(honest.microF1 <= report.tuned.microF1)
+    }
+
+    @Test func evalCountsALowF1AbstainerAsNeverApplied() throws {
+        var problem = easyProblem()
+        problem.labels += ["noise"]
+        for i in 0..<12 { problem.examples[i * 13 + 3].labels.append(4) }
+        var o = options()
+        o.minCrossValidatedF1 = 0.3
+        let result = try Trainer.train(examples: problem.examples, labels: problem.labels, options: o)
+        #expect(result.model.labelInfo[4].abstains)
+        let report = Evaluation.evaluate(model: result.model, examples: problem.examples)
+        #expect(report.labels[4].included)              // enough examples: it counts...
+        #expect(report.labels[4].tuned.predicted == 0)  // ...as never applied
+        #expect(report.labels[4].tuned.support == 12)
+        // With a minimum above its 12 positives it is only listed.
+        #expect(!Evaluation.evaluate(model: result.model, examples: problem.examples, minPositives: 13).labels[4].included)
+    }
+
     @Test func labelsWithTooFewPositivesAbstain() throws {
         var problem = easyProblem()
         // A label with exactly 4 positives (below the default minimum of 5) and one with 5.

@@ -14,6 +14,8 @@ struct EvalCommand: ParsableCommand {
     var skipMissing = false
     @Flag(help: "Print the report as JSON.")
     var json = false
+    @Option(help: "Labels with at least this many positive training examples are evaluated even when they abstain (as never applied), as in training's report.")
+    var minPositives = 5
 
     func run() throws {
         try failing {
@@ -27,7 +29,7 @@ struct EvalCommand: ParsableCommand {
             }
             let examples = try loadExamples(m, pipeline: &pipeline, labels: model.labels, manifestPath: manifest,
                                             skipUnreadable: skipMissing)
-            let report = Evaluation.evaluate(model: model, examples: examples)
+            let report = Evaluation.evaluate(model: model, examples: examples, minPositives: minPositives)
             emit(json ? jsonLine(report, pretty: true) : report.renderTable())
         }
     }
