@@ -57,11 +57,14 @@ public struct TrainingOptions: Sendable {
     /// a label is applied once it has enough examples *and* is worth applying. The
     /// cross-validation report still counts such labels (as never applied), so the figures
     /// are not flattered by leaving hard labels out.
-    public var minCrossValidatedF1: Float = 0.06
+    public var minCrossValidatedF1: Float = 0.03
     /// No tuned threshold is below this. On few examples the F1-optimal cut of a weak label
     /// often sits near 0, tagging almost everything; a floor keeps such labels from flooding
-    /// the tags. Applied per label (labels stay independent), before any joint tuning. 0 turns it off.
-    public var thresholdFloor: Float = 0.21
+    /// the tags, and F1-optimal cuts found on out-of-fold scores run low on new mail (on
+    /// enron held-out splits precision was 0.52 against recall 0.70 with a floor of 0.21).
+    /// Chosen with the held-out (cross-fitted) estimate, which does not flatter low cuts.
+    /// Applied per label (labels stay independent), before any joint tuning. 0 turns it off.
+    public var thresholdFloor: Float = 0.35
     /// What the per-label thresholds optimise.
     public var thresholdObjective: ThresholdObjective = .f1
     /// Seed of every random choice (shuffles, folds): the same seed gives the same model.

@@ -5,12 +5,16 @@ import Testing
 /// Deferred writes made durable in batches: a small batch goes through per-file fsyncs, a
 /// large one through syncfs; either way every file lands with its content and nothing is
 /// visible under its final name before the commit.
+///
+/// The files live on tmpfs (/dev/shm) when there is one: a syncfs on the disk would flush
+/// everything the build and the other tests left dirty, and stall their fsyncs for seconds.
 @Suite struct SecureDirectoryBatchTests {
     @Test(arguments: [3, SecureDirectory.syncfsBatch + 24])
     func batchCommitsEveryFile(count: Int) throws {
-        let t = try TempDir()
-        defer { t.cleanup() }
-        let dir = try SecureDirectory.open(base: t.path + "/state", components: ["sidecars", "m"], create: true)
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let root = base + "/tagger-batch-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let dir = try SecureDirectory.open(base: root + "/state", components: ["sidecars", "m"], create: true)
         var pending: [SecureDirectory.PendingFile] = []
         for i in 0..<count {
             pending.append(try dir.writePending("\(i).json", bytes: Array("{\"n\": \(i)}\n".utf8), fsyncFile: false))
