@@ -24,9 +24,10 @@ let package = Package(
         .target(name: "HTMLText", dependencies: ["CLibXML2"]),
         .target(name: "Features", dependencies: ["MIME", "HTMLText"]),
         .target(name: "Model", dependencies: ["ZlibSupport"]),
+        .target(name: "CSystem"),
         .target(
             name: "TaggerKit",
-            dependencies: ["MIME", "HTMLText", "Features", "Model", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["MIME", "HTMLText", "Features", "Model", "CSystem", .product(name: "TOMLKit", package: "TOMLKit")],
             exclude: ["Sidecar/sidecar.schema.json"]
         ),
         .executableTarget(name: "tagger", dependencies: [

@@ -16,9 +16,9 @@ extension EvaluationReport {
             line += "   " + num(t.precision) + "  " + num(t.recall) + "   " + num(t.f1)
             line += "  | " + num(h.precision) + "   " + num(h.recall) + "  " + num(h.f1)
             if !label.included {
-                line += "  (abstains: too few examples)"
+                line += "  (abstains: too few examples; not counted)"
             } else if !label.threshold.isFinite {
-                line += "  (abstains: cross-validated F1 too low)"
+                line += "  (abstains: counted as never applied)"
             }
             lines.append(line)
         }

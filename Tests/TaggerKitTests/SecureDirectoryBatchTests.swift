@@ -29,4 +29,17 @@ import Testing
             #expect(text == "{\"n\": \(i)}\n")
         }
     }
+
+    @Test func syncfsIsTrustedOnLocalDiskFilesystemsOnly() throws {
+        // tmpfs is one; /proc (procfs) is not.
+        if FileManager.default.fileExists(atPath: "/dev/shm") {
+            let shm = open("/dev/shm", O_RDONLY | O_DIRECTORY)
+            defer { close(shm) }
+            #expect(SecureDirectory.isLocalDiskFilesystem(shm))
+        }
+        let proc = open("/proc", O_RDONLY | O_DIRECTORY)
+        defer { close(proc) }
+        #expect(!SecureDirectory.isLocalDiskFilesystem(proc))
+        #expect(!SecureDirectory.isLocalDiskFilesystem(-1))
+    }
 }

@@ -14,7 +14,7 @@ struct EvalCommand: ParsableCommand {
     var skipMissing = false
     @Flag(help: "Print the report as JSON.")
     var json = false
-    @Option(help: "Labels with at least this many positive training examples are evaluated even when they abstain (as never applied), as in training's report.")
+    @Option(help: "Labels with at least this many positive training examples are evaluated even when they abstain (as never applied), as in training's report; give the value the model was trained with.")
     var minPositives = 5
 
     func run() throws {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import TaggerKit
 
-/// One line of `tagger tag` output.
 /// Rounds a probability for display (4 decimals keep files small and diffs readable).
 func rounded(_ p: Float) -> Double { (Double(p) * 10_000).rounded() / 10_000 }
 
