@@ -14,7 +14,8 @@ import argparse, json, os, random, re, subprocess, sys, tempfile
 from collections import Counter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.normpath(os.path.join(HERE, "../../../shared/corpora/enron-berkeley-categories"))
+CORPUS = os.path.join(os.environ.get("TAGGER_CORPORA") or os.path.normpath(os.path.join(HERE, "../../../shared/corpora")),
+                      "enron-berkeley-categories")
 
 
 def splits(corpus, seeds):
@@ -93,8 +94,11 @@ def main():
     ap.add_argument("train_options", nargs="*", help="extra `tagger train` options (after --)")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.corpus, "train.jsonl")):
-        print(f"skipped: {args.corpus}/train.jsonl not found")
-        return 0
+        print(f"{args.corpus}/train.jsonl not found (set TAGGER_CORPORA or pass --corpus)", file=sys.stderr)
+        return 2
+    if not os.access(args.tagger, os.X_OK):
+        print(f"{args.tagger}: no tagger binary (swift build -c release, or pass --tagger)", file=sys.stderr)
+        return 2
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for seed, train, test in splits(args.corpus, range(args.seeds)):
