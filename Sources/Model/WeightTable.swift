@@ -3,8 +3,9 @@
 ///
 /// A full 2^18 × 53 table of floats would take 55 MB. This keeps just the vocabulary seen in
 /// training, one byte per weight (a 53-label row is 56 bytes: one cache line), and a
-/// 4-byte-per-bucket lookup from feature index to row (1 MB at 2^18). Scoring is memory-bound
-/// (a message touches a few hundred random rows), so smaller rows mean faster scoring.
+/// rank directory from feature index to row (48 KB at 2^18, see `hasRow`). Scoring is
+/// memory-bound (a message touches a few hundred random rows), so small rows and a lookup
+/// that stays in cache mean faster scoring.
 ///
 /// Quantisation: weight = q × scale[label], q in −127…127, where each label's scale is the
 /// power of two that puts its largest weight in 64…127. The error is at most scale / 2 (under
@@ -30,14 +31,16 @@ public struct WeightTable: Sendable, Equatable {
     let stride: Int
     /// `rowIndices.count` rows of `stride / 4` chunks.
     private let quantized: [SIMD4<Int8>]
-    /// `rowOf[index]` = row + 1, or 0 when the feature has no row. Empty for huge dimensions,
-    /// where lookups fall back to binary search.
-    private let rowOf: [UInt32]
-    /// One bit per feature index: set when the feature has a row. 32 KB at 2^18, so it stays in
-    /// L1/L2 cache and most features of a message (those without weights) never touch `rowOf`.
+    /// One bit per feature index: set when the feature has a row. 32 KB at 2^18, so it stays
+    /// in cache. Empty for huge dimensions, where lookups fall back to binary search.
     private let hasRow: [UInt64]
+    /// `rankBefore[w]`: rows of the features below `64 · w` (set bits in the words before
+    /// `w`). A feature's row is that plus the set bits below it in its own word: a rank
+    /// directory of 16 KB at 2^18 instead of a 1 MB index → row array that missed the cache
+    /// on every lookup.
+    private let rankBefore: [UInt32]
 
-    /// The largest dimension that gets a direct lookup array (16 MB).
+    /// The largest dimension that gets the bitmap and rank directory (768 KB at 2^22).
     static let directLookupLimit = 1 << 22
 
     /// Builds a table from float rows (`rows[row * labelCount + label]`); `rowIndices` must be
@@ -64,17 +67,19 @@ public struct WeightTable: Sendable, Equatable {
         self.scales = scales
         self.quantized = quantized
         if dimension <= Self.directLookupLimit {
-            var rowOf = [UInt32](repeating: 0, count: dimension)
             var hasRow = [UInt64](repeating: 0, count: (dimension + 63) / 64)
-            for (row, index) in rowIndices.enumerated() {
-                rowOf[Int(index)] = UInt32(row + 1)
-                hasRow[Int(index) >> 6] |= 1 << UInt64(index & 63)
+            for index in rowIndices { hasRow[Int(index) >> 6] |= 1 << UInt64(index & 63) }
+            var rankBefore = [UInt32](repeating: 0, count: hasRow.count)
+            var total: UInt32 = 0
+            for w in hasRow.indices {
+                rankBefore[w] = total
+                total += UInt32(hasRow[w].nonzeroBitCount)
             }
-            self.rowOf = rowOf
             self.hasRow = hasRow
+            self.rankBefore = rankBefore
         } else {
-            self.rowOf = []
             self.hasRow = []
+            self.rankBefore = []
         }
     }
 
@@ -104,10 +109,12 @@ public struct WeightTable: Sendable, Equatable {
 
     /// The row of feature `index`, or nil when it has no weights (or is out of range).
     func row(of index: UInt32) -> Int? {
-        if !rowOf.isEmpty {
-            guard Int(index) < rowOf.count else { return nil }
-            let r = rowOf[Int(index)]
-            return r == 0 ? nil : Int(r) - 1
+        if !hasRow.isEmpty {
+            let w = Int(index) >> 6
+            guard w < hasRow.count else { return nil }
+            let bit = UInt64(1) << UInt64(index & 63)
+            guard hasRow[w] & bit != 0 else { return nil }
+            return Int(rankBefore[w]) + (hasRow[w] & (bit &- 1)).nonzeroBitCount
         }
         var low = 0, high = rowIndices.count
         while low < high {
@@ -128,7 +135,7 @@ public struct WeightTable: Sendable, Equatable {
         quantized.withUnsafeBufferPointer { q in
         featureScales.withUnsafeBufferPointer { idf in
             guard let weights = q.baseAddress, let o = out.baseAddress else { return }
-            if rowOf.isEmpty {
+            if hasRow.isEmpty {
                 for k in 0..<indices.count {
                     guard let row = row(of: indices[k]) else {
                         norm2 += values[k] * values[k] * unseen
@@ -140,19 +147,21 @@ public struct WeightTable: Sendable, Equatable {
                 }
                 return
             }
-            rowOf.withUnsafeBufferPointer { lookup in
+            rankBefore.withUnsafeBufferPointer { ranks in
             hasRow.withUnsafeBufferPointer { bits in
                 for k in 0..<indices.count {
                     let index = Int(indices[k])
-                    let present = index < lookup.count && bits[index >> 6] & (1 << UInt64(index & 63)) != 0
-                    let r = present ? Int(lookup[index]) : 0
-                    if r == 0 {
+                    let w = index >> 6
+                    let word = w < bits.count ? bits[w] : 0
+                    let bit = UInt64(1) << UInt64(index & 63)
+                    if word & bit == 0 {
                         norm2 += values[k] * values[k] * unseen
                         continue
                     }
-                    let v = values[k] * idf[r - 1]
+                    let r = Int(ranks[w]) + (word & (bit &- 1)).nonzeroBitCount
+                    let v = values[k] * idf[r]
                     norm2 += v * v
-                    Self.axpy(v, weights + (r - 1) * chunks, o, chunks)
+                    Self.axpy(v, weights + r * chunks, o, chunks)
                 }
             }}
         }}
@@ -172,7 +181,7 @@ public struct WeightTable: Sendable, Equatable {
 
     /// Bytes held in memory (weights plus lookup), for reporting.
     public var memoryBytes: Int {
-        quantized.count * 4 + rowIndices.count * 8 + rowOf.count * 4 + hasRow.count * 8 + scales.count * 4
+        quantized.count * 4 + rowIndices.count * 8 + rankBefore.count * 4 + hasRow.count * 8 + scales.count * 4
     }
 
     public static func == (a: WeightTable, b: WeightTable) -> Bool {

@@ -140,7 +140,7 @@ import Testing
         #expect(Fixture.exists(sidecar("600.del.h")), "still within the grace period")
         try await Task.sleep(for: .milliseconds(400))
         d.triggers.yield(.reconcile)
-        #expect(await Fixture.waitUntil(timeout: 5) { !Fixture.exists(sidecar("600.del.h")) })
+        #expect(await Fixture.waitUntil(timeout: 30) { !Fixture.exists(sidecar("600.del.h")) })
         try await d.stop()
     }
 
@@ -237,7 +237,7 @@ extension DaemonLoopTests {
         #expect(moved.user.add == ["important"])
         #expect(moved.tags == ["finance", "important"])
         d.triggers.yield(.reconcile)
-        #expect(await Fixture.waitUntil(timeout: 5) { !Fixture.exists(sidecar("950.mv.h")) }, "old folder's sidecar expires")
+        #expect(await Fixture.waitUntil(timeout: 30) { !Fixture.exists(sidecar("950.mv.h")) }, "old folder's sidecar expires")
         try await d.stop()
     }
 }

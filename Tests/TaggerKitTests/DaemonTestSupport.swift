@@ -36,7 +36,7 @@ enum Fixture {
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
     /// Polls `condition` until it holds or `timeout` seconds pass.
-    static func waitUntil(timeout: Double = 20, _ condition: () -> Bool) async -> Bool {
+    static func waitUntil(timeout: Double = 60, _ condition: () -> Bool) async -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while Date() < deadline {
             if condition() { return true }
