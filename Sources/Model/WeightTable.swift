@@ -27,6 +27,9 @@ public struct WeightTable: Sendable, Equatable {
     public let featureScales: [Float]
     /// Factor for features without a row (the largest IDF: never seen in training).
     public let unseenScale: Float
+    /// Every feature scale is 1 (no learned IDF, the default): scoring skips reading them,
+    /// a cache miss per weighted feature.
+    private let unitFeatureScales: Bool
     /// `labelCount` rounded up to a multiple of 4.
     let stride: Int
     /// `rowIndices.count` rows of `stride / 4` chunks.
@@ -51,6 +54,7 @@ public struct WeightTable: Sendable, Equatable {
         self.rowIndices = rowIndices
         self.featureScales = featureScales ?? [Float](repeating: 1, count: rowIndices.count)
         self.unseenScale = unseenScale
+        unitFeatureScales = self.featureScales.allSatisfy { $0 == 1 }
         self.labelCount = labelCount
         let chunks = (labelCount + 3) / 4
         stride = chunks * 4
@@ -159,7 +163,7 @@ public struct WeightTable: Sendable, Equatable {
                         continue
                     }
                     let r = Int(ranks[w]) + (word & (bit &- 1)).nonzeroBitCount
-                    let v = values[k] * idf[r]
+                    let v = unitFeatureScales ? values[k] : values[k] * idf[r]
                     norm2 += v * v
                     Self.axpy(v, weights + r * chunks, o, chunks)
                 }
