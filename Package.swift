@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "TaggerKitTests", dependencies: ["TaggerKit"]),
+        .testTarget(name: "TaggerKitTests", dependencies: ["TaggerKit", "Model"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TaggerKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,13 +5,8 @@
 /// therefore compare equal and nothing is rewritten after an upgrade; tests hold the two to
 /// the same bytes.
 enum SidecarJSON {
-    struct NonFiniteNumber: Error, CustomStringConvertible {
-        let key: String
-        var description: String { "cannot write \(key): not a finite number" }
-    }
-
     /// The sidecar as pretty-printed JSON with sorted keys (no trailing newline).
-    static func encode(_ s: Sidecar) throws(NonFiniteNumber) -> [UInt8] {
+    static func encode(_ s: Sidecar) throws(JSONWriter.NonFiniteNumber) -> [UInt8] {
         var w = JSONWriter(pretty: true)
         w.bytes.reserveCapacity(1024)
         w.beginObject()
@@ -61,6 +56,13 @@ public struct TagLine: Sendable, Equatable {
         self.warnings = warnings
     }
 
+    /// The line for a model's verdict; probabilities rounded to 4 decimals (files stay small
+    /// and diffs readable).
+    public init(path: String, prediction p: Prediction, warnings: [String]? = nil) {
+        self.init(path: path, tags: p.tags, scores: p.scores.mapValues { (Double($0) * 10_000).rounded() / 10_000 },
+                  abstained: p.abstained, warnings: warnings)
+    }
+
     /// Compact JSON with sorted keys (`warnings` left out when nil), no newline.
     /// - Throws: when a score is not finite.
     public func json() throws -> [UInt8] {
@@ -80,6 +82,11 @@ public struct TagLine: Sendable, Equatable {
 /// `"key" : value`, an empty array or object as a blank line between its brackets).
 /// Members are written in the order given: callers pass keys already sorted.
 struct JSONWriter {
+    struct NonFiniteNumber: Error, CustomStringConvertible {
+        let key: String
+        var description: String { "cannot write \(key): not a finite number" }
+    }
+
     var bytes: [UInt8] = []
     let pretty: Bool
     /// Nesting depth and whether the innermost container has a member yet.
@@ -146,10 +153,10 @@ struct JSONWriter {
     }
 
     /// An object of numbers, keys in UTF-8 byte order (JSONEncoder's `.sortedKeys` order).
-    mutating func numbers(_ items: [String: Double], name: String) throws(SidecarJSON.NonFiniteNumber) {
+    mutating func numbers(_ items: [String: Double], name: String) throws(NonFiniteNumber) {
         begin(0x7B)
         for (k, v) in items.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            guard v.isFinite else { throw SidecarJSON.NonFiniteNumber(key: "\(name).\(k)") }
+            guard v.isFinite else { throw NonFiniteNumber(key: "\(name).\(k)") }
             nextMember()
             string(k)
             separator()

@@ -191,8 +191,11 @@ public final class SecureDirectory: @unchecked Sendable {
             var ok = true
             for f in fds where f >= 0 {
                 var st = stat()
-                guard fstat(f, &st) == 0, Self.isLocalDiskFilesystem(f) else { ok = false; break }
-                if devices[st.st_dev] == nil { devices[st.st_dev] = f }
+                guard fstat(f, &st) == 0 else { ok = false; break }
+                if devices[st.st_dev] == nil {
+                    guard Self.isLocalDiskFilesystem(f) else { ok = false; break }
+                    devices[st.st_dev] = f
+                }
             }
             if ok, devices.values.allSatisfy({ tagger_syncfs($0) == 0 }) { return [:] }
         }

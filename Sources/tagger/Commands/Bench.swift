@@ -158,7 +158,7 @@ struct BenchTag: ParsableCommand {
             do {
                 let bytes = try MessageFile.read(path)
                 let p = model.predict(pipeline.vector(pipeline.document(bytes: bytes)))
-                let line = TagLine(path: path, tags: p.tags, scores: p.scores.mapValues(rounded), abstained: p.abstained)
+                let line = TagLine(path: path, prediction: p)
                 sink &+= try line.json().count
                 recorder.record(nanos: BenchRecorder.now() - t0, byteCount: bytes.count)
             } catch {

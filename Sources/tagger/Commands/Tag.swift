@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import TaggerKit
 
-/// Rounds a probability for display (4 decimals keep files small and diffs readable).
-func rounded(_ p: Float) -> Double { (Double(p) * 10_000).rounded() / 10_000 }
-
 struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag",
@@ -28,8 +25,7 @@ struct TagCommand: ParsableCommand {
             do {
                 let doc = try pipeline.document(path: path)
                 let p = model.predict(pipeline.vector(doc))
-                let line = TagLine(path: path, tags: p.tags, scores: p.scores.mapValues(rounded),
-                                   abstained: p.abstained, warnings: warnings ? doc.warnings : nil)
+                let line = TagLine(path: path, prediction: p, warnings: warnings ? doc.warnings : nil)
                 out.write(try line.json())
             } catch {
                 failed += 1
