@@ -66,6 +66,8 @@ public struct BenchRecorder {
     }
 
     public mutating func start() { started = Self.now() }
+    /// Wall time between the `start()` and `stop()` calls so far.
+    public var elapsedNanos: UInt64 { elapsed }
     public mutating func stop() { elapsed += Self.now() - started }
 
     /// Records one item that took `nanos` and covered `byteCount` bytes.
