@@ -14,6 +14,11 @@ public enum HTMLExtractor {
 
     /// Extracts text and links from UTF-8 encoded HTML bytes (see `extract(_:maxBytes:)`).
     public static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> HTMLExtraction {
+        extract(utf8: bytes, maxBytes: maxBytes, condense: true)
+    }
+
+    /// `condense: false` hands libxml2 the HTML as it is (tests compare the two).
+    static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int, condense: Bool) -> HTMLExtraction {
         var warnings: [String] = []
         var count = bytes.count
         if count > maxBytes {
@@ -23,7 +28,7 @@ public enum HTMLExtractor {
         }
         let input = UnsafeBufferPointer(rebasing: bytes[0..<count])
         var collector = TextCollector(capacity: count / 2)
-        guard count > 0, SAXParse.run(input, into: &collector) else {
+        guard count > 0, parse(input, condense: condense, into: &collector) else {
             if input.contains(where: { $0 > 0x20 }) {
                 warnings.append("html.unparsed: libxml2 produced no document")
             }
@@ -32,5 +37,18 @@ public enum HTMLExtractor {
         var result = collector.result()
         result.warnings = warnings
         return result
+    }
+
+    /// Runs libxml2 over the condensed form of `input` when `HTMLCondenser` can make one, else
+    /// over `input` itself.
+    private static func parse(_ input: UnsafeBufferPointer<UInt8>, condense: Bool,
+                              into collector: inout TextCollector) -> Bool {
+        guard condense else { return SAXParse.run(input, into: &collector) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count) { buffer in
+            guard let count = HTMLCondenser.condense(input, into: buffer.baseAddress!), count > 0 else {
+                return SAXParse.run(input, into: &collector)
+            }
+            return SAXParse.run(UnsafeBufferPointer(rebasing: buffer[0..<count]), into: &collector)
+        }
     }
 }

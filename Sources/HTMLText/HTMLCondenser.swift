@@ -1,0 +1,307 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Shrinks HTML before libxml2 parses it by dropping what libxml2 would spend time on but the
+/// text walk never reads: attributes other than `href`, `alt` and `title`, comments, and the
+/// contents of `<script>` and `<style>`. Mail HTML is mostly such markup (inline styles, font
+/// faces, tracking attributes), and libxml2's time grows with it.
+///
+/// The elements and the text stay byte for byte as they were, so libxml2 reports the same
+/// elements, attributes that are read, and text. That holds only where the condenser reads the
+/// markup exactly as libxml2 2.9 does, so it is strict: anything outside the plain forms below
+/// (a `<` that opens no tag, an unterminated quote or comment, a processing instruction, CDATA,
+/// a NUL byte, an end tag with junk, an over-long name, ...) makes it give up and the original
+/// bytes go to libxml2 unchanged. Giving up costs time, never text.
+///
+/// The forms read:
+/// - start tag: `<` letter, name characters, then attributes `name`, `name=value` (to a blank
+///   or `>`), `name="value"`, `name='value'`, separated by blanks (space, tab, CR, LF) or not,
+///   then `>` or `/>`; a run that starts no name is dropped up to a blank, `>` or `/>`, as
+///   libxml2 drops it;
+/// - end tag: `</name` blanks `>`;
+/// - comment: `<!--` ... `-->` (kept when text before it ends in an unterminated `&` reference,
+///   which the text after it could complete, or when it directly follows a doctype);
+/// - doctype: `<!doctype` ... `>` with balanced quotes and no `>` inside them;
+/// - script and style contents up to `</script` / `</style` followed by blanks and `>`, as
+///   libxml2's recovery mode ends them, unless they start with a tag or another end tag.
+enum HTMLCondenser {
+    /// Writes the condensed form of `input` to `output` (room for `input.count` bytes) and
+    /// returns its length, or returns nil when the input holds markup outside the forms read.
+    static func condense(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard let base = input.baseAddress, input.count > 0 else { return nil }
+        var scanner = Scanner(s: base, n: input.count, out: output)
+        return scanner.run()
+    }
+
+    /// Where in `input` the condenser gives up (the start of the markup it does not read), or
+    /// nil when it condenses the input. For tests and diagnostics.
+    static func givesUp(on input: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = input.baseAddress, input.count > 0 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count) { out in
+            var scanner = Scanner(s: base, n: input.count, out: out.baseAddress!)
+            return scanner.run() == nil ? max(0, scanner.failedAt) : nil
+        }
+    }
+
+    private struct Scanner {
+        let s: UnsafePointer<UInt8>
+        let n: Int
+        let out: UnsafeMutablePointer<UInt8>
+        var o = 0
+        /// Where the last doctype ended. libxml2 parses what directly follows a doctype in
+        /// the doctype's own step of its content loop, where an end tag reads as text: a
+        /// comment there is kept so that what comes after it is still read in a step of its own.
+        var afterDoctype = -1
+        /// Where the markup the condenser gave up on starts (-1 when it did not).
+        var failedAt = -1
+
+        init(s: UnsafePointer<UInt8>, n: Int, out: UnsafeMutablePointer<UInt8>) {
+            self.s = s
+            self.n = n
+            self.out = out
+        }
+
+        mutating func run() -> Int? {
+            // libxml2 takes a NUL byte for the end of the input.
+            if let nul = memchr(s, 0, n) {
+                failedAt = s.distance(to: nul.assumingMemoryBound(to: UInt8.self))
+                return nil
+            }
+            var i = 0
+            while i < n {
+                guard let lt = find(0x3C, from: i) else {
+                    copy(i, n)
+                    break
+                }
+                copy(i, lt)
+                failedAt = lt
+                guard lt + 1 < n else { return nil }
+                let c = s[lt + 1]
+                if isLetter(c) {
+                    guard let next = startTag(at: lt) else { return nil }
+                    i = next
+                } else if c == 0x2F {                                   // </
+                    guard let next = endTag(at: lt) else { return nil }
+                    copy(lt, next)
+                    i = next
+                } else if c == 0x21 {                                   // <!
+                    if lt + 3 < n, s[lt + 2] == 0x2D, s[lt + 3] == 0x2D {
+                        guard let next = comment(at: lt, keep: lt == afterDoctype) else { return nil }
+                        i = next
+                    } else if let next = doctype(at: lt) {
+                        copy(lt, next)
+                        i = next
+                        afterDoctype = next
+                    } else {
+                        return nil
+                    }
+                } else {
+                    return nil
+                }
+            }
+            failedAt = -1
+            return o
+        }
+
+        // MARK: Markup
+
+        /// A start tag at `lt`: copies `<name`, the kept attributes and the closing `>` or
+        /// `/>`; for script and style also skips their contents. Returns the index after it.
+        private mutating func startTag(at lt: Int) -> Int? {
+            var j = lt + 1
+            while j < n, isNameChar(s[j]) { j += 1 }
+            guard j - lt - 1 <= 90 else { return nil }
+            let nameEnd = j
+            copy(lt, nameEnd)
+            while true {
+                let blanksStart = j
+                while j < n, isBlank(s[j]) { j += 1 }
+                guard j < n else { return nil }
+                if s[j] == 0x3E {                                       // >
+                    copy(blanksStart, j + 1)
+                    j += 1
+                    break
+                }
+                if s[j] == 0x2F {                                       // />
+                    guard j + 1 < n, s[j + 1] == 0x3E else { return nil }
+                    copy(blanksStart, j + 2)
+                    return j + 2
+                }
+                guard isAttributeNameStart(s[j]) else {
+                    // libxml2 drops a run that does not start a name (`face=Arial, Helvetica`
+                    // gives `,`) up to a blank, `>` or `/>`; so does the condenser.
+                    while j < n, !isBlank(s[j]), s[j] != 0x3E, !(s[j] == 0x2F && j + 1 < n && s[j + 1] == 0x3E) {
+                        j += 1
+                    }
+                    continue
+                }
+                let attrStart = j
+                while j < n, isNameChar(s[j]) { j += 1 }
+                guard j - attrStart <= 90 else { return nil }
+                let attrNameEnd = j
+                var k = j
+                while k < n, isBlank(s[k]) { k += 1 }
+                if k < n, s[k] == 0x3D {                                // =
+                    k += 1
+                    while k < n, isBlank(s[k]) { k += 1 }
+                    guard k < n else { return nil }
+                    let quote = s[k]
+                    if quote == 0x22 || quote == 0x27 {
+                        guard let close = find(quote, from: k + 1) else { return nil }
+                        j = close + 1
+                    } else {
+                        let valueStart = k
+                        while k < n, isUnquotedValueChar(s[k]) { k += 1 }
+                        guard k > valueStart, k < n, isBlank(s[k]) || s[k] == 0x3E else { return nil }
+                        j = k
+                    }
+                }
+                if isKept(attrStart, attrNameEnd) {
+                    // `a="1"title="x"` needs no blank, but once `a="1"` is dropped the name
+                    // would run into the tag's: put one back (the dropped bytes make room).
+                    if blanksStart == attrStart, out[o - 1] != 0x22, out[o - 1] != 0x27 {
+                        out[o] = 0x20
+                        o += 1
+                    }
+                    copy(blanksStart, j)
+                }
+            }
+            // libxml2 reads script and style contents as raw text up to `</name`, except that a
+            // tag right at the start may close the element first (`<script><noscript>`) and an
+            // end tag there is read as one.
+            guard let raw = rawTextName(lt + 1, nameEnd) else { return j }
+            guard j + 1 < n else { return nil }
+            if s[j] == 0x3C, s[j + 1] != 0x21, !(s[j + 1] == 0x2F && hasPrefix(j + 2, raw)) { return nil }
+            var k = j
+            while true {
+                guard let close = find(0x3C, from: k) else { return nil }
+                if close + 1 < n, s[close + 1] == 0x2F, hasPrefix(close + 2, raw) { k = close; break }
+                k = close + 1
+            }
+            var e = k + 2 + raw.utf8CodeUnitCount
+            while e < n, isBlank(s[e]) { e += 1 }
+            guard e < n, s[e] == 0x3E else { return nil }
+            copy(k, e + 1)
+            return e + 1
+        }
+
+        /// `</name` blanks `>` at `lt`; returns the index after it.
+        private func endTag(at lt: Int) -> Int? {
+            guard lt + 2 < n, isLetter(s[lt + 2]) else { return nil }
+            var j = lt + 2
+            while j < n, isNameChar(s[j]) { j += 1 }
+            guard j - lt - 2 <= 90 else { return nil }
+            while j < n, isBlank(s[j]) { j += 1 }
+            guard j < n, s[j] == 0x3E else { return nil }
+            return j + 1
+        }
+
+        /// A comment at `lt` (`<!--` checked): dropped, or copied when the text before it ends in
+        /// an unterminated entity reference. Returns the index after it.
+        private mutating func comment(at lt: Int, keep: Bool) -> Int? {
+            let bodyStart = lt + 4
+            // libxml2 2.9 does not end a comment at `<!-->` or `<!--->`, HTML5 does: stay out.
+            guard bodyStart < n, s[bodyStart] != 0x3E,
+                  !(s[bodyStart] == 0x2D && bodyStart + 1 < n && s[bodyStart + 1] == 0x3E) else { return nil }
+            var k = bodyStart
+            while true {
+                guard let dash = find(0x2D, from: k), dash + 2 < n else { return nil }
+                if s[dash + 1] == 0x2D {
+                    if s[dash + 2] == 0x3E { k = dash + 3; break }
+                    if s[dash + 2] == 0x21 { return nil }               // --!> : versions differ
+                }
+                k = dash + 1
+            }
+            for p in bodyStart..<(k - 3) where s[p] < 0x20 && !isBlank(s[p]) { return nil }
+            if keep || endsInReference() { copy(lt, k) }
+            return k
+        }
+
+        /// `<!doctype ...>` at `lt`, case-insensitive, quotes balanced before the first `>`.
+        private func doctype(at lt: Int) -> Int? {
+            guard hasPrefix(lt + 2, "doctype") else { return nil }
+            var j = lt + 9
+            var double = false, single = false
+            while j < n, s[j] != 0x3E {
+                if s[j] == 0x22 { double.toggle() }
+                if s[j] == 0x27 { single.toggle() }
+                if s[j] == 0x3C { return nil }
+                j += 1
+            }
+            guard j < n, !double, !single else { return nil }
+            return j + 1
+        }
+
+        /// Whether the output so far ends in `&` followed by name characters only, which the
+        /// text after a dropped comment could turn into an entity reference.
+        private func endsInReference() -> Bool {
+            var p = o - 1
+            let stop = max(0, o - 40)
+            while p >= stop {
+                let b = out[p]
+                if b == 0x26 { return true }
+                if !(isLetter(b) || b &- 0x30 < 10 || b == 0x23) { return false }
+                p -= 1
+            }
+            return false
+        }
+
+        // MARK: Bytes
+
+        private mutating func copy(_ from: Int, _ to: Int) {
+            guard to > from else { return }
+            (out + o).update(from: s + from, count: to - from)
+            o += to - from
+        }
+
+        private func find(_ byte: UInt8, from i: Int) -> Int? {
+            guard i < n, let p = memchr(s + i, Int32(byte), n - i) else { return nil }
+            return s.distance(to: p.assumingMemoryBound(to: UInt8.self))
+        }
+
+        /// Whether the bytes at `i` are `literal` (lower-case ASCII), ignoring ASCII case.
+        private func hasPrefix(_ i: Int, _ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard i + count <= n else { return false }
+            let l = literal.utf8Start
+            for k in 0..<count where s[i + k] | 0x20 != l[k] { return false }
+            return true
+        }
+
+        /// `script` or `style` when the tag name at `from..<to` is one of them.
+        private func rawTextName(_ from: Int, _ to: Int) -> StaticString? {
+            if to - from == 6, hasPrefix(from, "script") { return "script" }
+            if to - from == 5, hasPrefix(from, "style") { return "style" }
+            return nil
+        }
+
+        /// The attributes the text walk reads: href, alt, title (any case).
+        private func isKept(_ from: Int, _ to: Int) -> Bool {
+            switch to - from {
+            case 4: return hasPrefix(from, "href")
+            case 3: return hasPrefix(from, "alt")
+            case 5: return hasPrefix(from, "title")
+            default: return false
+            }
+        }
+
+        @inline(__always) private func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
+        @inline(__always) private func isBlank(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+        }
+        /// libxml2's HTML name characters: letters, digits, `:`, `-`, `_`, `.`.
+        @inline(__always) private func isNameChar(_ b: UInt8) -> Bool {
+            isLetter(b) || b &- 0x30 < 10 || b == 0x3A || b == 0x2D || b == 0x5F || b == 0x2E
+        }
+        @inline(__always) private func isAttributeNameStart(_ b: UInt8) -> Bool {
+            isLetter(b) || b == 0x5F || b == 0x3A || b == 0x2E
+        }
+        /// Unquoted values run to a blank or `>`, quotes, `<` and `=` included, as in libxml2.
+        @inline(__always) private func isUnquotedValueChar(_ b: UInt8) -> Bool {
+            !(isBlank(b) || b == 0x3E)
+        }
+    }
+}
