@@ -24,6 +24,10 @@ struct TrainingFlags: ParsableArguments {
     var idf = false
     @Option(name: .customLong("positive-weight-cap"), help: "Cap of the automatic positive-example weight for rare labels.")
     var positiveWeightCap: Float?
+    @Option(name: .customLong("l2"), help: "L2 regularisation strength.")
+    var l2: Float?
+    @Option(name: .customLong("learning-rate"), help: "AdaGrad base learning rate.")
+    var learningRate: Float?
 
     func options(pipeline: Pipeline) -> TrainingOptions {
         var o = TrainingOptions()
@@ -39,6 +43,8 @@ struct TrainingFlags: ParsableArguments {
         if idf { o.inverseDocumentFrequency = true }
         if let minDocumentFraction { o.minimumDocumentFraction = minDocumentFraction }
         if let positiveWeightCap { o.positiveWeighting = .sqrtRatio(cap: positiveWeightCap) }
+        if let l2 { o.l2 = l2 }
+        if let learningRate { o.learningRate = learningRate }
         return o
     }
 }
