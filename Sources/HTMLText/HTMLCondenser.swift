@@ -57,6 +57,21 @@ enum HTMLCondenser {
         var afterDoctype = -1
         /// Where the markup the condenser gave up on starts (-1 when it did not).
         var failedAt = -1
+        /// Inline formatting start tags already written, innermost last, with nothing but text
+        /// written after them: if the matching end tag comes next, the pair is taken out.
+        var pendingInline: [PendingInline] = []
+        /// Whether an explicit `<body>` has been read (and no `</body>`, `</html>`, `<html>`,
+        /// `<head>` or `<frameset>` since). Only then is libxml2 surely inside an element whose
+        /// text needs no implied `<p>` (text at the top, in `<html>` or `<head>` gets one, an
+        /// inline element there does not), so only then are inline pairs taken out.
+        var inBody = false
+
+        struct PendingInline {
+            /// The tag name in the input.
+            let name: Int, nameLength: Int
+            /// The start tag in the output.
+            let outStart: Int, outEnd: Int
+        }
 
         init(s: UnsafePointer<UInt8>, n: Int, out: UnsafeMutablePointer<UInt8>) {
             self.s = s
@@ -85,13 +100,20 @@ enum HTMLCondenser {
                     i = next
                 } else if c == 0x2F {                                   // </
                     guard let next = endTag(at: lt) else { return nil }
-                    copy(lt, next)
+                    if hasPrefix(lt + 2, "body") || hasPrefix(lt + 2, "html") { inBody = false }
+                    if !closesPendingInline(lt + 2) {
+                        pendingInline.removeAll(keepingCapacity: true)
+                        copy(lt, next)
+                    }
                     i = next
                 } else if c == 0x21 {                                   // <!
                     if lt + 3 < n, s[lt + 2] == 0x2D, s[lt + 3] == 0x2D {
+                        let before = o
                         guard let next = comment(at: lt, keep: lt == afterDoctype) else { return nil }
+                        if o != before { pendingInline.removeAll(keepingCapacity: true) }
                         i = next
                     } else if let next = doctype(at: lt) {
+                        pendingInline.removeAll(keepingCapacity: true)
                         copy(lt, next)
                         i = next
                         afterDoctype = next
@@ -115,6 +137,16 @@ enum HTMLCondenser {
             while j < n, isNameChar(s[j]) { j += 1 }
             guard j - lt - 1 <= 90 else { return nil }
             let nameEnd = j
+            let outStart = o
+            // Removable only with nothing read from it and no entity reference it would let
+            // the text around it complete (`&am<b>p;` is not `&amp;`).
+            var removable = inBody && isRemovableInline(lt + 1, nameEnd) && lt != afterDoctype && !endsInReference()
+            switch nameEnd - lt - 1 {
+            case 4 where hasPrefix(lt + 1, "body"): inBody = true
+            case 4 where hasPrefix(lt + 1, "html") || hasPrefix(lt + 1, "head"): inBody = false
+            case 8 where hasPrefix(lt + 1, "frameset"): inBody = false
+            default: break
+            }
             copy(lt, nameEnd)
             while true {
                 let blanksStart = j
@@ -128,6 +160,7 @@ enum HTMLCondenser {
                 if s[j] == 0x2F {                                       // />
                     guard j + 1 < n, s[j + 1] == 0x3E else { return nil }
                     copy(blanksStart, j + 2)
+                    pendingInline.removeAll(keepingCapacity: true)
                     return j + 2
                 }
                 guard isAttributeNameStart(s[j]) else {
@@ -160,6 +193,7 @@ enum HTMLCondenser {
                     }
                 }
                 if isKept(attrStart, attrNameEnd) {
+                    removable = false
                     // `a="1"title="x"` needs no blank, but once `a="1"` is dropped the name
                     // would run into the tag's: put one back (the dropped bytes make room).
                     if blanksStart == attrStart, out[o - 1] != 0x22, out[o - 1] != 0x27 {
@@ -172,6 +206,11 @@ enum HTMLCondenser {
             // libxml2 reads script and style contents as raw text up to `</name`, except that a
             // tag right at the start may close the element first (`<script><noscript>`) and an
             // end tag there is read as one.
+            if removable {
+                pendingInline.append(PendingInline(name: lt + 1, nameLength: nameEnd - lt - 1, outStart: outStart, outEnd: o))
+            } else {
+                pendingInline.removeAll(keepingCapacity: true)
+            }
             guard let raw = rawTextName(lt + 1, nameEnd) else { return j }
             guard j + 1 < n else { return nil }
             if s[j] == 0x3C, s[j + 1] != 0x21, !(s[j + 1] == 0x2F && hasPrefix(j + 2, raw)) { return nil }
@@ -186,6 +225,40 @@ enum HTMLCondenser {
             guard e < n, s[e] == 0x3E else { return nil }
             copy(k, e + 1)
             return e + 1
+        }
+
+        /// Takes out the innermost pending inline start tag when the end tag whose name starts
+        /// at `name` closes it: libxml2 would have opened the element, read the text inside as
+        /// its only content and closed it again, which adds nothing the text walk reads.
+        /// Returns whether it did (the end tag is then not written either).
+        private mutating func closesPendingInline(_ name: Int) -> Bool {
+            guard let top = pendingInline.last else { return false }
+            var length = 0
+            while name + length < n, isNameChar(s[name + length]) { length += 1 }
+            guard length == top.nameLength, !endsInReference() else { return false }
+            for k in 0..<length where s[name + k] | 0x20 != s[top.name + k] | 0x20 { return false }
+            let removed = top.outEnd - top.outStart
+            let inside = o - top.outEnd
+            if inside > 0 { (out + top.outStart).update(from: out + top.outEnd, count: inside) }
+            o -= removed
+            pendingInline.removeLast()
+            return true
+        }
+
+        /// Inline formatting elements (b, i, u, s, em, strong, small, big, font, span, tt,
+        /// strike, sub, sup): libxml2 treats them alike and the text walk reads nothing of them.
+        private func isRemovableInline(_ from: Int, _ to: Int) -> Bool {
+            switch to - from {
+            case 1:
+                let c = s[from] | 0x20
+                return c == 0x62 || c == 0x69 || c == 0x75 || c == 0x73           // b i u s
+            case 2: return hasPrefix(from, "em") || hasPrefix(from, "tt")
+            case 3: return hasPrefix(from, "big") || hasPrefix(from, "sub") || hasPrefix(from, "sup")
+            case 4: return hasPrefix(from, "font") || hasPrefix(from, "span")
+            case 5: return hasPrefix(from, "small")
+            case 6: return hasPrefix(from, "strong") || hasPrefix(from, "strike")
+            default: return false
+            }
         }
 
         /// `</name` blanks `>` at `lt`; returns the index after it.
