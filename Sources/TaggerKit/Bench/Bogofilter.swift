@@ -1,8 +1,9 @@
 import Foundation
 
 /// bogofilter as a speed anchor: trains a throw-away word list, then times its bulk
-/// classification of the same files tagger reads, in the same run.
-public struct BogofilterAnchor {
+/// classification of the same files tagger reads, in the same run (`classifyAll`, called
+/// between tagger's own passes so that both see the machine in the same state).
+public final class BogofilterAnchor {
     public enum Failure: Error, CustomStringConvertible {
         case missing
         case failed(String)
@@ -12,6 +13,46 @@ public struct BogofilterAnchor {
             case .failed(let why): return "bogofilter failed: \(why)"
             }
         }
+    }
+
+    private let executable: String
+    private let work: String
+    private let list: Data
+    /// How many spam and ham messages the word list learned.
+    public let spamTrained: Int, hamTrained: Int
+
+    private var common: [String] { ["-C", "-d", work + "/db", "--db-transaction=no"] }
+
+    /// Trains on up to `trainPerClass` spam (files below a spam folder, see `isSpam`) and ham
+    /// (the others), all of them when nil.
+    /// - Throws: `Failure` when bogofilter is missing or fails.
+    public init(files: [String], trainPerClass: Int? = nil) throws {
+        guard let bogofilter = Self.locate() else { throw Failure.missing }
+        executable = bogofilter
+        work = NSTemporaryDirectory() + "tagger-bogofilter-\(getpid())"
+        list = Data((files.joined(separator: "\n") + "\n").utf8)
+        let limit = trainPerClass ?? Int.max
+        let spam = Array(files.filter(Self.isSpam).prefix(limit))
+        let ham = Array(files.filter { !Self.isSpam($0) }.prefix(limit))
+        spamTrained = spam.count
+        hamTrained = ham.count
+        try FileManager.default.createDirectory(atPath: work + "/db", withIntermediateDirectories: true)
+        for batch in stride(from: 0, to: spam.count, by: 1000) {
+            try Self.run(bogofilter, common + ["-s", "-B"] + spam[batch..<min(spam.count, batch + 1000)], stdin: nil)
+        }
+        for batch in stride(from: 0, to: ham.count, by: 1000) {
+            try Self.run(bogofilter, common + ["-n", "-B"] + ham[batch..<min(ham.count, batch + 1000)], stdin: nil)
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: work) }
+
+    /// Classifies every file once (`bogofilter -b -T`, file names on standard input).
+    /// - Returns: the wall seconds it took.
+    public func classifyAll() throws -> Double {
+        let t0 = BenchRecorder.now()
+        try Self.run(executable, common + ["-b", "-T"], stdin: list)
+        return Double(BenchRecorder.now() - t0) / 1e9
     }
 
     /// Path of the bogofilter binary, if installed.
@@ -30,38 +71,6 @@ public struct BogofilterAnchor {
             let p = part.lowercased()
             return p == "spam" || p.hasPrefix("spam_") || p.hasPrefix("spam-")
         }
-    }
-
-    /// Trains on up to `trainPerClass` spam (files below a spam folder, see `isSpam`) and ham
-    /// (the others), all of them when nil, then classifies every file of `files` once to warm
-    /// up and `runs` times timed.
-    /// - Returns: the fastest run's wall seconds and how many spam and ham messages it learned.
-    /// - Throws: `Failure` when bogofilter is missing or fails.
-    public static func measure(files: [String], trainPerClass: Int? = nil, runs: Int = 3) throws
-        -> (seconds: Double, spam: Int, ham: Int) {
-        guard let bogofilter = locate() else { throw Failure.missing }
-        let work = NSTemporaryDirectory() + "tagger-bogofilter-\(getpid())"
-        try FileManager.default.createDirectory(atPath: work + "/db", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let limit = trainPerClass ?? Int.max
-        let spam = Array(files.filter(isSpam).prefix(limit))
-        let ham = Array(files.filter { !isSpam($0) }.prefix(limit))
-        let common = ["-C", "-d", work + "/db", "--db-transaction=no"]
-        for batch in stride(from: 0, to: spam.count, by: 1000) {
-            try run(bogofilter, common + ["-s", "-B"] + spam[batch..<min(spam.count, batch + 1000)], stdin: nil)
-        }
-        for batch in stride(from: 0, to: ham.count, by: 1000) {
-            try run(bogofilter, common + ["-n", "-B"] + ham[batch..<min(ham.count, batch + 1000)], stdin: nil)
-        }
-        let list = Data((files.joined(separator: "\n") + "\n").utf8)
-        try run(bogofilter, common + ["-b", "-T"], stdin: list)
-        var best = Double.infinity
-        for _ in 0..<max(1, runs) {
-            let t0 = BenchRecorder.now()
-            try run(bogofilter, common + ["-b", "-T"], stdin: list)
-            best = min(best, Double(BenchRecorder.now() - t0) / 1e9)
-        }
-        return (best, spam.count, ham.count)
     }
 
     /// Runs bogofilter; exit status 0–2 are classifications, 3 is an error.
