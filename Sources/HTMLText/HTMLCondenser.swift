@@ -9,9 +9,11 @@ import Darwin
 /// contents of `<script>` and `<style>`. Mail HTML is mostly such markup (inline styles, font
 /// faces, tracking attributes), and libxml2's time grows with it.
 ///
-/// The elements and the text stay byte for byte as they were, so libxml2 reports the same
-/// elements, attributes that are read, and text. That holds only where the condenser reads the
-/// markup exactly as libxml2 2.9 does, so it is strict: anything outside the plain forms below
+/// The text stays byte for byte as it was and so do the elements, except inline formatting pairs
+/// (`<b>`, `<font>`, `<span>`, ...) that hold only text inside an explicit `<body>`, which are
+/// taken out: libxml2 reports the same text, links and images. That holds only where the
+/// condenser reads the markup exactly as libxml2 2.9 does, so it is strict: anything outside the
+/// plain forms below
 /// (a `<` that opens no tag, an unterminated quote or comment, a processing instruction, CDATA,
 /// a NUL byte, an end tag with junk, an over-long name, ...) makes it give up and the original
 /// bytes go to libxml2 unchanged. Giving up costs time, never text.
@@ -24,7 +26,7 @@ import Darwin
 /// - end tag: `</name` blanks `>`;
 /// - comment: `<!--` ... `-->` (kept when text before it ends in an unterminated `&` reference,
 ///   which the text after it could complete, or when it directly follows a doctype);
-/// - doctype: `<!doctype` ... `>` with balanced quotes and no `>` inside them;
+/// - doctype: `<!doctype name>` with an optional PUBLIC or SYSTEM identifier;
 /// - script and style contents up to `</script` / `</style` followed by blanks and `>`, as
 ///   libxml2's recovery mode ends them, unless they start with a tag or another end tag.
 enum HTMLCondenser {
@@ -35,6 +37,9 @@ enum HTMLCondenser {
         var scanner = Scanner(s: base, n: input.count, out: output)
         return scanner.run()
     }
+
+    /// `Scanner.maxPendingInline`, for tests.
+    static var maxPendingInlineForTests: Int { Scanner.maxPendingInline }
 
     /// Where in `input` the condenser gives up (the start of the markup it does not read), or
     /// nil when it condenses the input. For tests and diagnostics.
@@ -60,11 +65,20 @@ enum HTMLCondenser {
         /// Inline formatting start tags already written, innermost last, with nothing but text
         /// written after them: if the matching end tag comes next, the pair is taken out.
         var pendingInline: [PendingInline] = []
-        /// Whether an explicit `<body>` has been read (and no `</body>`, `</html>`, `<html>`,
-        /// `<head>` or `<frameset>` since). Only then is libxml2 surely inside an element whose
+        /// Whether an explicit `<body>` has been read (and no `<body/>`, `</body>`, `</head>`,
+        /// `</html>`, `<html>`, `<head>` or `<frameset>` since). Only then is libxml2 surely inside an element whose
         /// text needs no implied `<p>` (text at the top, in `<html>` or `<head>` gets one, an
         /// inline element there does not), so only then are inline pairs taken out.
         var inBody = false
+        /// What the tag being written ends in so far, to know when a blank must separate it from
+        /// what comes next once the attributes in between are dropped.
+        var lastWritten = LastWritten.tagName
+
+        enum LastWritten { case tagName, nameOnly, quotedValue, unquotedValue }
+
+        /// Nested inline pairs taken out at most; each taken-out pair moves the text inside it
+        /// once, so the depth bounds the work per byte.
+        static let maxPendingInline = 16
 
         struct PendingInline {
             /// The tag name in the input.
@@ -100,7 +114,11 @@ enum HTMLCondenser {
                     i = next
                 } else if c == 0x2F {                                   // </
                     guard let next = endTag(at: lt) else { return nil }
-                    if hasPrefix(lt + 2, "body") || hasPrefix(lt + 2, "html") { inBody = false }
+                    // End tags that can close the body (libxml2 gives head, body and html the
+                    // highest closing priority).
+                    if hasPrefix(lt + 2, "body") || hasPrefix(lt + 2, "html") || hasPrefix(lt + 2, "head") {
+                        inBody = false
+                    }
                     if !closesPendingInline(lt + 2) {
                         pendingInline.removeAll(keepingCapacity: true)
                         copy(lt, next)
@@ -140,14 +158,16 @@ enum HTMLCondenser {
             let outStart = o
             // Removable only with nothing read from it and no entity reference it would let
             // the text around it complete (`&am<b>p;` is not `&amp;`).
-            var removable = inBody && isRemovableInline(lt + 1, nameEnd) && lt != afterDoctype && !endsInReference()
+            var removable = inBody && isRemovableInline(lt + 1, nameEnd) && lt != afterDoctype
+                && pendingInline.count < Self.maxPendingInline && !endsInReference()
+            let isBody = nameEnd - lt - 1 == 4 && hasPrefix(lt + 1, "body")
             switch nameEnd - lt - 1 {
-            case 4 where hasPrefix(lt + 1, "body"): inBody = true
             case 4 where hasPrefix(lt + 1, "html") || hasPrefix(lt + 1, "head"): inBody = false
             case 8 where hasPrefix(lt + 1, "frameset"): inBody = false
             default: break
             }
             copy(lt, nameEnd)
+            lastWritten = .tagName
             while true {
                 let blanksStart = j
                 while j < n, isBlank(s[j]) { j += 1 }
@@ -155,12 +175,17 @@ enum HTMLCondenser {
                 if s[j] == 0x3E {                                       // >
                     copy(blanksStart, j + 1)
                     j += 1
+                    if isBody { inBody = true }
                     break
                 }
                 if s[j] == 0x2F {                                       // />
                     guard j + 1 < n, s[j + 1] == 0x3E else { return nil }
+                    // An unquoted value runs on to a blank or `>`: `alt=x/>` would make it `x/`.
+                    if blanksStart == j, lastWritten == .unquotedValue { writeBlank() }
                     copy(blanksStart, j + 2)
                     pendingInline.removeAll(keepingCapacity: true)
+                    // `<body/>` closes the body again (and a discarded one the real one).
+                    if isBody { inBody = false }
                     return j + 2
                 }
                 guard isAttributeNameStart(s[j]) else {
@@ -176,6 +201,7 @@ enum HTMLCondenser {
                 guard j - attrStart <= 90 else { return nil }
                 let attrNameEnd = j
                 var k = j
+                var ends = LastWritten.nameOnly
                 while k < n, isBlank(s[k]) { k += 1 }
                 if k < n, s[k] == 0x3D {                                // =
                     k += 1
@@ -185,22 +211,23 @@ enum HTMLCondenser {
                     if quote == 0x22 || quote == 0x27 {
                         guard let close = find(quote, from: k + 1) else { return nil }
                         j = close + 1
+                        ends = .quotedValue
                     } else {
                         let valueStart = k
                         while k < n, isUnquotedValueChar(s[k]) { k += 1 }
                         guard k > valueStart, k < n, isBlank(s[k]) || s[k] == 0x3E else { return nil }
                         j = k
+                        ends = .unquotedValue
                     }
                 }
                 if isKept(attrStart, attrNameEnd) {
                     removable = false
                     // `a="1"title="x"` needs no blank, but once `a="1"` is dropped the name
-                    // would run into the tag's: put one back (the dropped bytes make room).
-                    if blanksStart == attrStart, out[o - 1] != 0x22, out[o - 1] != 0x27 {
-                        out[o] = 0x20
-                        o += 1
-                    }
+                    // would run into what was written before it: put one back (the dropped
+                    // bytes make room). Only a kept quoted value may touch the next name.
+                    if blanksStart == attrStart, lastWritten != .quotedValue { writeBlank() }
                     copy(blanksStart, j)
+                    lastWritten = ends
                 }
             }
             // libxml2 reads script and style contents as raw text up to `</name`, except that a
@@ -293,19 +320,51 @@ enum HTMLCondenser {
             return k
         }
 
-        /// `<!doctype ...>` at `lt`, case-insensitive, quotes balanced before the first `>`.
+        /// `<!doctype name>`, `<!doctype name PUBLIC "pubid" ["system"]>` or `<!doctype name
+        /// SYSTEM "system">` at `lt` (keywords in any case), read as libxml2 reads them: a literal
+        /// runs to its matching quote, `>` included. Anything else: nil.
         private func doctype(at lt: Int) -> Int? {
             guard hasPrefix(lt + 2, "doctype") else { return nil }
             var j = lt + 9
-            var double = false, single = false
-            while j < n, s[j] != 0x3E {
-                if s[j] == 0x22 { double.toggle() }
-                if s[j] == 0x27 { single.toggle() }
-                if s[j] == 0x3C { return nil }
-                j += 1
+            guard j < n, isBlank(s[j]) else { return nil }
+            while j < n, isBlank(s[j]) { j += 1 }
+            guard j < n, isLetter(s[j]) else { return nil }
+            while j < n, isNameChar(s[j]) { j += 1 }
+            while j < n, isBlank(s[j]) { j += 1 }
+            let isPublic = hasPrefix(j, "public")
+            if isPublic || hasPrefix(j, "system") {
+                j += 6
+                guard j < n, isBlank(s[j]) else { return nil }
+                while j < n, isBlank(s[j]) { j += 1 }
+                guard let end = literal(at: j, publicID: isPublic) else { return nil }
+                j = end
+                while j < n, isBlank(s[j]) { j += 1 }
+                if isPublic, j < n, s[j] == 0x22 || s[j] == 0x27 {
+                    guard let end = literal(at: j, publicID: false) else { return nil }
+                    j = end
+                    while j < n, isBlank(s[j]) { j += 1 }
+                }
             }
-            guard j < n, !double, !single else { return nil }
+            guard j < n, s[j] == 0x3E else { return nil }
             return j + 1
+        }
+
+        /// A quoted doctype literal at `i`; returns the index after its closing quote. A public
+        /// ID holds public-ID characters only, a system ID no control characters (libxml2 stops
+        /// at others and then skips to the next `>`, which the condenser does not follow).
+        private func literal(at i: Int, publicID: Bool) -> Int? {
+            guard i < n, s[i] == 0x22 || s[i] == 0x27, let close = find(s[i], from: i + 1) else { return nil }
+            for k in (i + 1)..<close {
+                let b = s[k]
+                if publicID {
+                    let ok = isLetter(b) || b &- 0x30 < 10 || b == 0x20 || b == 0x0D || b == 0x0A
+                        || "-'()+,./:=?;!*#@$_%".utf8.contains(b)
+                    if !ok { return nil }
+                } else if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
+                    return nil
+                }
+            }
+            return close + 1
         }
 
         /// Whether the output so far ends in `&` followed by name characters only, which the
@@ -323,6 +382,11 @@ enum HTMLCondenser {
         }
 
         // MARK: Bytes
+
+        private mutating func writeBlank() {
+            out[o] = 0x20
+            o += 1
+        }
 
         private mutating func copy(_ from: Int, _ to: Int) {
             guard to > from else { return }

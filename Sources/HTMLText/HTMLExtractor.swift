@@ -9,15 +9,18 @@ public enum HTMLExtractor {
     /// is cut (at a UTF-8 character boundary) with an `html.truncated` warning.
     public static func extract(_ html: String, maxBytes: Int) -> HTMLExtraction {
         var html = html
-        return html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes) }
+        return html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes, condense: true) }
     }
 
-    /// Extracts text and links from UTF-8 encoded HTML bytes (see `extract(_:maxBytes:)`).
+    /// Extracts text and links from HTML bytes (see `extract(_:maxBytes:)`). The bytes may be
+    /// invalid UTF-8 (libxml2 passes stray bytes through), so they go to libxml2 as they are:
+    /// the condenser's guarantee rests on valid UTF-8, which a String always is.
     public static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> HTMLExtraction {
-        extract(utf8: bytes, maxBytes: maxBytes, condense: true)
+        extract(utf8: bytes, maxBytes: maxBytes, condense: false)
     }
 
-    /// `condense: false` hands libxml2 the HTML as it is (tests compare the two).
+    /// `condense: true` hands libxml2 the `HTMLCondenser` form of valid UTF-8 `bytes` when there
+    /// is one; `false` the bytes as they are (tests compare the two).
     static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int, condense: Bool) -> HTMLExtraction {
         var warnings: [String] = []
         var count = bytes.count

@@ -6,7 +6,8 @@
 # DIR defaults to ../shared/corpora/spamassassin (relative to the repository root;
 # TAGGER_CORPORA overrides the corpora folder). bogofilter is first trained, in a
 # temporary word-list folder, on up to N spam (files in a folder below DIR named
-# spam*) and N ham (the other files); default N = 300. Then every file under DIR is
+# spam, spam_* or spam-*, as `tagger bench tag --bogofilter` decides) and N ham (the
+# other files); default: all of them, as tagger's model learns all. Then every file under DIR is
 # classified in bogofilter's streaming bulk mode (-b: one process reads the file
 # names from stdin, -T: one short result line per message, no Berkeley DB
 # transactions since nothing is written) once to warm the page
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 corpora=${TAGGER_CORPORA:-$repo/../shared/corpora}
 dir=$corpora/spamassassin
-train=300
+train=0   # 0: all
 runs=3
 while (($#)); do
     case $1 in
@@ -57,10 +58,11 @@ fi
 bytes=$(tr '\n' '\0' < "$work/files" | xargs -0 stat -c %s | awk '{s += $1} END {print s}')
 
 # Training (not timed).
-# A file is spam when a folder below DIR is named spam* (spamassassin: spam/, spam_2/).
-pick() {  # pick WANT: the first $train files whose spam-ness is WANT (1 or 0)
+# A file is spam when a folder below DIR is named spam, spam_* or spam-* (spamassassin:
+# spam/, spam_2/).
+pick() {  # pick WANT: the first $train files (all when 0) whose spam-ness is WANT (1 or 0)
     awk -v root="$dir/" -v want="$1" -v limit="$train" '
-        n < limit { rel = substr($0, length(root) + 1); s = (rel ~ /(^|\/)spam[^\/]*\//)
+        limit == 0 || n < limit { rel = substr($0, length(root) + 1); s = (tolower(rel) ~ /(^|\/)spam([_-][^\/]*)?\//)
                     if (s == want) { print; n++ } }' "$work/files"
 }
 pick 1 > "$work/spam"

@@ -27,16 +27,22 @@ public final class BogofilterAnchor {
     /// (the others), all of them when nil.
     /// - Throws: `Failure` when bogofilter is missing or fails.
     public init(files: [String], trainPerClass: Int? = nil) throws {
+        if let trainPerClass, trainPerClass < 1 { throw Failure.failed("it must learn at least 1 message of each class") }
         guard let bogofilter = Self.locate() else { throw Failure.missing }
+        if let odd = files.first(where: { $0.contains("\n") }) {
+            throw Failure.failed("bogofilter -b reads one file name per line; cannot pass \(odd.debugDescription)")
+        }
         executable = bogofilter
-        work = NSTemporaryDirectory() + "tagger-bogofilter-\(getpid())"
+        // A fresh folder of its own: never a word list left behind by an earlier, killed run.
+        work = NSTemporaryDirectory() + "tagger-bogofilter-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         list = Data((files.joined(separator: "\n") + "\n").utf8)
         let limit = trainPerClass ?? Int.max
         let spam = Array(files.filter(Self.isSpam).prefix(limit))
         let ham = Array(files.filter { !Self.isSpam($0) }.prefix(limit))
         spamTrained = spam.count
         hamTrained = ham.count
-        try FileManager.default.createDirectory(atPath: work + "/db", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: work + "/db", withIntermediateDirectories: false)
         for batch in stride(from: 0, to: spam.count, by: 1000) {
             try Self.run(bogofilter, common + ["-s", "-B"] + spam[batch..<min(spam.count, batch + 1000)], stdin: nil)
         }

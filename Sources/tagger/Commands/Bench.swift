@@ -145,6 +145,11 @@ struct BenchTag: ParsableCommand {
     var bogofilter = false
     @Option(help: "Train bogofilter on at most N spam and N ham (default: all of them, as the model was trained).")
     var bogofilterTrain: Int?
+
+    func validate() throws {
+        if let bogofilterTrain, bogofilterTrain < 1 { throw ValidationError("--bogofilter-train must be at least 1") }
+        if passes < 1 { throw ValidationError("--passes must be at least 1") }
+    }
     @Option(help: "Timed passes after one untimed warm-up pass; the fastest is reported. With --bogofilter, each pass is followed by one bogofilter run, timed the same way.")
     var passes = 3
     @Flag(help: "One JSON object per report.")
