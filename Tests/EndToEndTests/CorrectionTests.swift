@@ -25,7 +25,7 @@ extension EndToEnd {
             let ws = try Workspace(samples: false)
             let daemon = try await DaemonProcess(ws)
             let d = try ws.deliverSample(4)
-            #expect(await eventually(timeout: 20) { ws.sidecar(d.unique) != nil })
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil })
             let label = Self.missingLabel(try #require(ws.sidecar(d.unique)))
             let result = try ws.tagger(["label", d.unique, "+" + label])
             daemon.crash()
@@ -36,7 +36,7 @@ extension EndToEnd {
             #expect(last["add"] as? [String] == [label])
             // After a restart the sidecar still shows the correction.
             let restarted = try await DaemonProcess(ws)
-            #expect(await eventually(timeout: 20) { ws.sidecar(d.unique)?.user?.add == [label] })
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique)?.user?.add == [label] })
             #expect(ws.sidecar(d.unique)?.tags.contains(label) == true)
             #expect(restarted.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
@@ -46,7 +46,7 @@ extension EndToEnd {
             let ws = try Workspace(samples: false)
             let daemon = try await DaemonProcess(ws, extra: ["--retag-on-reload", "true"])
             let d = try ws.deliverSample(9)
-            #expect(await eventually(timeout: 20) { ws.sidecar(d.unique) != nil })
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil })
             let first = try #require(ws.sidecar(d.unique))
             let added = Self.missingLabel(first)
             let removed = first.tags.first
@@ -62,7 +62,7 @@ extension EndToEnd {
             // A flag rename (and the move to cur/).
             let flagged = ws.maildir + "/cur/" + d.unique + ":2,S"
             #expect(rename(d.path, flagged) == 0)
-            #expect(await eventually(timeout: 10) { ws.sidecar(d.unique)?.message.path.hasSuffix(":2,S") == true })
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique)?.message.path.hasSuffix(":2,S") == true })
             #expect(corrected(), "after a flag rename: \(String(describing: ws.sidecar(d.unique)))")
 
             // A re-tag by another model (SIGHUP with --retag-on-reload).
@@ -70,13 +70,13 @@ extension EndToEnd {
             try FileManager.default.copyItem(atPath: try Models.path(Models.reseeded), toPath: staged)
             #expect(rename(staged, ws.modelPath) == 0)
             daemon.send(SIGHUP)
-            #expect(await eventually(timeout: 20) { ws.sidecar(d.unique).map { $0.model.id != first.model.id } == true },
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique).map { $0.model.id != first.model.id } == true },
                     "not re-tagged by the new model")
             #expect(corrected(), "after a re-tag: \(String(describing: ws.sidecar(d.unique)))")
 
             // A deleted sidecar: the daemon writes it again with the user's corrections.
             #expect(unlink(ws.sidecarPath(unique: d.unique)) == 0)
-            #expect(await eventually(timeout: 15) { ws.sidecar(d.unique) != nil }, "sidecar not rewritten")
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil }, "sidecar not rewritten")
             #expect(corrected(), "after the sidecar was deleted: \(String(describing: ws.sidecar(d.unique)))")
             #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }

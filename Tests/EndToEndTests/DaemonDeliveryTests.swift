@@ -10,7 +10,7 @@ extension EndToEnd {
             let daemon = try await DaemonProcess(ws)
             let delivered = try (0..<5).map { try ws.deliverSample($0 * 7) }
             for d in delivered {
-                #expect(await eventually(timeout: 20) { ws.sidecar(d.unique) != nil }, "no sidecar for \(d.unique)")
+                #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil }, "no sidecar for \(d.unique)")
             }
             let result = try ws.tagger(["tag"] + delivered.map(\.path))
             let lines = try result.lines.map { try JSONDecoder().decode(TagLine.self, from: Data($0.utf8)) }
@@ -38,7 +38,7 @@ extension EndToEnd {
             // `tagger status --json` reports the running daemon, its model and what it did.
             let modelID = try #require(ws.sidecar(delivered[0].unique)).model.id
             var status: [String: Any] = [:]
-            let reported = try await eventually(timeout: 20) {
+            let reported = try await eventually(timeout: 60) {
                 let r = try ws.tagger(["status", "--json"])
                 status = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
                 return (status["tagged"] as? Int ?? 0) >= backlog
@@ -58,14 +58,14 @@ extension EndToEnd {
             let ws = try Workspace(samples: false)
             let daemon = try await DaemonProcess(ws)
             let d = try ws.deliverSample(3)
-            #expect(await eventually(timeout: 20) { ws.sidecar(d.unique) != nil })
+            #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil })
             let before = try #require(ws.sidecar(d.unique))
             var current = d.path
             for name in [d.unique + ":2,", d.unique + ":2,S", d.unique + ":2,RS"] {
                 let next = ws.maildir + "/cur/" + name
                 #expect(rename(current, next) == 0)
                 current = next
-                let moved = await eventually(timeout: 10) { ws.sidecar(d.unique)?.message.path.hasSuffix("cur/" + name) == true }
+                let moved = await eventually(timeout: 60) { ws.sidecar(d.unique)?.message.path.hasSuffix("cur/" + name) == true }
                 #expect(moved, "sidecar path not updated to \(name): \(ws.sidecar(d.unique)?.message.path ?? "none")")
                 let after = try #require(ws.sidecar(d.unique))
                 #expect(after.ignoringPath == before.ignoringPath, "re-scored or changed on rename to \(name)")
@@ -80,9 +80,9 @@ extension EndToEnd {
             let daemon = try await DaemonProcess(ws, reconcile: "2s", grace: "1s")
             let keep = try ws.deliverSample(1)
             let gone = try ws.deliverSample(2)
-            #expect(await eventually(timeout: 20) { ws.sidecar(keep.unique) != nil && ws.sidecar(gone.unique) != nil })
+            #expect(await eventually(timeout: 60) { ws.sidecar(keep.unique) != nil && ws.sidecar(gone.unique) != nil })
             #expect(unlink(gone.path) == 0)
-            let removed = await eventually(timeout: 15) {
+            let removed = await eventually(timeout: 60) {
                 !FileManager.default.fileExists(atPath: ws.sidecarPath(unique: gone.unique))
             }
             #expect(removed, "sidecar of a deleted message still there")
@@ -100,10 +100,10 @@ extension EndToEnd {
             _ = FileManager.default.createFile(atPath: ws.maildir + "/" + folder + "/maildirfolder", contents: Data())
             // Give the watcher a moment to add the new folder's watches, then deliver twice.
             let first = try ws.deliverSample(5, folder: folder)
-            #expect(await eventually(timeout: 10) { ws.sidecar(first.unique, folder: folder) != nil },
+            #expect(await eventually(timeout: 60) { ws.sidecar(first.unique, folder: folder) != nil },
                     "first message in a new folder not tagged")
             let second = try ws.deliverSample(6, folder: folder)
-            #expect(await eventually(timeout: 10) { ws.sidecar(second.unique, folder: folder) != nil },
+            #expect(await eventually(timeout: 60) { ws.sidecar(second.unique, folder: folder) != nil },
                     "later delivery to the new folder not tagged")
             #expect(ws.sidecar(second.unique, folder: folder)?.message.path.hasPrefix(folder + "/new/") == true,
                     "\(ws.sidecar(second.unique, folder: folder)?.message.path ?? "none")")

@@ -26,10 +26,10 @@ extension EndToEnd {
             let socket = try NotifySocket()
             let daemon = try await DaemonProcess(ws, env: ["NOTIFY_SOCKET": socket.path])
             // SIGHUP alone (same model file): a reload announced to systemd, then ready again.
-            _ = await eventually(timeout: 5) { socket.drain().joined().contains("READY=1") }
+            _ = await eventually(timeout: 60) { socket.drain().joined().contains("READY=1") }
             daemon.send(SIGHUP)
             var after: [String] = []
-            let announced = await eventually(timeout: 10) {
+            let announced = await eventually(timeout: 60) {
                 after += socket.drain().flatMap { $0.split(separator: "\n").map(String.init) }
                 guard let r = after.firstIndex(of: "RELOADING=1") else { return false }
                 return after[r...].contains("READY=1")
@@ -37,7 +37,7 @@ extension EndToEnd {
             #expect(announced, "after SIGHUP: \(after)")
 
             let a = try ws.deliverSample(0)
-            #expect(await eventually(timeout: 20) { ws.sidecar(a.unique) != nil })
+            #expect(await eventually(timeout: 60) { ws.sidecar(a.unique) != nil })
             let oldID = try #require(ws.sidecar(a.unique)).model.id
 
             // Replace the model the way `tagger retrain` does: a new file renamed over the old.
@@ -49,7 +49,7 @@ extension EndToEnd {
             // Deliver until a sidecar shows another model (the reload takes a moment), then check
             // that every later delivery has it.
             var newID: String?
-            let reloaded = try await eventually(timeout: 20) {
+            let reloaded = try await eventually(timeout: 60) {
                 let d = try ws.deliverSample(1)
                 guard waitForSidecar(ws, d.unique) else { return false }
                 let id = ws.sidecar(d.unique)!.model.id
@@ -58,7 +58,7 @@ extension EndToEnd {
             }
             #expect(reloaded, "no sidecar with a new model id after SIGHUP")
             let b = try ws.deliverSample(2)
-            #expect(await eventually(timeout: 20) { ws.sidecar(b.unique) != nil })
+            #expect(await eventually(timeout: 60) { ws.sidecar(b.unique) != nil })
             #expect(ws.sidecar(b.unique)?.model.id == newID)
             #expect(daemon.process.isRunning)
             #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
@@ -70,7 +70,7 @@ extension EndToEnd {
             let socket = try NotifySocket()
             var received: [String] = []
             let daemon = try await DaemonProcess(ws, env: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "200000"])
-            let got = await eventually(timeout: 10) {
+            let got = await eventually(timeout: 60) {
                 received += socket.drain()
                 let lines = received.flatMap { $0.split(separator: "\n").map(String.init) }
                 return lines.contains("READY=1") && lines.filter { $0 == "WATCHDOG=1" }.count >= 3

@@ -27,7 +27,7 @@ final class DaemonProcess {
             ["run", "--reconcile-interval", reconcile, "--deletion-grace", grace, "--log-level", "debug"]
                 + workspace.flags + extra,
             home: workspace.root, env: env, stdout: workspace.root + "/daemon-\(n).out", stderr: logPath)
-        let started = await eventually(timeout: 30) { !process.isRunning || log.contains("started:") }
+        let started = await eventually(timeout: 60) { !process.isRunning || log.contains("started:") }
         guard started, process.isRunning else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

@@ -20,13 +20,15 @@ private final class FakeNotifySocket {
         let len = socklen_t(MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + (abstract ? 0 : 1))
         let r = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
         guard r == 0 else { throw SystemError("bind", path: name, code: errno) }
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        // Long enough for a daemon starting on a loaded machine (the parallel suites of `swift
+        // test`); a passing run waits only as long as the datagram takes.
+        var tv = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(fd) }
 
-    /// The next datagram, or nil after the 5 s timeout.
+    /// The next datagram, or nil after the 60 s timeout.
     func receive() -> String? {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = recv(fd, &buf, buf.count, 0)
