@@ -38,8 +38,9 @@ enum HTMLCondenser {
         return scanner.run()
     }
 
-    /// `Scanner.maxPendingInline`, for tests.
-    static var maxPendingInlineForTests: Int { Scanner.maxPendingInline }
+    /// Nested inline pairs taken out at most; each taken-out pair moves the text inside it
+    /// once, so the depth bounds the work per byte.
+    static let maxPendingInline = 16
 
     /// Where in `input` the condenser gives up (the start of the markup it does not read), or
     /// nil when it condenses the input. For tests and diagnostics.
@@ -66,19 +67,16 @@ enum HTMLCondenser {
         /// written after them: if the matching end tag comes next, the pair is taken out.
         var pendingInline: [PendingInline] = []
         /// Whether an explicit `<body>` has been read (and no `<body/>`, `</body>`, `</head>`,
-        /// `</html>`, `<html>`, `<head>` or `<frameset>` since). Only then is libxml2 surely inside an element whose
-        /// text needs no implied `<p>` (text at the top, in `<html>` or `<head>` gets one, an
-        /// inline element there does not), so only then are inline pairs taken out.
+        /// `</html>`, `<html>`, `<head>` or `<frameset>` since). Only then is libxml2 surely
+        /// inside an element whose text needs no implied `<p>` (text at the top, in `<html>` or
+        /// `<head>` gets one, an inline element there does not), so only then are inline pairs
+        /// taken out.
         var inBody = false
         /// What the tag being written ends in so far, to know when a blank must separate it from
         /// what comes next once the attributes in between are dropped.
         var lastWritten = LastWritten.tagName
 
         enum LastWritten { case tagName, nameOnly, quotedValue, unquotedValue }
-
-        /// Nested inline pairs taken out at most; each taken-out pair moves the text inside it
-        /// once, so the depth bounds the work per byte.
-        static let maxPendingInline = 16
 
         struct PendingInline {
             /// The tag name in the input.
@@ -159,7 +157,7 @@ enum HTMLCondenser {
             // Removable only with nothing read from it and no entity reference it would let
             // the text around it complete (`&am<b>p;` is not `&amp;`).
             var removable = inBody && isRemovableInline(lt + 1, nameEnd) && lt != afterDoctype
-                && pendingInline.count < Self.maxPendingInline && !endsInReference()
+                && pendingInline.count < HTMLCondenser.maxPendingInline && !endsInReference()
             let isBody = nameEnd - lt - 1 == 4 && hasPrefix(lt + 1, "body")
             switch nameEnd - lt - 1 {
             case 4 where hasPrefix(lt + 1, "html") || hasPrefix(lt + 1, "head"): inBody = false
@@ -230,14 +228,14 @@ enum HTMLCondenser {
                     lastWritten = ends
                 }
             }
-            // libxml2 reads script and style contents as raw text up to `</name`, except that a
-            // tag right at the start may close the element first (`<script><noscript>`) and an
-            // end tag there is read as one.
             if removable {
                 pendingInline.append(PendingInline(name: lt + 1, nameLength: nameEnd - lt - 1, outStart: outStart, outEnd: o))
             } else {
                 pendingInline.removeAll(keepingCapacity: true)
             }
+            // libxml2 reads script and style contents as raw text up to `</name`, except that a
+            // tag right at the start may close the element first (`<script><noscript>`) and an
+            // end tag there is read as one.
             guard let raw = rawTextName(lt + 1, nameEnd) else { return j }
             guard j + 1 < n else { return nil }
             if s[j] == 0x3C, s[j + 1] != 0x21, !(s[j + 1] == 0x2F && hasPrefix(j + 2, raw)) { return nil }

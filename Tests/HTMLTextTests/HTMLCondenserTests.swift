@@ -68,7 +68,7 @@ import Testing
         let out = condensed(html)
         #expect(out != nil)
         let removed = depth - (out!.split(separator: "<b>", omittingEmptySubsequences: false).count - 1)
-        #expect(removed > 0 && removed <= HTMLCondenser.maxPendingInlineForTests)
+        #expect(removed > 0 && removed <= HTMLCondenser.maxPendingInline)
         #expect(extraction(html, condense: true) == extraction(html, condense: false))
     }
 

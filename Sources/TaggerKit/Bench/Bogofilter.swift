@@ -43,11 +43,11 @@ public final class BogofilterAnchor {
         hamTrained = ham.count
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
         try FileManager.default.createDirectory(atPath: work + "/db", withIntermediateDirectories: false)
-        for batch in stride(from: 0, to: spam.count, by: 1000) {
-            try Self.run(bogofilter, common + ["-s", "-B"] + spam[batch..<min(spam.count, batch + 1000)], stdin: nil)
-        }
-        for batch in stride(from: 0, to: ham.count, by: 1000) {
-            try Self.run(bogofilter, common + ["-n", "-B"] + ham[batch..<min(ham.count, batch + 1000)], stdin: nil)
+        for (flag, messages) in [("-s", spam), ("-n", ham)] {
+            for batch in stride(from: 0, to: messages.count, by: 1000) {
+                let names = messages[batch..<min(messages.count, batch + 1000)]
+                try Self.run(bogofilter, common + [flag, "-B"] + names, stdin: nil)
+            }
         }
     }
 

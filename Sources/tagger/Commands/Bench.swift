@@ -145,26 +145,26 @@ struct BenchTag: ParsableCommand {
     var bogofilter = false
     @Option(help: "Train bogofilter on at most N spam and N ham (default: all of them, as the model was trained).")
     var bogofilterTrain: Int?
-
-    func validate() throws {
-        if let bogofilterTrain, bogofilterTrain < 1 { throw ValidationError("--bogofilter-train must be at least 1") }
-        if passes < 1 { throw ValidationError("--passes must be at least 1") }
-    }
     @Option(help: "Timed passes after one untimed warm-up pass; the fastest is reported. With --bogofilter, each pass is followed by one bogofilter run, timed the same way.")
     var passes = 3
     @Flag(help: "One JSON object per report.")
     var json = false
 
+    func validate() throws {
+        if let bogofilterTrain, bogofilterTrain < 1 { throw ValidationError("--bogofilter-train must be at least 1") }
+        if passes < 1 { throw ValidationError("--passes must be at least 1") }
+    }
+
     func run() throws {
         var (model, pipeline) = try failing { try modelOptions.load() }
         let files = benchFiles(paths)
         let anchor = bogofilter ? try failing { try BogofilterAnchor(files: files, trainPerClass: bogofilterTrain) } : nil
-        var probe = RSSProbe(total: files.count * (max(1, passes) + 1))
+        var probe = RSSProbe(total: files.count * (passes + 1))
         var sink = 0
         var done = 0
         var fastest: BenchRecorder?
         var bogofilterSeconds = Double.infinity
-        for pass in 0...max(1, passes) {
+        for pass in 0...passes {
             var recorder = BenchRecorder(name: "tag (end to end)", expected: files.count)
             recorder.start()
             for path in files {
