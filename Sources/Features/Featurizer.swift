@@ -5,7 +5,10 @@
 ///
 /// Features, by name prefix: `s:` subject words, `b:` body words, `f:` sender display name,
 /// `af:` attachment file name words, `xm:` X-Mailer words (with word bigrams in subject and
-/// body), plus whole-name header and structure features (see `HeaderFeatures`).
+/// body), `o:` the writer's own words again when the body also quotes or forwards other mail
+/// (see `BodyStructure`), the body structure features `own#:` (the writer's word count),
+/// `inc#:` (lines that start included mail), `incw#:` (included word count) and `quoted:yes`,
+/// plus whole-name header and structure features (see `HeaderFeatures`).
 public struct Featurizer: Sendable {
     /// The settings this featuriser applies.
     public let settings: FeaturizerSettings
@@ -65,23 +68,67 @@ public struct Featurizer: Sendable {
         HeaderFeatures.add(document, to: &sink)
     }
 
-    /// Body words: every body part's text, sharing one token and byte budget.
+    /// Body words: every body part's text, sharing one token and byte budget; then the
+    /// writer's own words again as `o:` when the body also carries other mail (a reply or a
+    /// forward), and the structure features `own#:`, `inc#:`, `incw#:` and `quoted:yes`.
     private static func body(_ document: Document, _ settings: FeaturizerSettings, _ tokenizer: Tokenizer,
                              _ sink: inout HashingSink) {
         sink.beginField("b:", bigrams: settings.bigrams)
         var tokenizer = tokenizer
         var tokenBudget = settings.maxTokensPerField
         var byteBudget = settings.maxTextBytes
+        // The writer's own text runs until the first line that starts included mail, across parts.
+        var ownOpen = true
+        var ownWords = 0, includedWords = 0, markers = 0, quotedLines = 0
+        var sawText = false
         for part in document.parts where part.isBody {
             guard var text = part.text, tokenBudget > 0, byteBudget > 0 else { continue }
+            sawText = true
             sink.breakBigrams()
-            tokenizer.maxTokens = tokenBudget
             let used = text.withUTF8 { bytes in
                 let slice = UnsafeBufferPointer(rebasing: bytes.prefix(byteBudget))
                 byteBudget -= slice.count
-                return tokenizer.tokenize(slice, into: &sink)
+                let structure = BodyStructure(slice)
+                markers += structure.markers
+                quotedLines += structure.quotedLines
+                let ownEnd = ownOpen ? structure.ownEnd : 0
+                let own = UnsafeBufferPointer(rebasing: slice[..<ownEnd])
+                tokenizer.maxTokens = tokenBudget
+                let ownUsed = tokenizer.tokenize(own, into: &sink)
+                tokenizer.maxTokens = tokenBudget - ownUsed
+                let restUsed = tokenizer.tokenize(UnsafeBufferPointer(rebasing: slice[ownEnd...]), into: &sink)
+                ownWords += ownUsed
+                includedWords += restUsed
+                if ownEnd < slice.count {
+                    ownOpen = false
+                    if ownEnd > 0 {
+                        sink.beginField("o:", bigrams: false)
+                        tokenizer.maxTokens = ownUsed
+                        _ = tokenizer.tokenize(own, into: &sink)
+                        sink.beginField("b:", bigrams: settings.bigrams)
+                    }
+                }
+                return ownUsed + restUsed
             }
             tokenBudget -= used
+        }
+        guard sawText else { return }
+        sink.feature("own#:", wordBucket(ownWords))
+        sink.feature("inc#:", HeaderFeatures.bucket(markers))
+        if includedWords > 0 { sink.feature("incw#:", wordBucket(includedWords)) }
+        if quotedLines > 0 { sink.feature("quoted:yes") }
+    }
+
+    /// A word count as a coarse bucket name (`0`, `1-3`, `4-10`, `11-30`, `31-100`, `101-300`, `301+`).
+    static func wordBucket(_ n: Int) -> String {
+        switch n {
+        case ..<1: "0"
+        case 1...3: "1-3"
+        case 4...10: "4-10"
+        case 11...30: "11-30"
+        case 31...100: "31-100"
+        case 101...300: "101-300"
+        default: "301+"
         }
     }
 }

@@ -3,7 +3,7 @@
 public struct FeaturizerSettings: Sendable, Codable, Equatable {
     /// Version of the tokenisation and hashing scheme. Bumped whenever a change would map the
     /// same message to a different vector; a model trained with another version is stale.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     /// The vector has `1 << bucketBits` buckets. Valid range: `validBucketBits`.
     public var bucketBits: Int = 18

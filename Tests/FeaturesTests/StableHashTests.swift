@@ -30,6 +30,6 @@ import Testing
     }
 
     @Test func versionIsRecorded() {
-        #expect(FeaturizerSettings.currentVersion == 1)
+        #expect(FeaturizerSettings.currentVersion == 2)
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import MIME
+import Testing
+@testable import Features
+
+@Suite struct BodyStructureTests {
+    private func structure(_ text: String) -> BodyStructure {
+        var text = text
+        return text.withUTF8 { BodyStructure($0) }
+    }
+
+    private func own(_ text: String) -> String {
+        let s = structure(text)
+        return String(decoding: Array(text.utf8).prefix(s.ownEnd), as: UTF8.self)
+    }
+
+    @Test func plainTextIsAllOwn() {
+        let text = "Hi Bob,\nthe meeting moved to 3pm. From now on we meet on Fridays.\n"
+        let s = structure(text)
+        #expect(s.ownEnd == text.utf8.count)
+        #expect(s.markers == 0)
+        #expect(s.quotedLines == 0)
+    }
+
+    @Test(arguments: [
+        "Sounds good.\n\n-----Original Message-----\nFrom: Ann\nSent: Monday\n\nCan we meet?\n",
+        "Sounds good.\n---------------------- Forwarded by Steven J Kean/NA/Enron on 05/10/2001\n",
+        "Sounds good.\n\n---------- Forwarded message ---------\nFrom: Ann <ann@example.org>\n",
+        "Sounds good.\nBegin forwarded message:\n\nFrom: Ann\n",
+        "Sounds good.\nOn Tue, 3 May 2005, Ann Smith <ann@example.org> wrote:\n> Can we meet?\n",
+        "Sounds good.\n  > Can we meet?\n",
+        "Sounds good.\r\n\r\nFROM: Ann\r\nTo: Bob\r\n",
+        "Sounds good.\n\t\t-----Reply Separator-----\n",
+    ])
+    func includedMailStartsAtItsFirstLine(text: String) {
+        #expect(own(text).trimmingCharacters(in: .whitespacesAndNewlines) == "Sounds good.")
+    }
+
+    @Test func markersAndQuotedLinesAreCounted() {
+        let text = """
+        Yes.
+        -----Original Message-----
+        From: Ann
+        > one
+        > two
+        Ann wrote:
+        """
+        let s = structure(text)
+        #expect(s.markers == 3)
+        #expect(s.quotedLines == 2)
+        #expect(own(text) == "Yes.\n")
+    }
+
+    @Test func wordsThatOnlyLookLikeMarkersAreOwnText() {
+        for text in ["I forwarded it to you yesterday.\n", "The original message was lost.\n",
+                     "He never wrote: it was her.\n", "Tell me where it came from: Paris?\n",
+                     "-- \nBob, who forwarded nothing\n"] {
+            #expect(structure(text).ownEnd == text.utf8.count, "\(text)")
+        }
+    }
+
+    @Test func forwardWithNothingAddedHasNoOwnText() {
+        let text = "---------------------- Forwarded by Jeff Dasovich/NA/Enron on 05/10/2001 09:28 AM\n\nThe filing is due.\n"
+        #expect(structure(text).ownEnd == 0)
+    }
+
+    private func names(_ body: String) throws -> Set<String> {
+        var f = try Featurizer()
+        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [DocumentPart(type: "text/plain", text: body)])
+        return Set(f.featurizeNamed(doc).1.map(\.name))
+    }
+
+    @Test func ownWordsOfARepliesAreFeaturesOfTheirOwn() throws {
+        let reply = try names("Agreed, ship it.\n\n-----Original Message-----\nFrom: Ann\nShall we ship the release?\n")
+        #expect(reply.isSuperset(of: ["o:agreed", "o:ship", "o:it", "b:agreed", "b:release", "own#:1-3",
+                                      "inc#:2", "incw#:4-10"]))
+        #expect(!reply.contains("o:release"))
+        #expect(!reply.contains("o:agreed ship"))
+        #expect(!reply.contains("quoted:yes"))
+    }
+
+    @Test func mailWithoutIncludedTextHasNoOwnWordCopies() throws {
+        let plain = try names("Agreed, ship it today please.\n")
+        #expect(plain.contains("own#:4-10"))
+        #expect(plain.contains("inc#:0"))
+        #expect(!plain.contains { $0.hasPrefix("o:") || $0.hasPrefix("incw#:") })
+    }
+
+    @Test func quotedReplyAndBareForward() throws {
+        let quoted = try names("Fine by me\n> shall we?\n")
+        #expect(quoted.isSuperset(of: ["quoted:yes", "o:fine", "own#:1-3", "incw#:1-3"]))
+        let bare = try names("----- Forwarded by Ann on 05/10/2001 -----\nThe filing is due.\n")
+        #expect(bare.contains("own#:0"))
+        #expect(!bare.contains { $0.hasPrefix("o:") })
+    }
+
+    @Test func ownTextEndsInTheFirstPartThatIncludesMail() throws {
+        var f = try Featurizer()
+        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [
+            DocumentPart(type: "text/plain", text: "Thanks Ann\n> old text\n"),
+            DocumentPart(type: "text/plain", text: "second part words\n"),
+        ])
+        let found = Set(f.featurizeNamed(doc).1.map(\.name))
+        #expect(found.contains("o:thanks"))
+        #expect(!found.contains("o:second"))
+        #expect(found.contains("b:second"))
+        #expect(found.contains("own#:1-3"))
+    }
+}
