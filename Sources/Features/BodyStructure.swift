@@ -1,9 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where the writer's own words end in a body text, and how much included material follows.
 ///
 /// Replies and forwards carry other people's mail below the writer's text: quoted lines
-/// (`> ...`), `-----Original Message-----` separators, `Forwarded by ...` banners, `On ... wrote:`
-/// attributions and the `From:`/`To:` header blocks that mail clients paste above included
-/// messages. The first such line ends the writer's own text.
+/// (`> ...`), dashed banners (`-----Original Message-----`, `---- Forwarded by ...`,
+/// `---- Forwarded message ----`, `Reply Separator`), `Begin forwarded message:`, `On ...
+/// wrote:` attributions and the `From:` lines that mail clients paste above an included
+/// message. The first such line ends the writer's own text.
 struct BodyStructure {
     /// Byte offset where the writer's own text ends (the whole text when nothing is included).
     var ownEnd: Int
@@ -17,11 +22,11 @@ struct BodyStructure {
         ownEnd = text.count
         markers = 0
         quotedLines = 0
+        guard let base = text.baseAddress else { return }
         var start = 0
         let n = text.count
         while start < n {
-            var end = start
-            while end < n && text[end] != 0x0A { end += 1 }
+            let end = memchr(base + start, 0x0A, n - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
             let kind = Self.classify(text, start, end)
             if kind != .plain {
                 if ownEnd == n { ownEnd = start }
@@ -33,22 +38,32 @@ struct BodyStructure {
 
     private enum LineKind { case plain, quoted, marker }
 
+    /// Only a line's first and last visible bytes are looked at, unless the first is a dash, an
+    /// underscore, `=` or `b` (a banner may follow): most lines cost a few comparisons.
     private static func classify(_ t: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> LineKind {
         var s = from
         while s < to && (t[s] == 0x20 || t[s] == 0x09) { s += 1 }
         var e = to
         while e > s && (t[e - 1] == 0x20 || t[e - 1] == 0x09 || t[e - 1] == 0x0D) { e -= 1 }
         guard s < e else { return .plain }
-        if t[s] == UInt8(ascii: ">") { return .quoted }
-        if hasPrefix(t, s, e, "from:") { return .marker }
-        if hasSuffix(t, s, e, "wrote:") || hasSuffix(t, s, e, "writes:") { return .marker }
-        guard e - s >= 12 else { return .plain }
-        let dashed = t[s] == UInt8(ascii: "-") || t[s] == UInt8(ascii: "_") || t[s] == UInt8(ascii: "=")
-        if dashed && (contains(t, s, e, "original message") || contains(t, s, e, "forwarded")
-                      || contains(t, s, e, "reply separator")) {
+        switch lower(t[s]) {
+        case UInt8(ascii: ">"):
+            return .quoted
+        case UInt8(ascii: "f"):
+            if hasPrefix(t, s, e, "from:") { return .marker }
+        case UInt8(ascii: "b"):
+            if hasPrefix(t, s, e, "begin forwarded message") { return .marker }
+        case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
+            if e - s >= 12 && (contains(t, s, e, "original message") || contains(t, s, e, "forwarded")
+                               || contains(t, s, e, "reply separator")) {
+                return .marker
+            }
+        default:
+            break
+        }
+        if t[e - 1] == UInt8(ascii: ":") && (hasSuffix(t, s, e, "wrote:") || hasSuffix(t, s, e, "writes:")) {
             return .marker
         }
-        if contains(t, s, e, "forwarded by") || contains(t, s, e, "begin forwarded message") { return .marker }
         return .plain
     }
 
