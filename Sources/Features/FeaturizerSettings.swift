@@ -7,7 +7,8 @@ public struct FeaturizerSettings: Sendable, Codable, Equatable {
 
     /// The vector has `1 << bucketBits` buckets. Valid range: `validBucketBits`.
     public var bucketBits: Int = 18
-    /// Whether word bigrams (subject and body) are added beside single words.
+    /// Whether word bigrams (subject, and the writer's own words in a reply or forward) are
+    /// added beside single words.
     public var bigrams: Bool = true
     /// Tokens read per field (subject, body, ...); the rest is ignored.
     public var maxTokensPerField: Int = 20_000

@@ -68,8 +68,9 @@ import Testing
     }
 
     @Test func bigramsFollowTheSetting() throws {
-        #expect(try names(Self.sample).contains("b:pay your"))
         #expect(try names(Self.sample).contains("s:your invoice"))
+        // Body words are single words (bigrams there cost a tenth of the featuriser's time for no quality).
+        #expect(try !names(Self.sample).contains { $0.hasPrefix("b:") && $0.contains(" ") })
         var f = try Featurizer(settings: FeaturizerSettings(bigrams: false))
         #expect(!f.featurizeNamed(Self.sample).1.contains { $0.name.contains(" ") })
     }

@@ -19,14 +19,15 @@ import Testing
 
     @Test func featureIndicesAndSignsAreFixed() throws {
         var featurizer = try Featurizer()
-        let doc = Document(parts: [DocumentPart(type: "text/plain", text: "hello world")])
+        let doc = Document(headers: DocumentHeaders(subject: "hello world"),
+                           parts: [DocumentPart(type: "text/plain", text: "hello world")])
         let (_, named) = featurizer.featurizeNamed(doc)
         let hello = try #require(named.first { $0.name == "b:hello" })
         #expect(hello.index == 174_378)
         #expect(hello.sign == -1)
-        let bigram = try #require(named.first { $0.name == "b:hello world" })
-        #expect(bigram.index == 98_307)
-        #expect(bigram.sign == 1)
+        let bigram = try #require(named.first { $0.name == "s:hello world" })
+        #expect(bigram.index == 137_439)
+        #expect(bigram.sign == -1)
     }
 
     @Test func versionIsRecorded() {
