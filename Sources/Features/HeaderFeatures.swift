@@ -40,7 +40,7 @@ enum HeaderFeatures {
         if let auto = h.autoSubmitted, trimmed(auto).lowercased() != "no" {
             acc.feature("autosub:", trimmed(auto), lowercase: true)
         }
-        let subject = String(trimmed(h.subject ?? "").prefix(16)).lowercased()
+        let subject = trimmed(h.subject ?? "")
         if subject.isEmpty { acc.feature("nosubject:yes") }
         if h.inReplyTo != nil || hasPrefix(subject, ["re:", "aw:", "sv:", "antw:"]) { acc.feature("reply:yes") }
         if hasPrefix(subject, ["fwd:", "fw:", "wg:", "tr:"]) { acc.feature("fwd:yes") }
@@ -89,8 +89,11 @@ enum HeaderFeatures {
         "2^" + String(Int.bitWidth - max(0, bytes).leadingZeroBitCount)
     }
 
-    /// `s` without leading and trailing white space (scalar-level: cheap on long subjects).
+    /// `s` without leading and trailing white space (scalar-level: cheap on long subjects; no
+    /// work at all when both ends are visible ASCII, the usual case).
     private static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        if let first = utf8.first, let last = utf8.last, first &- 0x21 < 0x5F, last &- 0x21 < 0x5F { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
@@ -99,12 +102,22 @@ enum HeaderFeatures {
 
     /// The text inside the last `<...>`, else the trimmed value (`A <a@b>` → `a@b`).
     private static func angleContent(_ s: String) -> String {
-        guard let open = s.lastIndex(of: "<"), let close = s[open...].firstIndex(of: ">") else { return trimmed(s) }
-        return String(s[s.index(after: open)..<close])
+        let utf8 = s.utf8
+        guard let open = utf8.lastIndex(of: UInt8(ascii: "<")),
+              let close = utf8[utf8.index(after: open)...].firstIndex(of: UInt8(ascii: ">")) else { return trimmed(s) }
+        return String(Substring(utf8[utf8.index(after: open)..<close]))
     }
 
-    private static func hasPrefix(_ s: String, _ prefixes: [String]) -> Bool {
-        prefixes.contains { s.hasPrefix($0) }
+    /// Whether `s` starts with one of the ASCII `prefixes`, ignoring ASCII case.
+    private static func hasPrefix(_ s: String, _ prefixes: [StaticString]) -> Bool {
+        let head = s.utf8.prefix(8)
+        return prefixes.contains { p in
+            let n = p.utf8CodeUnitCount
+            guard head.count >= n else { return false }
+            return zip(head, UnsafeBufferPointer(start: p.utf8Start, count: n)).allSatisfy { b, q in
+                (b &- 0x41 < 26 ? b | 0x20 : b) == q
+            }
+        }
     }
 
     private static func fileExtension(_ filename: String?) -> String? {
