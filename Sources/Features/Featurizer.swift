@@ -79,11 +79,13 @@ public struct Featurizer: Sendable {
         var tokenizer = tokenizer
         var tokenBudget = settings.maxTokensPerField
         var byteBudget = settings.maxTextBytes
-        // The writer's own text runs until the first line that starts included mail, across parts.
+        // The writer's own text runs until the first line that starts included mail, across
+        // parts: (part, bytes, tokens) of each part's own text until then.
+        var own: [(part: Int, end: Int, tokens: Int)] = []
         var ownOpen = true
         var ownWords = 0, includedWords = 0, markers = 0, quotedLines = 0
         var sawText = false
-        for part in document.parts where part.isBody {
+        for (index, part) in document.parts.enumerated() where part.isBody {
             guard var text = part.text, tokenBudget > 0, byteBudget > 0 else { continue }
             sawText = true
             sink.breakBigrams()
@@ -94,25 +96,29 @@ public struct Featurizer: Sendable {
                 markers += structure.markers
                 quotedLines += structure.quotedLines
                 let ownEnd = ownOpen ? structure.ownEnd : 0
-                let own = UnsafeBufferPointer(rebasing: slice[..<ownEnd])
                 tokenizer.maxTokens = tokenBudget
-                let ownUsed = tokenizer.tokenize(own, into: &sink)
+                let ownUsed = tokenizer.tokenize(UnsafeBufferPointer(rebasing: slice[..<ownEnd]), into: &sink)
                 tokenizer.maxTokens = tokenBudget - ownUsed
                 let restUsed = tokenizer.tokenize(UnsafeBufferPointer(rebasing: slice[ownEnd...]), into: &sink)
                 ownWords += ownUsed
                 includedWords += restUsed
-                if ownEnd < slice.count {
-                    ownOpen = false
-                    if ownEnd > 0 {
-                        sink.beginField("o:", bigrams: settings.bigrams)
-                        tokenizer.maxTokens = ownUsed
-                        _ = tokenizer.tokenize(own, into: &sink)
-                        sink.beginField("b:", bigrams: false)
-                    }
-                }
+                if ownUsed > 0 { own.append((index, ownEnd, ownUsed)) }
+                if ownEnd < slice.count { ownOpen = false }
                 return ownUsed + restUsed
             }
             tokenBudget -= used
+        }
+        // A reply or forward: the writer's words again, as `o:`, from every part they are in.
+        if !ownOpen && !own.isEmpty {
+            sink.beginField("o:", bigrams: settings.bigrams)
+            for (index, end, tokens) in own {
+                guard var text = document.parts[index].text else { continue }
+                sink.breakBigrams()
+                tokenizer.maxTokens = tokens
+                text.withUTF8 { bytes in
+                    _ = tokenizer.tokenize(UnsafeBufferPointer(rebasing: bytes.prefix(end)), into: &sink)
+                }
+            }
         }
         guard sawText else { return }
         sink.feature("own#:", wordBucket(ownWords))

@@ -40,7 +40,7 @@ import Testing
         let text = """
         Yes.
         -----Original Message-----
-        From: Ann
+        From: Ann <ann@example.org>
         > one
         > two
         Ann wrote:
@@ -54,9 +54,25 @@ import Testing
     @Test func wordsThatOnlyLookLikeMarkersAreOwnText() {
         for text in ["I forwarded it to you yesterday.\n", "The original message was lost.\n",
                      "He never wrote: it was her.\n", "Tell me where it came from: Paris?\n",
-                     "-- \nBob, who forwarded nothing\n"] {
+                     "-- \nBob, who forwarded nothing\n",
+                     "Hi Ann,\n\n- I forwarded your note to Bob yesterday\n- budget attached\n",
+                     "Hi Ann,\nFrom: now on, we meet Fridays.\nJohn\n",
+                     "Hi Ann,\n>From what I heard the deal is off.\nJohn\n"] {
             #expect(structure(text).ownEnd == text.utf8.count, "\(text)")
         }
+    }
+
+    @Test func pastedHeadersWithoutAnAddressNeedAHeaderLineAfterThem() {
+        let text = "Fine.\n\nFrom: Ann Smith\nSent: Monday, May 2, 2005 9:12 AM\nTo: Bob\n\nCan we meet?\n"
+        #expect(own(text) == "Fine.\n\n")
+        #expect(structure(text).markers == 1)
+        let withAddress = "Fine.\nFrom: Ann Smith [mailto:ann@example.org]\n\nCan we meet?\n"
+        #expect(own(withAddress) == "Fine.\n")
+    }
+
+    @Test func anAttributionWrappedBeforeWroteStartsAtItsFirstHalf() {
+        let text = "Sounds good.\n\nOn Tue, May 3, 2005 at 10:00 AM, Ann Smith <ann@example.org>\nwrote:\n> Can we meet?\n"
+        #expect(own(text) == "Sounds good.\n\n")
     }
 
     @Test func forwardWithNothingAddedHasNoOwnText() {
@@ -73,7 +89,7 @@ import Testing
     @Test func ownWordsOfARepliesAreFeaturesOfTheirOwn() throws {
         let reply = try names("Agreed, ship it.\n\n-----Original Message-----\nFrom: Ann\nShall we ship the release?\n")
         #expect(reply.isSuperset(of: ["o:agreed", "o:ship", "o:it", "b:agreed", "b:release", "own#:1-3",
-                                      "inc#:2", "incw#:4-10"]))
+                                      "inc#:1", "incw#:4-10"]))
         #expect(!reply.contains("o:release"))
         #expect(reply.contains("o:agreed ship"))
         #expect(!reply.contains("o:it shall"))
@@ -93,6 +109,17 @@ import Testing
         let bare = try names("----- Forwarded by Ann on 05/10/2001 -----\nThe filing is due.\n")
         #expect(bare.contains("own#:0"))
         #expect(!bare.contains { $0.hasPrefix("o:") })
+    }
+
+    @Test func ownTextOfEarlierPartsIsTheWritersToo() throws {
+        var f = try Featurizer()
+        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [
+            DocumentPart(type: "text/plain", text: "Please review the contract below\n"),
+            DocumentPart(type: "text/plain", text: "-----Original Message-----\nFrom: Ann <a@b.example>\nCan we sign today?\n"),
+        ])
+        let found = Set(f.featurizeNamed(doc).1.map(\.name))
+        #expect(found.isSuperset(of: ["o:review", "o:contract", "o:review the", "own#:4-10", "inc#:2"]))
+        #expect(!found.contains("o:sign"))
     }
 
     @Test func ownTextEndsInTheFirstPartThatIncludesMail() throws {
