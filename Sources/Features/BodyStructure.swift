@@ -2,71 +2,103 @@
 import Glibc
 #endif
 
-/// Where the writer's own words end in a body text, and how much included material follows.
+/// Which lines of a body text the writer wrote, and how much other mail it carries.
 ///
-/// Replies and forwards carry other people's mail below the writer's text: quoted lines
-/// (`> ...`; `>From ` is mbox's escape, not a quote), banners opening with at least three
-/// dashes, underscores or `=` (`-----Original Message-----`, `---- Forwarded by ...`,
-/// `---- Forwarded message ----`, `Reply Separator`), `Begin forwarded message:`, `On ...
-/// wrote:` attributions (also when wrapped before `wrote:`) and the `From:` lines that mail
-/// clients paste above an included message (with an `@`, or followed by a `To:`, `Cc:`,
-/// `Sent:`, `Sent by:`, `Date:` or `Subject:` line). The first such line ends the writer's own
-/// text.
+/// Replies and forwards carry other people's mail beside the writer's text. Quoted lines
+/// (`> ...`; `>From ` is mbox's escape, not a quote) and `On ... wrote:` attributions (also
+/// when wrapped before `wrote:`) are someone else's, wherever they are: the writer's lines
+/// above, between and below them are the writer's own (top-posting, inline and bottom-posting
+/// alike). A forwarded or pasted message ends the writer's text for good: a banner opening with
+/// at least three dashes, underscores or `=` (`-----Original Message-----`, `---- Forwarded by
+/// ...`, `---- Forwarded message ----`, `Reply Separator`), `Begin forwarded message:`, a pasted
+/// `From:` line (with an `@`, or followed by a `To:`, `Cc:`, `Bcc:`, `Sent:`, `Sent by:`,
+/// `Date:` or `Subject:` line), or a Lotus Notes header block (a `To:` line followed within two
+/// lines by `cc:`, `bcc:` or `Subject:`, together with the sender and date lines above it).
 struct BodyStructure {
-    /// Byte offset where the writer's own text ends (the whole text when nothing is included).
-    var ownEnd: Int
-    /// Lines that start included material (separators, banners, attributions, `From:` lines).
-    var markers: Int
+    /// Byte ranges of the writer's own lines, in order (adjacent lines merged).
+    var own: [Range<Int>] = []
+    /// Where forwarded or pasted mail starts: everything from here on is included.
+    var forwardStart: Int
+    /// Lines that start included mail (banners, attributions, pasted headers).
+    var markers = 0
     /// Lines quoted with `>`.
-    var quotedLines: Int
+    var quotedLines = 0
+
+    /// Whether the text carries anyone else's mail.
+    var includesMail: Bool { markers > 0 || quotedLines > 0 }
 
     /// Scans `text` line by line (ASCII case-insensitive; other bytes never match).
     init(_ text: UnsafeBufferPointer<UInt8>) {
-        ownEnd = text.count
-        markers = 0
-        quotedLines = 0
-        guard let base = text.baseAddress else { return }
         let n = text.count
+        forwardStart = n
+        guard let base = text.baseAddress else { return }
+        var lines = OwnLines()
         var start = 0
-        // The last visible line: where it starts, and whether it opens with "On " (the first
-        // half of an attribution wrapped before "wrote:").
-        var previousStart = 0, previousOpensWithOn = false
-        // A `From:` line without `@` is a pasted header only if the next visible line is one too.
+        // The last two visible lines (for a wrapped attribution or a Lotus Notes block).
+        var previous: Range<Int>? = nil, beforePrevious: Range<Int>? = nil
+        // A `From:` line without `@`, or a `To:` line, waiting for the line that confirms a header.
         var pendingFrom: Int?
-        while start < n {
+        var pendingTo: (cut: Int, seen: Int)?
+        scan: while start < n {
             let end = memchr(base + start, 0x0A, n - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
             let line = Self.visible(text, start, end)
-            if !line.isEmpty {
-                if let from = pendingFrom {
-                    pendingFrom = nil
-                    if Self.isHeaderLine(text, line) { mark(at: from, n) }
-                }
-                switch Self.classify(text, line) {
-                case .plain:
-                    break
-                case .quoted:
-                    if ownEnd == n { ownEnd = start }
-                    quotedLines += 1
-                case .marker:
-                    mark(at: start, n)
-                case .attribution:
-                    mark(at: previousOpensWithOn && line.count <= 8 ? previousStart : start, n)
-                case .fromLine(let hasAt):
-                    if hasAt { mark(at: start, n) } else { pendingFrom = start }
-                }
-                previousStart = start
-                previousOpensWithOn = Self.hasPrefix(text, line.lowerBound, line.upperBound, "on ")
+            defer { start = end + 1 }
+            guard !line.isEmpty else { lines.add(start..<end); continue }
+            if let from = pendingFrom {
+                pendingFrom = nil
+                if Self.isHeaderLine(text, line) { forward(at: from, &lines); break scan }
             }
-            start = end + 1
+            if let to = pendingTo {
+                let s = line.lowerBound, e = line.upperBound
+                if Self.hasPrefix(text, s, e, "cc:") || Self.hasPrefix(text, s, e, "bcc:")
+                    || Self.hasPrefix(text, s, e, "subject:") {
+                    forward(at: to.cut, &lines)
+                    break scan
+                }
+                pendingTo = to.seen >= 1 ? nil : (to.cut, to.seen + 1)
+            }
+            switch Self.classify(text, line) {
+            case .plain:
+                lines.add(start..<end)
+            case .quoted:
+                quotedLines += 1
+            case .marker:
+                forward(at: start, &lines)
+                break scan
+            case .attribution:
+                markers += 1
+                // "On <date>, <name>" wrapped before "wrote:": the first half is not the writer's either.
+                if line.count <= 8, let p = previous, Self.hasPrefix(text, p.lowerBound, p.upperBound, "on ") {
+                    lines.drop(from: p.lowerBound)
+                }
+            case .fromLine(let hasAt):
+                if hasAt { forward(at: start, &lines); break scan }
+                pendingFrom = start
+                lines.add(start..<end)
+            case .toLine:
+                // Lotus Notes: "Name@ORG" / "05/09/2001 08:49 AM" / "To: ..." / "cc: ..." / "Subject: ...".
+                var cut = start
+                if let p = previous, Self.endsWithTime(text, p) {
+                    cut = p.lowerBound
+                    if let q = beforePrevious { cut = q.lowerBound }
+                }
+                pendingTo = (cut, 0)
+                lines.add(start..<end)
+            }
+            beforePrevious = previous
+            previous = line
         }
+        own = lines.finish()
     }
 
-    private mutating func mark(at lineStart: Int, _ count: Int) {
-        if ownEnd == count { ownEnd = lineStart }
+    /// Forwarded or pasted mail from the line at `lineStart` on.
+    private mutating func forward(at lineStart: Int, _ lines: inout OwnLines) {
+        forwardStart = lineStart
         markers += 1
+        lines.drop(from: lineStart)
     }
 
-    private enum LineKind: Equatable { case plain, quoted, marker, attribution, fromLine(hasAt: Bool) }
+    private enum LineKind: Equatable { case plain, quoted, marker, attribution, fromLine(hasAt: Bool), toLine }
 
     /// The line without leading blanks and trailing blanks or CR.
     private static func visible(_ t: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Range<Int> {
@@ -92,6 +124,8 @@ struct BodyStructure {
             }
         case UInt8(ascii: "b"):
             if hasPrefix(t, s, e, "begin forwarded message") { return .marker }
+        case UInt8(ascii: "t"):
+            if hasPrefix(t, s, e, "to:") { return .toLine }
         case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
             if e - s >= 12, isRule(t[s]), isRule(t[s + 1]), isRule(t[s + 2]),
                contains(t, s, e, "original message") || contains(t, s, e, "forwarded")
@@ -105,6 +139,13 @@ struct BodyStructure {
             return .attribution
         }
         return .plain
+    }
+
+    /// A line ending in a clock time such as `08:49 AM` (the date line of a Lotus Notes header).
+    private static func endsWithTime(_ t: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+        let s = line.lowerBound, e = line.upperBound
+        guard e - s >= 8, hasSuffix(t, s, e, " am") || hasSuffix(t, s, e, " pm") else { return false }
+        return t[e - 6] == UInt8(ascii: ":") && t[e - 5] &- 0x30 < 10 && t[e - 4] &- 0x30 < 10
     }
 
     private static func isRule(_ b: UInt8) -> Bool {
@@ -146,4 +187,27 @@ struct BodyStructure {
         }
         return false
     }
+}
+
+/// The writer's line ranges, merged as they come, with the last ones still removable.
+private struct OwnLines {
+    private var ranges: [Range<Int>] = []
+
+    /// Appends a line (merged with the previous range when adjacent: `end + 1` is the newline).
+    mutating func add(_ line: Range<Int>) {
+        if let last = ranges.last, last.upperBound + 1 >= line.lowerBound {
+            ranges[ranges.count - 1] = last.lowerBound..<line.upperBound
+        } else {
+            ranges.append(line)
+        }
+    }
+
+    /// Removes everything from `offset` on.
+    mutating func drop(from offset: Int) {
+        while let last = ranges.last, last.upperBound > offset {
+            if last.lowerBound >= offset { ranges.removeLast() } else { ranges[ranges.count - 1] = last.lowerBound..<offset }
+        }
+    }
+
+    func finish() -> [Range<Int>] { ranges.filter { !$0.isEmpty } }
 }

@@ -79,44 +79,52 @@ public struct Featurizer: Sendable {
         var tokenizer = tokenizer
         var tokenBudget = settings.maxTokensPerField
         var byteBudget = settings.maxTextBytes
-        // The writer's own text runs until the first line that starts included mail, across
-        // parts: (part, bytes, tokens) of each part's own text until then.
-        var own: [(part: Int, end: Int, tokens: Int)] = []
-        var ownOpen = true
+        // The writer's own lines (see `BodyStructure`) until a forwarded or pasted message,
+        // across parts: (part, byte range, tokens) of each.
+        var own: [(part: Int, range: Range<Int>, tokens: Int)] = []
+        var forwarded = false, includesMail = false
         var ownWords = 0, includedWords = 0, markers = 0, quotedLines = 0
         var sawText = false
         for (index, part) in document.parts.enumerated() where part.isBody {
             guard var text = part.text, tokenBudget > 0, byteBudget > 0 else { continue }
             sawText = true
             sink.breakBigrams()
-            let used = text.withUTF8 { bytes in
+            text.withUTF8 { bytes in
                 let slice = UnsafeBufferPointer(rebasing: bytes.prefix(byteBudget))
                 byteBudget -= slice.count
                 let structure = BodyStructure(slice)
                 markers += structure.markers
                 quotedLines += structure.quotedLines
-                let ownEnd = ownOpen ? structure.ownEnd : 0
-                tokenizer.maxTokens = tokenBudget
-                let ownUsed = tokenizer.tokenize(UnsafeBufferPointer(rebasing: slice[..<ownEnd]), into: &sink)
-                tokenizer.maxTokens = tokenBudget - ownUsed
-                let restUsed = tokenizer.tokenize(UnsafeBufferPointer(rebasing: slice[ownEnd...]), into: &sink)
-                ownWords += ownUsed
-                includedWords += restUsed
-                if ownUsed > 0 { own.append((index, ownEnd, ownUsed)) }
-                if ownEnd < slice.count { ownOpen = false }
-                return ownUsed + restUsed
+                includesMail = includesMail || structure.includesMail
+                // Body words in text order, own and included stretches counted apart.
+                func words(_ range: Range<Int>) -> Int {
+                    guard !range.isEmpty, tokenBudget > 0 else { return 0 }
+                    tokenizer.maxTokens = tokenBudget
+                    let used = tokenizer.tokenize(UnsafeBufferPointer(rebasing: slice[range]), into: &sink)
+                    tokenBudget -= used
+                    return used
+                }
+                var done = 0
+                for range in forwarded ? [] : structure.own {
+                    includedWords += words(done..<range.lowerBound)
+                    let used = words(range)
+                    ownWords += used
+                    if used > 0 { own.append((index, range, used)) }
+                    done = range.upperBound
+                }
+                includedWords += words(done..<slice.count)
+                if structure.forwardStart < slice.count { forwarded = true }
             }
-            tokenBudget -= used
         }
         // A reply or forward: the writer's words again, as `o:`, from every part they are in.
-        if !ownOpen && !own.isEmpty {
+        if includesMail && !own.isEmpty {
             sink.beginField("o:", bigrams: settings.bigrams)
-            for (index, end, tokens) in own {
+            for (index, range, tokens) in own {
                 guard var text = document.parts[index].text else { continue }
                 sink.breakBigrams()
                 tokenizer.maxTokens = tokens
                 text.withUTF8 { bytes in
-                    _ = tokenizer.tokenize(UnsafeBufferPointer(rebasing: bytes.prefix(end)), into: &sink)
+                    _ = tokenizer.tokenize(UnsafeBufferPointer(rebasing: bytes[range]), into: &sink)
                 }
             }
         }

@@ -9,15 +9,17 @@ import Testing
         return text.withUTF8 { BodyStructure($0) }
     }
 
+    /// The writer's lines, joined.
     private func own(_ text: String) -> String {
-        let s = structure(text)
-        return String(decoding: Array(text.utf8).prefix(s.ownEnd), as: UTF8.self)
+        let bytes = Array(text.utf8)
+        return structure(text).own.map { String(decoding: bytes[$0], as: UTF8.self) }.joined(separator: "\n")
     }
 
     @Test func plainTextIsAllOwn() {
         let text = "Hi Bob,\nthe meeting moved to 3pm. From now on we meet on Fridays.\n"
         let s = structure(text)
-        #expect(s.ownEnd == text.utf8.count)
+        #expect(own(text) + "\n" == text)
+        #expect(s.forwardStart == text.utf8.count)
         #expect(s.markers == 0)
         #expect(s.quotedLines == 0)
     }
@@ -36,19 +38,51 @@ import Testing
         #expect(own(text).trimmingCharacters(in: .whitespacesAndNewlines) == "Sounds good.")
     }
 
-    @Test func markersAndQuotedLinesAreCounted() {
+    @Test func markersAndQuotedLinesAreCountedUntilAForward() {
         let text = """
         Yes.
-        -----Original Message-----
-        From: Ann <ann@example.org>
+        Ann wrote:
         > one
         > two
-        Ann wrote:
+        Bob
+        -----Original Message-----
+        From: Ann <ann@example.org>
+        > three
+        Carl wrote:
         """
         let s = structure(text)
-        #expect(s.markers == 3)
+        #expect(s.markers == 2)
         #expect(s.quotedLines == 2)
-        #expect(own(text) == "Yes.\n")
+        #expect(own(text) == "Yes.\nBob")
+        #expect(Array(text.utf8)[s.forwardStart...].starts(with: Array("-----Original".utf8)))
+    }
+
+    @Test func bottomPostedAndInlineRepliesAreTheWritersToo() {
+        #expect(own("> can we meet?\n\nYes, Friday at 3.\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                == "Yes, Friday at 3.")
+        let inline = "Ann wrote:\n> Friday?\nFine.\n> And the budget?\nSent it today.\n"
+        #expect(own(inline) == "Fine.\nSent it today.")
+        #expect(structure(inline).quotedLines == 2)
+        #expect(structure(inline).forwardStart == inline.utf8.count)
+    }
+
+    @Test func lotusNotesHeaderBlocksStartAForwardWithTheirSenderAndDate() {
+        let text = """
+        Steve,
+        see below.
+
+        Christopher F Calger@ECT
+        08/24/2000 06:04 PM
+        To: Steven J Kean/NA/Enron@Enron
+        cc:
+
+        Subject: SDG&E
+
+        The RFP is out.
+        """
+        #expect(own(text).trimmingCharacters(in: .whitespacesAndNewlines) == "Steve,\nsee below.")
+        let memo = "To:WILLIAMS, WILLIAM\nEmail:bwillia5@enron.com - 503-464-3730\n\nFrom:  Mark Frevert, Chairman\nThe policy changed.\n"
+        #expect(own(memo) + "\n" == memo)
     }
 
     @Test func wordsThatOnlyLookLikeMarkersAreOwnText() {
@@ -58,26 +92,28 @@ import Testing
                      "Hi Ann,\n\n- I forwarded your note to Bob yesterday\n- budget attached\n",
                      "Hi Ann,\nFrom: now on, we meet Fridays.\nJohn\n",
                      "Hi Ann,\n>From what I heard the deal is off.\nJohn\n"] {
-            #expect(structure(text).ownEnd == text.utf8.count, "\(text)")
+            #expect(structure(text).forwardStart == text.utf8.count, "\(text)")
+            #expect(structure(text).quotedLines == 0 && structure(text).markers == 0, "\(text)")
         }
     }
 
     @Test func pastedHeadersWithoutAnAddressNeedAHeaderLineAfterThem() {
         let text = "Fine.\n\nFrom: Ann Smith\nSent: Monday, May 2, 2005 9:12 AM\nTo: Bob\n\nCan we meet?\n"
-        #expect(own(text) == "Fine.\n\n")
+        #expect(own(text).trimmingCharacters(in: .whitespacesAndNewlines) == "Fine.")
         #expect(structure(text).markers == 1)
         let withAddress = "Fine.\nFrom: Ann Smith [mailto:ann@example.org]\n\nCan we meet?\n"
-        #expect(own(withAddress) == "Fine.\n")
+        #expect(own(withAddress) == "Fine.")
     }
 
     @Test func anAttributionWrappedBeforeWroteStartsAtItsFirstHalf() {
         let text = "Sounds good.\n\nOn Tue, May 3, 2005 at 10:00 AM, Ann Smith <ann@example.org>\nwrote:\n> Can we meet?\n"
-        #expect(own(text) == "Sounds good.\n\n")
+        #expect(own(text).trimmingCharacters(in: .whitespacesAndNewlines) == "Sounds good.")
     }
 
     @Test func forwardWithNothingAddedHasNoOwnText() {
         let text = "---------------------- Forwarded by Jeff Dasovich/NA/Enron on 05/10/2001 09:28 AM\n\nThe filing is due.\n"
-        #expect(structure(text).ownEnd == 0)
+        #expect(structure(text).forwardStart == 0)
+        #expect(structure(text).own.isEmpty)
     }
 
     private func names(_ body: String) throws -> Set<String> {
@@ -103,6 +139,12 @@ import Testing
         #expect(!plain.contains { $0.hasPrefix("o:") || $0.hasPrefix("incw#:") })
     }
 
+    @Test func bottomPostedReplyWordsAreOwnWords() throws {
+        let found = try names("> can we meet on friday?\n\nYes, Friday works.\n")
+        #expect(found.isSuperset(of: ["o:yes", "o:friday", "o:friday works", "own#:1-3", "quoted:yes", "incw#:4-10"]))
+        #expect(!found.contains("o:meet"))
+    }
+
     @Test func quotedReplyAndBareForward() throws {
         let quoted = try names("Fine by me\n> shall we?\n")
         #expect(quoted.isSuperset(of: ["quoted:yes", "o:fine", "own#:1-3", "incw#:1-3"]))
@@ -118,14 +160,14 @@ import Testing
             DocumentPart(type: "text/plain", text: "-----Original Message-----\nFrom: Ann <a@b.example>\nCan we sign today?\n"),
         ])
         let found = Set(f.featurizeNamed(doc).1.map(\.name))
-        #expect(found.isSuperset(of: ["o:review", "o:contract", "o:review the", "own#:4-10", "inc#:2"]))
+        #expect(found.isSuperset(of: ["o:review", "o:contract", "o:review the", "own#:4-10", "inc#:1"]))
         #expect(!found.contains("o:sign"))
     }
 
-    @Test func ownTextEndsInTheFirstPartThatIncludesMail() throws {
+    @Test func aForwardEndsTheWritersTextInLaterPartsToo() throws {
         var f = try Featurizer()
         let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [
-            DocumentPart(type: "text/plain", text: "Thanks Ann\n> old text\n"),
+            DocumentPart(type: "text/plain", text: "Thanks Ann\n----- Forwarded by Ann on 05/10/2001 -----\nold text\n"),
             DocumentPart(type: "text/plain", text: "second part words\n"),
         ])
         let found = Set(f.featurizeNamed(doc).1.map(\.name))
