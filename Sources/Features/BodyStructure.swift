@@ -109,9 +109,9 @@ struct BodyStructure {
         return s..<e
     }
 
-    /// Only a line's first and last visible bytes are looked at, unless the first opens a
-    /// banner (three dashes, underscores or `=`) or may start a keyword: most lines cost a few
-    /// comparisons.
+    /// Only a line's first and last visible bytes are looked at, unless the first may open a
+    /// banner (a dash, underscore or `=`) or a keyword (`b`, `f`, `t`): most lines cost a few
+    /// comparisons. The close of a forward (`--- end forwarded text`) starts nothing.
     private static func classify(_ t: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> LineKind {
         let s = line.lowerBound, e = line.upperBound
         switch lower(t[s]) {
@@ -129,7 +129,8 @@ struct BodyStructure {
         case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
             if e - s >= 12, isRule(t[s]), isRule(t[s + 1]), isRule(t[s + 2]),
                contains(t, s, e, "original message") || contains(t, s, e, "forwarded")
-                || contains(t, s, e, "reply separator") {
+                || contains(t, s, e, "reply separator"),
+               !contains(t, s, e, "end forwarded"), !contains(t, s, e, "end of forwarded") {
                 return .marker
             }
         default:

@@ -5,8 +5,9 @@
 ///
 /// Features, by name prefix: `s:` subject words, `b:` body words, `f:` sender display name,
 /// `af:` attachment file name words, `xm:` X-Mailer words, `o:` the writer's own words again
-/// when the body also quotes or forwards other mail (see `BodyStructure`), the body structure features `own#:` (the writer's word count),
-/// `inc#:` (lines that start included mail), `incw#:` (included word count) and `quoted:yes`,
+/// when the body also quotes or forwards other mail (see `BodyStructure`), the body structure
+/// features `own#:` (the writer's word count) and `inc#:` (lines that start included mail) of
+/// every body with text, `incw#:` (included word count) and `quoted:yes` when there is any,
 /// plus whole-name header and structure features (see `HeaderFeatures`). Subject and `o:` words
 /// also give word bigrams (`FeaturizerSettings.bigrams`).
 public struct Featurizer: Sendable {
@@ -69,10 +70,10 @@ public struct Featurizer: Sendable {
     }
 
     /// Body words (single words: on the enron categories body bigrams bought no quality for
-    /// a tenth of the featuriser's time): every body part's text, sharing one token and byte
-    /// budget; then the writer's own words again as `o:` (with bigrams) when the body also
-    /// carries other mail (a reply or a forward), and the structure features `own#:`, `inc#:`,
-    /// `incw#:` and `quoted:yes`.
+    /// a tenth of the featuriser's time): every body part's text in order, sharing one token and
+    /// byte budget; then, when the body also carries other mail (quotes, a forward), the
+    /// writer's own words again as `o:` from every part they are in (with bigrams, not charged to
+    /// the budget); then the structure features.
     private static func body(_ document: Document, _ settings: FeaturizerSettings, _ tokenizer: Tokenizer,
                              _ sink: inout HashingSink) {
         sink.beginField("b:", bigrams: false)

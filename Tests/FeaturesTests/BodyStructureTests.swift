@@ -91,7 +91,8 @@ import Testing
                      "-- \nBob, who forwarded nothing\n",
                      "Hi Ann,\n\n- I forwarded your note to Bob yesterday\n- budget attached\n",
                      "Hi Ann,\nFrom: now on, we meet Fridays.\nJohn\n",
-                     "Hi Ann,\n>From what I heard the deal is off.\nJohn\n"] {
+                     "Hi Ann,\n>From what I heard the deal is off.\nJohn\n",
+                     "Here it is.\n--- end forwarded text\nBob\n"] {
             #expect(structure(text).forwardStart == text.utf8.count, "\(text)")
             #expect(structure(text).quotedLines == 0 && structure(text).markers == 0, "\(text)")
         }
@@ -122,7 +123,7 @@ import Testing
         return Set(f.featurizeNamed(doc).1.map(\.name))
     }
 
-    @Test func ownWordsOfARepliesAreFeaturesOfTheirOwn() throws {
+    @Test func ownWordsOfAReplyAreFeaturesOfTheirOwn() throws {
         let reply = try names("Agreed, ship it.\n\n-----Original Message-----\nFrom: Ann\nShall we ship the release?\n")
         #expect(reply.isSuperset(of: ["o:agreed", "o:ship", "o:it", "b:agreed", "b:release", "own#:1-3",
                                       "inc#:1", "incw#:4-10"]))
@@ -137,6 +138,33 @@ import Testing
         #expect(plain.contains("own#:4-10"))
         #expect(plain.contains("inc#:0"))
         #expect(!plain.contains { $0.hasPrefix("o:") || $0.hasPrefix("incw#:") })
+    }
+
+    @Test func budgetsHoldWithOwnWordCopies() throws {
+        // 6 own words in part one, 6 included below, 6 more in part two: a budget of 8 body words.
+        var f = try Featurizer(settings: FeaturizerSettings(maxTokensPerField: 8))
+        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [
+            DocumentPart(type: "text/plain", text: "alpha bravo charlie delta echo foxtrot\n> golf hotel india juliet kilo lima\n"),
+            DocumentPart(type: "text/plain", text: "mike november oscar papa quebec romeo\n"),
+        ])
+        let named = f.featurizeNamed(doc).1
+        let body = named.filter { $0.name.hasPrefix("b:") }.reduce(0) { $0 + $1.count }
+        let ownWords = named.filter { $0.name.hasPrefix("o:") && !$0.name.contains(" ") }.map(\.name)
+        #expect(body == 8)
+        #expect(Set(ownWords) == ["o:alpha", "o:bravo", "o:charlie", "o:delta", "o:echo", "o:foxtrot"])
+        #expect(!named.contains { $0.name == "b:mike" })
+        #expect(named.contains { $0.name == "own#:4-10" } && named.contains { $0.name == "incw#:1-3" })
+    }
+
+    @Test func ownWordBigramsFollowTheSetting() throws {
+        let doc = Document(headers: DocumentHeaders(subject: "x"),
+                           parts: [DocumentPart(type: "text/plain", text: "Agreed ship it\n> shall we?\n")])
+        var with = try Featurizer()
+        #expect(with.featurizeNamed(doc).1.contains { $0.name == "o:agreed ship" })
+        var without = try Featurizer(settings: FeaturizerSettings(bigrams: false))
+        let names = without.featurizeNamed(doc).1.map(\.name)
+        #expect(names.contains("o:agreed"))
+        #expect(!names.contains { $0.contains(" ") })
     }
 
     @Test func bottomPostedReplyWordsAreOwnWords() throws {
