@@ -117,9 +117,11 @@ import Testing
         #expect(structure(text).own.isEmpty)
     }
 
-    private func names(_ body: String) throws -> Set<String> {
+    /// Feature names of a message whose body parts hold `bodies`.
+    private func names(_ bodies: String...) throws -> Set<String> {
         var f = try Featurizer()
-        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [DocumentPart(type: "text/plain", text: body)])
+        let doc = Document(headers: DocumentHeaders(subject: "x"),
+                           parts: bodies.map { DocumentPart(type: "text/plain", text: $0) })
         return Set(f.featurizeNamed(doc).1.map(\.name))
     }
 
@@ -182,23 +184,14 @@ import Testing
     }
 
     @Test func ownTextOfEarlierPartsIsTheWritersToo() throws {
-        var f = try Featurizer()
-        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [
-            DocumentPart(type: "text/plain", text: "Please review the contract below\n"),
-            DocumentPart(type: "text/plain", text: "-----Original Message-----\nFrom: Ann <a@b.example>\nCan we sign today?\n"),
-        ])
-        let found = Set(f.featurizeNamed(doc).1.map(\.name))
+        let found = try names("Please review the contract below\n",
+                              "-----Original Message-----\nFrom: Ann <a@b.example>\nCan we sign today?\n")
         #expect(found.isSuperset(of: ["o:review", "o:contract", "o:review the", "own#:4-10", "inc#:1"]))
         #expect(!found.contains("o:sign"))
     }
 
     @Test func aForwardEndsTheWritersTextInLaterPartsToo() throws {
-        var f = try Featurizer()
-        let doc = Document(headers: DocumentHeaders(subject: "x"), parts: [
-            DocumentPart(type: "text/plain", text: "Thanks Ann\n----- Forwarded by Ann on 05/10/2001 -----\nold text\n"),
-            DocumentPart(type: "text/plain", text: "second part words\n"),
-        ])
-        let found = Set(f.featurizeNamed(doc).1.map(\.name))
+        let found = try names("Thanks Ann\n----- Forwarded by Ann on 05/10/2001 -----\nold text\n", "second part words\n")
         #expect(found.contains("o:thanks"))
         #expect(!found.contains("o:second"))
         #expect(found.contains("b:second"))
