@@ -21,11 +21,11 @@ echo "$count sidecars under $state/sidecars"
 
 echo
 echo "== 3. tags per message (first 12)"
-find "$state/sidecars" -name '*.json' | sort | head -12 | while read -r f; do
+find "$state/sidecars" -name '*.json' | sort | sed -n 1,12p | while read -r f; do
     python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("%-58s %s" % (s["message"]["path"][:58], ", ".join(s["tags"]) or "-"))' "$f"
 done
 
-first=$(find Samples/Maildir/cur -type f ! -name '.*' | sort | head -1)
+first=$(find Samples/Maildir/cur -type f ! -name '.*' | sort | sed -n 1p)
 echo
 echo "== 4. tagger show $first"
 "$tagger" show "$first" "${flags[@]}"

@@ -86,12 +86,12 @@ TIMEFORMAT='%R %U %S'
 best=""
 for ((i = 0; i < runs; i++)); do
     t=$( { time classify; } 2>&1 )
-    best=$(printf '%s\n%s\n' "$best" "$t" | awk 'NF == 3' | sort -n | head -n 1)
+    best=$(printf '%s\n%s\n' "$best" "$t" | awk 'NF == 3' | sort -n | sed -n 1p)
 done
 read -r wall user sys <<< "$best"
 
 awk -v files="$count" -v bytes="$bytes" -v wall="$wall" -v user="$user" -v sys="$sys" \
-    -v runs="$runs" -v train="$train" -v dir="$dir" -v version="$(bogofilter -V 2>&1 | head -n 1 | awk '{print $3}')" \
+    -v runs="$runs" -v train="$train" -v dir="$dir" -v version="$(bogofilter -V 2>&1 | sed -n 1p | awk '{print $3}')" \
     'BEGIN {
         cpu = user + sys
         printf "{\"tool\": \"bogofilter\", \"version\": \"%s\", \"mode\": \"-b -T --db-transaction=no (streaming bulk)\", \"dir\": \"%s\", ", version, dir
