@@ -24,9 +24,6 @@ struct BodyStructure {
     /// Lines quoted with `>`.
     var quotedLines = 0
 
-    /// Whether the text carries anyone else's mail.
-    var includesMail: Bool { markers > 0 || quotedLines > 0 }
-
     /// Scans `text` line by line (ASCII case-insensitive; other bytes never match).
     init(_ text: UnsafeBufferPointer<UInt8>) {
         let n = text.count
@@ -50,8 +47,8 @@ struct BodyStructure {
             }
             if let to = pendingTo {
                 let s = line.lowerBound, e = line.upperBound
-                if Self.hasPrefix(text, s, e, "cc:") || Self.hasPrefix(text, s, e, "bcc:")
-                    || Self.hasPrefix(text, s, e, "subject:") {
+                if ASCII.hasPrefix(text, s, e, "cc:") || ASCII.hasPrefix(text, s, e, "bcc:")
+                    || ASCII.hasPrefix(text, s, e, "subject:") {
                     forward(at: to.cut, &lines)
                     break scan
                 }
@@ -68,7 +65,7 @@ struct BodyStructure {
             case .attribution:
                 markers += 1
                 // "On <date>, <name>" wrapped before "wrote:": the first half is not the writer's either.
-                if line.count <= 8, let p = previous, Self.hasPrefix(text, p.lowerBound, p.upperBound, "on ") {
+                if line.count <= 8, let p = previous, ASCII.hasPrefix(text, p.lowerBound, p.upperBound, "on ") {
                     lines.drop(from: p.lowerBound)
                 }
             case .fromLine(let hasAt):
@@ -98,7 +95,7 @@ struct BodyStructure {
         lines.drop(from: lineStart)
     }
 
-    private enum LineKind: Equatable { case plain, quoted, marker, attribution, fromLine(hasAt: Bool), toLine }
+    private enum LineKind { case plain, quoted, marker, attribution, fromLine(hasAt: Bool), toLine }
 
     /// The line without leading blanks and trailing blanks or CR.
     private static func visible(_ t: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) -> Range<Int> {
@@ -114,29 +111,30 @@ struct BodyStructure {
     /// comparisons. The close of a forward (`--- end forwarded text`) starts nothing.
     private static func classify(_ t: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> LineKind {
         let s = line.lowerBound, e = line.upperBound
-        switch lower(t[s]) {
+        switch ASCII.lower(t[s]) {
         case UInt8(ascii: ">"):
             // `>From ` is how mbox escapes a line starting with "From ", not a quote.
-            if !hasPrefix(t, s, e, ">from ") { return .quoted }
+            if !ASCII.hasPrefix(t, s, e, ">from ") { return .quoted }
         case UInt8(ascii: "f"):
-            if hasPrefix(t, s, e, "from:") {
+            if ASCII.hasPrefix(t, s, e, "from:") {
                 return .fromLine(hasAt: memchr(t.baseAddress! + s, 0x40, e - s) != nil)
             }
         case UInt8(ascii: "b"):
-            if hasPrefix(t, s, e, "begin forwarded message") { return .marker }
+            if ASCII.hasPrefix(t, s, e, "begin forwarded message") { return .marker }
         case UInt8(ascii: "t"):
-            if hasPrefix(t, s, e, "to:") { return .toLine }
+            if ASCII.hasPrefix(t, s, e, "to:") { return .toLine }
         case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "="):
             if e - s >= 12, isRule(t[s]), isRule(t[s + 1]), isRule(t[s + 2]),
-               contains(t, s, e, "original message") || contains(t, s, e, "forwarded")
-                || contains(t, s, e, "reply separator"),
-               !contains(t, s, e, "end forwarded"), !contains(t, s, e, "end of forwarded") {
+               ASCII.contains(t, s, e, "original message") || ASCII.contains(t, s, e, "forwarded")
+                || ASCII.contains(t, s, e, "reply separator"),
+               !ASCII.contains(t, s, e, "end forwarded"), !ASCII.contains(t, s, e, "end of forwarded") {
                 return .marker
             }
         default:
             break
         }
-        if t[e - 1] == UInt8(ascii: ":") && (hasSuffix(t, s, e, "wrote:") || hasSuffix(t, s, e, "writes:")) {
+        if t[e - 1] == UInt8(ascii: ":")
+            && (ASCII.hasSuffix(t, s, e, "wrote:") || ASCII.hasSuffix(t, s, e, "writes:")) {
             return .attribution
         }
         return .plain
@@ -145,7 +143,7 @@ struct BodyStructure {
     /// A line ending in a clock time such as `08:49 AM` (the date line of a Lotus Notes header).
     private static func endsWithTime(_ t: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
         let s = line.lowerBound, e = line.upperBound
-        guard e - s >= 8, hasSuffix(t, s, e, " am") || hasSuffix(t, s, e, " pm") else { return false }
+        guard e - s >= 8, ASCII.hasSuffix(t, s, e, " am") || ASCII.hasSuffix(t, s, e, " pm") else { return false }
         return t[e - 6] == UInt8(ascii: ":") && t[e - 5] &- 0x30 < 10 && t[e - 4] &- 0x30 < 10
     }
 
@@ -157,36 +155,8 @@ struct BodyStructure {
     /// lines that follow a pasted `From:`.
     private static func isHeaderLine(_ t: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
         let s = line.lowerBound, e = line.upperBound
-        return hasPrefix(t, s, e, "to:") || hasPrefix(t, s, e, "cc:") || hasPrefix(t, s, e, "bcc:")
-            || hasPrefix(t, s, e, "sent:") || hasPrefix(t, s, e, "sent by:") || hasPrefix(t, s, e, "date:")
-            || hasPrefix(t, s, e, "subject:")
-    }
-
-    private static func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
-
-    private static func hasPrefix(_ t: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ p: StaticString) -> Bool {
-        let n = p.utf8CodeUnitCount
-        guard e - s >= n else { return false }
-        for k in 0..<n where lower(t[s + k]) != p.utf8Start[k] { return false }
-        return true
-    }
-
-    private static func hasSuffix(_ t: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ p: StaticString) -> Bool {
-        let n = p.utf8CodeUnitCount
-        guard e - s >= n else { return false }
-        return hasPrefix(t, e - n, e, p)
-    }
-
-    private static func contains(_ t: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ p: StaticString) -> Bool {
-        let n = p.utf8CodeUnitCount
-        guard e - s >= n else { return false }
-        let first = p.utf8Start[0]
-        var i = s
-        while i <= e - n {
-            if lower(t[i]) == first && hasPrefix(t, i, e, p) { return true }
-            i += 1
-        }
-        return false
+        let names: [StaticString] = ["to:", "cc:", "bcc:", "sent:", "sent by:", "date:", "subject:"]
+        return names.contains { ASCII.hasPrefix(t, s, e, $0) }
     }
 }
 

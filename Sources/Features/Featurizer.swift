@@ -83,7 +83,7 @@ public struct Featurizer: Sendable {
         // The writer's own lines (see `BodyStructure`) until a forwarded or pasted message,
         // across parts: (part, byte range, tokens) of each.
         var own: [(part: Int, range: Range<Int>, tokens: Int)] = []
-        var forwarded = false, includesMail = false
+        var forwarded = false
         var ownWords = 0, includedWords = 0, markers = 0, quotedLines = 0
         var sawText = false
         for (index, part) in document.parts.enumerated() where part.isBody {
@@ -96,7 +96,6 @@ public struct Featurizer: Sendable {
                 let structure = BodyStructure(slice)
                 markers += structure.markers
                 quotedLines += structure.quotedLines
-                includesMail = includesMail || structure.includesMail
                 // Body words in text order, own and included stretches counted apart.
                 func words(_ range: Range<Int>) -> Int {
                     guard !range.isEmpty, tokenBudget > 0 else { return 0 }
@@ -118,7 +117,7 @@ public struct Featurizer: Sendable {
             }
         }
         // A reply or forward: the writer's words again, as `o:`, from every part they are in.
-        if includesMail && !own.isEmpty {
+        if markers + quotedLines > 0 && !own.isEmpty {
             sink.beginField("o:", bigrams: settings.bigrams)
             for (index, range, tokens) in own {
                 guard var text = document.parts[index].text else { continue }

@@ -80,7 +80,7 @@ struct HashingSink: TokenSink {
         }
         var h = StableHash.step(StableHash.seed, UnsafeBufferPointer(start: prefix.utf8Start,
                                                                      count: prefix.utf8CodeUnitCount))
-        for b in value.utf8 { h = StableHash.step(h, lowercase && b &- 0x41 < 26 ? b | 0x20 : b) }
+        for b in value.utf8 { h = StableHash.step(h, lowercase ? ASCII.lower(b) : b) }
         add(StableHash.finalize(h))
     }
 

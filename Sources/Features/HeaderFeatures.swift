@@ -108,16 +108,10 @@ enum HeaderFeatures {
         return String(Substring(utf8[utf8.index(after: open)..<close]))
     }
 
-    /// Whether `s` starts with one of the ASCII `prefixes`, ignoring ASCII case.
+    /// Whether `s` starts with one of the lower-case ASCII `prefixes`, ignoring ASCII case.
     private static func hasPrefix(_ s: String, _ prefixes: [StaticString]) -> Bool {
-        let head = s.utf8.prefix(8)
-        return prefixes.contains { p in
-            let n = p.utf8CodeUnitCount
-            guard head.count >= n else { return false }
-            return zip(head, UnsafeBufferPointer(start: p.utf8Start, count: n)).allSatisfy { b, q in
-                (b &- 0x41 < 26 ? b | 0x20 : b) == q
-            }
-        }
+        var s = s
+        return s.withUTF8 { bytes in prefixes.contains { ASCII.hasPrefix(bytes, 0, bytes.count, $0) } }
     }
 
     private static func fileExtension(_ filename: String?) -> String? {

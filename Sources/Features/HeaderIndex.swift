@@ -61,18 +61,9 @@ struct HeaderIndex {
     private static func match(_ fieldName: String) -> Name? {
         var fieldName = fieldName
         return fieldName.withUTF8 { bytes -> Name? in
-            for name in Name.allCases {
-                let text = name.text
-                guard text.utf8CodeUnitCount == bytes.count else { continue }
-                let p = text.utf8Start
-                var equal = true
-                for k in 0..<bytes.count {
-                    let b = bytes[k]
-                    if (b >= 65 && b <= 90 ? b | 0x20 : b) != p[k] { equal = false; break }
-                }
-                if equal { return name }
+            Name.allCases.first { name in
+                name.text.utf8CodeUnitCount == bytes.count && ASCII.hasPrefix(bytes, 0, bytes.count, name.text)
             }
-            return nil
         }
     }
 }
