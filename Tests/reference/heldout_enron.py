@@ -5,8 +5,9 @@ The corpus ships only its training part, so this makes five seeded 80/20 splits 
 train.jsonl, trains tagger on each 80% (its thresholds tuned by its own inner
 cross-validation) and scores the untouched 20% with `tagger eval`: labels with at least
 5 training examples count, an abstaining one as never applied. When scikit-learn is
-installed, TF-IDF + one-vs-rest logistic regression (threshold 0.5) is scored on the
-same splits and labels, as the peer the issue names.
+installed, TF-IDF + one-vs-rest logistic regression (C=10, balanced class weights,
+threshold 0.5) is scored on the same splits and labels, as the peer the issue names: with
+balanced weights it reproduces the issue's 0.60 / 0.27 (unweighted it gives 0.58 / 0.19).
 
     python3 Tests/reference/heldout_enron.py [--tagger .build/release/tagger] [-- TRAIN OPTIONS]
 """
@@ -79,7 +80,7 @@ def sklearn_scores(train, test):
     vec = TfidfVectorizer(sublinear_tf=True, min_df=2)
     xtr = vec.fit_transform([text(r["path"]) for r in train])
     xte = vec.transform([text(r["path"]) for r in test])
-    clf = OneVsRestClassifier(LogisticRegression(max_iter=1000, C=10)).fit(xtr, ytr)
+    clf = OneVsRestClassifier(LogisticRegression(max_iter=1000, C=10, class_weight="balanced")).fit(xtr, ytr)
     pred = (clf.predict_proba(xte) >= 0.5).astype(int)
     keep = yte.sum(0) > 0
     return (f1_score(yte, pred, average="micro", zero_division=0),

@@ -8,7 +8,7 @@ struct TrainingFlags: ParsableArguments {
     var folds = 5
     @Option(name: .customLong("min-positives"), help: "Labels with fewer positive examples abstain.")
     var minPositives = 5
-    @Option(name: .customLong("min-cv-f1"), help: "Labels whose cross-validated F1 stays below this abstain (0 turns it off).")
+    @Option(name: .customLong("min-cv-f1"), help: "Labels whose cross-validated F1 stays below this abstain (default 0: off).")
     var minCrossValidatedF1: Float?
     @Option(help: "Training epochs.")
     var epochs: Int?
