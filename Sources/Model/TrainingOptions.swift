@@ -58,8 +58,8 @@ public struct TrainingOptions: Sendable {
     /// (as never applied), so the figures are not flattered by leaving hard labels out.
     /// Off by default: on held-out enron splits, labels it silenced (cross-validated F1 0 on a
     /// few examples) still found some of their messages in new mail (+0.027 macro-F1 for
-    /// -0.004 micro-F1 over twelve 80/20 splits), and such a label's threshold already sits at
-    /// its highest out-of-fold score, so it is applied only where the model is surest.
+    /// -0.004 micro-F1 over twelve 80/20 splits). Such labels sit at the threshold floor, which
+    /// their scores seldom reach, so they are applied only where the model is surest.
     public var minCrossValidatedF1: Float = 0
     /// No tuned threshold is below this. On few examples the F1-optimal cut of a weak label
     /// often sits near 0, tagging almost everything; a floor keeps such labels from flooding
