@@ -4,12 +4,38 @@ public struct LabelEvaluation: Sendable, Equatable, Codable {
     public var name: String
     /// Whether the label counts in the summaries (false when it abstains).
     public var included: Bool
-    /// The label's tuned threshold.
+    /// The label's tuned threshold; infinite for a label that abstains (never applied).
     public var threshold: Float
     /// Metrics at the tuned threshold.
     public var tuned: LabelMetrics
     /// Metrics at a fixed 0.5 threshold, to show what tuning gained.
     public var atHalf: LabelMetrics
+}
+
+extension LabelEvaluation {
+    private enum CodingKeys: String, CodingKey {
+        case name, included, threshold, tuned, atHalf
+    }
+
+    /// JSON has no infinity: an abstaining label's threshold is written as null (and read back
+    /// as infinity), so a report with such a label still encodes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(included, forKey: .included)
+        try c.encode(threshold.isFinite ? threshold : nil, forKey: .threshold)
+        try c.encode(tuned, forKey: .tuned)
+        try c.encode(atHalf, forKey: .atHalf)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        included = try c.decode(Bool.self, forKey: .included)
+        threshold = try c.decodeIfPresent(Float.self, forKey: .threshold) ?? .infinity
+        tuned = try c.decode(LabelMetrics.self, forKey: .tuned)
+        atHalf = try c.decode(LabelMetrics.self, forKey: .atHalf)
+    }
 }
 
 /// Aggregates over the included labels at one choice of thresholds.

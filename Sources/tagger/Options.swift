@@ -43,8 +43,13 @@ func jsonLine<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         : [.sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(value) else { return "{}" }
-    return String(decoding: data, as: UTF8.self)
+    do {
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    } catch {
+        // Never print a JSON document that silently lacks the report: say what failed.
+        printError("internal error: the JSON report could not be written: \(error)")
+        exit(70)
+    }
 }
 
 /// Runs `body`, turning a thrown error into one line on stderr and exit status 1.

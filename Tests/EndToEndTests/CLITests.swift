@@ -96,5 +96,38 @@ extension EndToEnd {
             #expect(result.errorLines.count == 1, "\(result.stderr)")
             #expect(result.stderr.contains(ws.modelPath), "\(result.stderr)")
         }
+
+        @Test("train --json and eval --json print the whole report when a label abstains (threshold null)")
+        func jsonReportsWithAbstainingLabel() throws {
+            let ws = try Workspace(samples: false, model: nil)
+            // "rare" has two examples: fewer than the minimum, so it abstains (an infinite threshold inside).
+            let entries = SampleMail.all.enumerated().map { i, e in
+                (path: e.path, labels: i < 2 ? e.labels.union(["rare"]) : e.labels)
+            }
+            let manifest = ws.root + "/rare.jsonl", model = ws.root + "/rare.tgm"
+            try Manifests.write(entries, to: manifest)
+            let train = try ws.tagger(["train", "--manifest", manifest, "--model", model, "--json"], timeout: 300)
+            #expect(train.status == 0, "\(train.stderr)")
+            let eval = try ws.tagger(["eval", "--model", model, "--manifest", manifest, "--json"])
+            #expect(eval.status == 0, "\(eval.stderr)")
+            for (command, output) in [("train", train.stdout), ("eval", eval.stdout)] {
+                let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+                                          "\(command): \(output)")
+                let labels = try #require(report["labels"] as? [[String: Any]], "\(command): \(output)")
+                #expect(Set(labels.compactMap { $0["name"] as? String }) == Set(SampleMail.labels + ["rare"]))
+                for label in labels {
+                    let name = label["name"] as? String
+                    if name == "rare" {
+                        #expect(label["threshold"] is NSNull, "\(command): \(label)")
+                        #expect(label["included"] as? Bool == false)
+                    } else {
+                        #expect(label["threshold"] is NSNumber, "\(command): \(label)")
+                    }
+                }
+                let tuned = try #require(report["tuned"] as? [String: Any], "\(command)")
+                #expect(tuned["macroLabels"] as? Int == SampleMail.labels.count)
+                #expect(command == "eval" || report["crossFitted"] is [String: Any])
+            }
+        }
     }
 }

@@ -53,6 +53,21 @@ struct EvaluationTests {
         let table = r.renderTable()
         #expect(table.contains("abstains") && table.contains("micro-F1") && table.contains("calibration"))
     }
+
+    @Test func abstainingLabelsInfiniteThresholdIsNullInJSONAndReadsBack() throws {
+        // An abstaining label is evaluated with an infinite threshold (never applied); JSON has no
+        // infinity, and a report that failed to encode would leave `--json` with nothing to print.
+        let r = Evaluation.evaluate(probabilities: probabilities, truth: truth, labels: ["a", "b"],
+                                    thresholds: [0.5, .infinity], included: [true, false])
+        let data = try JSONEncoder().encode(r)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let labels = try #require(object["labels"] as? [[String: Any]])
+        #expect(labels[0]["threshold"] as? Double == 0.5)
+        #expect(labels[1]["threshold"] is NSNull)
+        let decoded = try JSONDecoder().decode(EvaluationReport.self, from: data)
+        #expect(decoded == r)
+        #expect(decoded.labels[1].threshold == .infinity)
+    }
 }
 
 import Foundation
