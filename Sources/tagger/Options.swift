@@ -48,7 +48,7 @@ func jsonLine<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
     } catch {
         // Never print a JSON document that silently lacks the report: say what failed.
         printError("internal error: the JSON report could not be written: \(error)")
-        exit(70)
+        exit(1)
     }
 }
 
