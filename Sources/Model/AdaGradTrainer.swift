@@ -17,6 +17,22 @@ struct LabelBlockWeights: Sendable {
     var bias: [SIMD4<Float>]
     let chunks: Int
 
+    /// The element-wise mean of `blocks` (same layout): a linear model whose logits are the
+    /// mean of theirs. Lane by lane, so labels stay independent.
+    static func mean(_ blocks: [LabelBlockWeights]) -> LabelBlockWeights {
+        precondition(!blocks.isEmpty, "the mean of no models")
+        var sum = blocks[0]
+        for b in blocks.dropFirst() {
+            precondition(b.chunks == sum.chunks && b.weights.count == sum.weights.count, "blocks of different layouts")
+            for i in sum.weights.indices { sum.weights[i] += b.weights[i] }
+            for i in sum.bias.indices { sum.bias[i] += b.bias[i] }
+        }
+        let scale = SIMD4<Float>(repeating: 1 / Float(blocks.count))
+        for i in sum.weights.indices { sum.weights[i] *= scale }
+        for i in sum.bias.indices { sum.bias[i] *= scale }
+        return sum
+    }
+
     /// The logits of packed example `row`, one lane per label.
     func logits(_ data: TrainingData, row: Int) -> [SIMD4<Float>] {
         var z = bias

@@ -2,7 +2,8 @@ import Foundation
 
 /// A trained model and the cross-validated evaluation that tuned its thresholds.
 public struct TrainingResult: Sendable {
-    /// The model, fitted on all examples, with thresholds from cross-validation.
+    /// The model: the mean of the cross-validation's fold models (each fitted on all examples
+    /// but one fold), with thresholds tuned on those models' out-of-fold scores.
     public var model: MultiLabelModel
     /// Out-of-fold evaluation. Its tuned-threshold figures use thresholds chosen on those same
     /// out-of-fold scores, so they are slightly optimistic; the 0.5 column is not.
@@ -11,8 +12,17 @@ public struct TrainingResult: Sendable {
     public var outOfFold: [[Float]]
 }
 
-/// Trains multi-label models: k-fold cross-validation for out-of-fold scores, a threshold per
-/// label tuned on them, then a fit on all examples. Pure computation: no printing, no I/O.
+/// Trains multi-label models: k-fold cross-validation for out-of-fold scores and a threshold per
+/// label tuned on them; the model is the mean of the k fold models. Pure computation: no
+/// printing, no I/O.
+///
+/// Why the mean of the fold models rather than a refit on all examples: the thresholds are tuned
+/// on the fold models' scores, and their mean scores new mail on the same scale (a refit on more
+/// data is more confident, so those thresholds fit it less well), while averaging k fits lowers
+/// the variance of SGD on few examples. On enron (twelve 80/20 splits, `--min-cv-f1 0`) held-out
+/// micro-F1 went 0.614 → 0.625 and macro-F1 0.277 → 0.273; along the learning curve (`tagger
+/// simulate --every 100`) micro-F1 0.611 → 0.630 at the end of the stream; spamassassin F1
+/// 0.958 → 0.957 (three splits). It also saves the refit: training is k fits instead of k + 1.
 public enum Trainer {
     /// Trains a model for `labels` from `examples`.
     /// - Parameter now: the training time recorded in the model (and its id).
@@ -65,6 +75,7 @@ public enum Trainer {
         var rng = SplitMix64(seed: options.seed)
         let fold = shuffledFolds(count: n, folds: options.folds, rng: &rng)
         var outOfFold = [[Float]](repeating: [Float](repeating: 0, count: n), count: labelCount)
+        var foldModels: [LabelBlockWeights] = []
         for f in 0..<options.folds {
             let rows = (0..<n).filter { fold[$0] != f }
             // IDF from the training rows only: held-out features unseen there get the largest IDF, as in scoring.
@@ -75,11 +86,12 @@ public enum Trainer {
                 let z = block.logits(scaled, row: r)
                 for l in 0..<labelCount { outOfFold[l][r] = sigmoid(z[l / 4][l % 4]) }
             }
+            foldModels.append(block)
         }
-        let all = Array(0..<n)
-        let idf = inverseDocumentFrequency(all)
-        let final = trainer.train(data: data.scaled(by: idf), truth: truth, positiveWeights: positiveWeights(all),
-                                  labelCount: labelCount, rows: all, rng: &rng)
+        // Features and their scales for scoring come from all examples; a feature a fold model
+        // never kept has weight 0 there.
+        let idf = inverseDocumentFrequency(Array(0..<n))
+        let final = LabelBlockWeights.mean(foldModels)
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
             let scores = outOfFold[l], labelTruth = data.truth[l]
