@@ -34,7 +34,7 @@ public enum TaggerError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 /// A short human description of a Foundation/POSIX error (no "Error Domain=..." noise).
-func describe(_ error: any Error) -> String {
+public func describe(_ error: any Error) -> String {
     if let e = error as? CocoaError, let underlying = e.userInfo[NSUnderlyingErrorKey] as? NSError,
        underlying.domain == NSPOSIXErrorDomain {
         return String(cString: strerror(Int32(underlying.code)))

@@ -97,6 +97,26 @@ extension EndToEnd {
             #expect(result.stderr.contains(ws.modelPath), "\(result.stderr)")
         }
 
+        @Test("relative --model, --state-dir and manifest paths mean files under the working directory")
+        func relativePaths() throws {
+            let ws = try Workspace(samples: false, model: nil)
+            try Manifests.write(SampleMail.all.map { ($0.path, $0.labels) }, to: ws.root + "/all.jsonl")
+            // A bare file name once made `train` fail with Foundation's "The file doesn't exist".
+            let train = try Command.run(["train", "--manifest", "all.jsonl", "--model", "m.tgm", "--state-dir", "st"],
+                                        home: ws.root, directory: ws.root, timeout: 300)
+            #expect(train.status == 0, "\(train.stderr)")
+            #expect(FileManager.default.fileExists(atPath: ws.root + "/m.tgm"))
+            let tag = try Command.run(["tag", "--model", "m.tgm", "--state-dir", "st", SampleMail.all[0].path],
+                                      home: ws.root, directory: ws.root)
+            #expect(tag.status == 0, "\(tag.stderr)")
+            #expect(tag.lines.count == 1)
+            let missing = try Command.run(["train", "--manifest", "all.jsonl", "--model", "/proc/none/m.tgm"],
+                                          home: ws.root, directory: ws.root, timeout: 300)
+            #expect(missing.status == 1)
+            #expect(missing.errorLines.count == 1 && missing.stderr.contains("/proc/none"), "\(missing.stderr)")
+            #expect(!missing.stderr.contains("Error Domain"), "\(missing.stderr)")
+        }
+
         @Test("train --json and eval --json print the whole report when a label abstains (threshold null)")
         func jsonReportsWithAbstainingLabel() throws {
             let ws = try Workspace(samples: false, model: nil)

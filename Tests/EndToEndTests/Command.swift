@@ -34,7 +34,7 @@ enum Command {
     }
 
     /// Starts `tagger args` with stdout and stderr going to files (no pipe to fill up).
-    static func start(_ args: [String], home: String, env: [String: String] = [:],
+    static func start(_ args: [String], home: String, env: [String: String] = [:], directory: String? = nil,
                       stdout: String, stderr: String) throws -> Process {
         guard let bin = Binary.path else { throw CocoaError(.fileNoSuchFile) }
         _ = FileManager.default.createFile(atPath: stdout, contents: nil)
@@ -42,6 +42,7 @@ enum Command {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = args
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         p.environment = environment(home: home, extra: env)
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))
@@ -51,12 +52,12 @@ enum Command {
     }
 
     /// Runs `tagger args` to completion; kills it and throws `TimedOut` after `timeout` seconds.
-    static func run(_ args: [String], home: String, env: [String: String] = [:],
+    static func run(_ args: [String], home: String, env: [String: String] = [:], directory: String? = nil,
                     timeout: Double = 120) throws -> CommandResult {
         let id = UUID().uuidString
         let out = home + "/cmd-\(id).out", err = home + "/cmd-\(id).err"
         defer { unlink(out); unlink(err) }
-        let p = try start(args, home: home, env: env, stdout: out, stderr: err)
+        let p = try start(args, home: home, env: env, directory: directory, stdout: out, stderr: err)
         guard waitForExit(p, timeout: timeout) else {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()

@@ -94,6 +94,28 @@ import Testing
         #expect(e?.file == t.path + "/none.toml")
     }
 
+    @Test func relativePathsAreAnchoredFlagsAtTheWorkingDirectoryFileValuesAtTheFilesFolder() throws {
+        // A bare `--model m.tgm` once gave the model an empty folder ("" + "/history" is /history).
+        let t = try TempDir()
+        defer { t.cleanup() }
+        let file = t.path + "/config.toml"
+        try Data("state_dir = \"st\"\nmaildirs = [\"mail/../Mail\", \"~/Maildir\"]\nmodel = \"/abs/m.tgm\"\n".utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let fromFile = try ResolvedConfig.resolve(configPath: file, overrides: ConfigSettings(), environment: env)
+        #expect(fromFile.stateDir == t.path + "/st")
+        #expect(fromFile.maildirs.map(\.root) == [t.path + "/Mail", "/home/u/Maildir"])
+        #expect(fromFile.modelPath == "/abs/m.tgm")
+        var flags = ConfigSettings()
+        flags.model = "m.tgm"
+        flags.maildirs = ["./box"]
+        let cwd = FileManager.default.currentDirectoryPath
+        let fromFlags = try ResolvedConfig.resolve(configPath: file, overrides: flags, environment: env)
+        #expect(fromFlags.modelPath == cwd + "/m.tgm")
+        #expect(fromFlags.maildirs.map(\.root) == [cwd + "/box"])
+        #expect(fromFlags.maildirs.map(\.name) == ["box"])
+        #expect(fromFlags.stateDir == t.path + "/st")
+    }
+
     @Test func defaultConfigFileIsReadFromXDGConfigHome() throws {
         let t = try TempDir()
         defer { t.cleanup() }

@@ -113,6 +113,21 @@ public struct ConfigSettings: Sendable, Equatable {
         return try parse(text, file: path)
     }
 
+    /// `self` with its relative paths (maildirs, state directory, model; not `~` ones) made
+    /// absolute against `base`: a path given on the command line means the same file wherever
+    /// the program later works, and one in a config file is read from the file's folder.
+    public func anchored(at base: String) -> ConfigSettings {
+        func anchor(_ p: String) -> String {
+            guard !p.isEmpty, !p.hasPrefix("/"), p != "~", !p.hasPrefix("~/") else { return p }
+            return ((base + "/" + p) as NSString).standardizingPath
+        }
+        var s = self
+        s.maildirs = maildirs?.map(anchor)
+        s.stateDir = stateDir.map(anchor)
+        s.model = model.map(anchor)
+        return s
+    }
+
     /// `self` with every value set in `other` taking precedence.
     public func overridden(by other: ConfigSettings) -> ConfigSettings {
         var s = self

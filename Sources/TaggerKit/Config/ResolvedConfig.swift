@@ -47,7 +47,11 @@ public struct ResolvedConfig: Sendable, Equatable {
                 used = p
             }
         }
-        let s = file.overridden(by: overrides)
+        let cwd = FileManager.default.currentDirectoryPath
+        let configFolder = used.map { path in
+            ((path.hasPrefix("/") ? path : cwd + "/" + path) as NSString).deletingLastPathComponent
+        }
+        let s = file.anchored(at: configFolder ?? cwd).overridden(by: overrides.anchored(at: cwd))
         let home = environment["HOME"] ?? NSHomeDirectory()
         func expand(_ p: String) -> String {
             var p = p

@@ -98,9 +98,14 @@ struct TrainCommand: ParsableCommand {
             let featurised = clock.now
             let result = try Trainer.train(examples: examples, labels: m.labels, options: training.options(pipeline: pipeline))
             let trained = clock.now
-            let out = state.model ?? config.modelPath
-            try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let out = config.modelPath
+            let folder = (out as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw TaggerError.io(path: folder, reason: "cannot create the model's folder: \(describe(error))")
+            }
             try ModelFile.write(result.model, to: out)
             if json {
                 emit(jsonLine(result.crossValidation, pretty: true))
