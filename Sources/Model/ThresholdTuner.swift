@@ -19,11 +19,11 @@ enum ThresholdTuner {
         var i = 0
         while i < order.count {
             let score = scores[order[i]]
-            // Take every example tied at this score.
-            while i < order.count && scores[order[i]] == score {
+            // Take every example tied at this score (at least this one: a NaN equals nothing).
+            repeat {
                 if truth[order[i]] { truePositives += 1 }
                 i += 1
-            }
+            } while i < order.count && scores[order[i]] == score
             let predicted = i
             let cut = cutBelow(score, next: i < order.count ? scores[order[i]] : nil)
             let f1 = 2 * Float(truePositives) / Float(predicted + positives)
@@ -53,10 +53,10 @@ enum ThresholdTuner {
         var truePositives = 0, i = 0
         while i < order.count {
             let score = scores[order[i]]
-            while i < order.count && scores[order[i]] == score {
+            repeat {
                 if truth[order[i]] { truePositives += 1 }
                 i += 1
-            }
+            } while i < order.count && scores[order[i]] == score
             result.append((cutBelow(score, next: i < order.count ? scores[order[i]] : nil), truePositives, i))
         }
         return result

@@ -37,8 +37,21 @@ public enum Trainer {
         guard examples.count >= options.folds else {
             throw .badOptions("\(examples.count) examples cannot fill \(options.folds) folds")
         }
-        guard options.epochs >= 1, options.learningRate > 0, options.l2 >= 0 else {
-            throw .badOptions("epochs ≥ 1, learning rate > 0 and l2 ≥ 0 are required")
+        guard options.epochs >= 1, options.learningRate > 0, options.learningRate.isFinite,
+              options.l2 >= 0, options.l2.isFinite else {
+            throw .badOptions("epochs ≥ 1, a finite learning rate > 0 and a finite l2 ≥ 0 are required")
+        }
+        guard options.minCrossValidatedF1 >= 0 && options.minCrossValidatedF1 <= 1 else {
+            throw .badOptions("minimum cross-validated F1 must be in 0...1, not \(options.minCrossValidatedF1)")
+        }
+        if case .minPrecision(let p) = options.thresholdObjective, !(p > 0 && p <= 1) {
+            throw .badOptions("minimum precision must be in (0, 1], not \(p)")
+        }
+        if case .sqrtRatio(let cap) = options.positiveWeighting, !(cap >= 1 && cap.isFinite) {
+            throw .badOptions("positive weight cap must be a finite number ≥ 1, not \(cap)")
+        }
+        if case .fixed(let w) = options.positiveWeighting, !(w > 0 && w.isFinite) {
+            throw .badOptions("positive weight must be a finite number > 0, not \(w)")
         }
         guard options.minimumDocumentFraction >= 0 && options.minimumDocumentFraction < 1 else {
             throw .badOptions("minimum document fraction must be in 0..<1, not \(options.minimumDocumentFraction)")
@@ -84,7 +97,12 @@ public enum Trainer {
                                       labelCount: labelCount, rows: rows, rng: &rng)
             for r in 0..<n where fold[r] == f {
                 let z = block.logits(scaled, row: r)
-                for l in 0..<labelCount { outOfFold[l][r] = sigmoid(z[l / 4][l % 4]) }
+                for l in 0..<labelCount {
+                    let p = sigmoid(z[l / 4][l % 4])
+                    // Overflowing steps (a huge learning rate or l2) leave weights that are not numbers.
+                    guard !p.isNaN else { throw .diverged(label: labels[l]) }
+                    outOfFold[l][r] = p
+                }
             }
             foldModels.append(block)
         }

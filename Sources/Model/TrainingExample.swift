@@ -24,6 +24,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
     case badVector(example: Int, reason: String)
     /// Fewer than two folds, or fewer examples than folds.
     case badOptions(String)
+    /// Training produced scores that are not numbers (steps overflowed).
+    case diverged(label: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
         case .labelOutOfRange(let e, let l): return "example \(e) names label index \(l), which does not exist"
         case .badVector(let e, let reason): return "example \(e) has a bad feature vector: \(reason)"
         case .badOptions(let reason): return "bad training options: \(reason)"
+        case .diverged(let label):
+            return "training diverged (label \"\(label)\" scored not-a-number): lower --learning-rate or --l2"
         }
     }
 }

@@ -6,6 +6,14 @@ struct ThresholdTests {
     /// Scores 0.9 P, 0.8 P, 0.7 N, 0.6 P, 0.5 N, 0.4 N, 0.3 P. Cuts: after 0.8 → F1 2·2/(2+4)=0.667;
     /// after 0.6 → 2·3/(4+4)=0.75; after 0.3 → 2·4/(7+4)=0.727. The optimum keeps 0.6 and drops
     /// 0.5, so the threshold lies in (0.5, 0.6].
+    @Test func notANumberScoresDoNotHangTheTuner() {
+        // NaN equals nothing, so "take every tie" once never moved past it.
+        let scores: [Float] = [0.9, .nan, 0.3, .nan]
+        let truth = [true, false, true, false]
+        _ = ThresholdTuner.tune(scores: scores, truth: truth, objective: .f1)
+        #expect(ThresholdTuner.cuts(scores: scores, truth: truth).count == 4)
+    }
+
     @Test func findsTheF1OptimalCut() {
         let scores: [Float] = [0.5, 0.9, 0.3, 0.7, 0.8, 0.4, 0.6]
         let truth = [false, true, true, false, true, false, true]

@@ -185,4 +185,24 @@ struct TrainerTests {
             try Trainer.train(examples: Array(examples.prefix(3)), labels: ["a"], options: options())
         }
     }
+
+    /// An infinite or overflowing learning rate once left NaN scores that hung threshold tuning.
+    @Test func nonFiniteOrOverflowingOptionsFailInsteadOfHanging() throws {
+        let p = SyntheticProblem(examples: 60, frequencies: [0.3], background: 20, signal: 5,
+                                 noise: 0, dimension: 1 << 16, seed: 3)
+        for change in [{ (o: inout TrainingOptions) in o.learningRate = .infinity },
+                       { (o: inout TrainingOptions) in o.l2 = .infinity },
+                       { (o: inout TrainingOptions) in o.l2 = .nan },
+                       { (o: inout TrainingOptions) in o.minCrossValidatedF1 = 1.5 },
+                       { (o: inout TrainingOptions) in o.thresholdObjective = .minPrecision(2) },
+                       { (o: inout TrainingOptions) in o.positiveWeighting = .sqrtRatio(cap: .nan) }] {
+            #expect(throws: TrainingError.self) {
+                try Trainer.train(examples: p.examples, labels: p.labels, options: options(change))
+            }
+        }
+        let e = #expect(throws: TrainingError.self) {
+            try Trainer.train(examples: p.examples, labels: p.labels, options: options { $0.learningRate = 1e30 })
+        }
+        guard case .diverged = e else { Issue.record("expected .diverged, got \(String(describing: e))"); return }
+    }
 }
