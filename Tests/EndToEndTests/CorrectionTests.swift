@@ -41,6 +41,23 @@ extension EndToEnd {
             #expect(restarted.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
+        @Test("label MSG = +L forgets earlier corrections and keeps +L; contradictions and bad names exit 64")
+        func resetWithNewCorrections() throws {
+            let ws = try Workspace()
+            let path = ws.maildir + "/" + SampleMail.all[0].relative
+            #expect(try ws.tagger(["label", path, "+personal", "-finance"]).status == 0)
+            // `=` once dropped the labels given with it: the user's +receipts was lost.
+            for changes in [["=", "+receipts"], ["+receipts", "="]] {
+                let r = try ws.tagger(["label", path] + changes)
+                #expect(r.status == 0, "\(r.stderr)")
+                #expect(r.stdout.contains("(user +[receipts] -[])"), "\(changes): \(r.stdout)")
+            }
+            for bad in [["+receipts", "-receipts"], ["+two words"], ["+tab\tlabel"]] {
+                let r = try ws.tagger(["label", path] + bad)
+                #expect(r.status == 64, "\(bad): exit \(r.status) \(r.stderr)")
+            }
+        }
+
         @Test("corrections survive a flag rename, a re-tag by a new model, and a deleted sidecar")
         func correctionsSurvive() async throws {
             let ws = try Workspace(samples: false)

@@ -64,6 +64,9 @@ private func correction(_ unique: String?, id: String? = nil, digest: String? = 
             correction("m1", remove: ["important", "newsletter"], model: ["newsletter"]),
             correction("m2", add: ["personal"]),
             correction("m2", op: .reset),
+            // `label m3 = +finance`: forget the earlier corrections, then apply the new ones.
+            correction("m3", add: ["personal"], remove: ["important"]),
+            correction("m3", add: ["finance"], remove: ["newsletter"], op: .reset),
         ])
         let (index, _) = try j.fold()
         let m1 = try #require(index.lookup(unique: "m1", messageID: nil, digest: nil))
@@ -71,7 +74,9 @@ private func correction(_ unique: String?, id: String? = nil, digest: String? = 
         #expect(m1.remove == ["important", "newsletter"])
         #expect(m1.labels == ["finance"])   // model said newsletter; user: +finance, -newsletter
         #expect(index.lookup(unique: "m2", messageID: nil, digest: nil)?.isEmpty == true)
-        #expect(index.corrected.count == 1)  // the reset message is not training data
+        let m3 = try #require(index.lookup(unique: "m3", messageID: nil, digest: nil))
+        #expect(m3.add == ["finance"] && m3.remove == ["newsletter"])
+        #expect(index.corrected.count == 2)  // the message reset to nothing is not training data
     }
 
     @Test func aMovedMessageIsFoundByMessageIDOrDigest() throws {

@@ -65,7 +65,8 @@ public struct UserLabels: Sendable, Equatable {
     public mutating func apply(_ c: Correction, line: Int) {
         switch c.op {
         case .reset:
-            add = []; remove = []
+            // Forget the earlier corrections, then apply the ones given with it (`label MSG = +a`).
+            add = Set(c.add); remove = Set(c.remove).subtracting(c.add)
         case .label:
             for l in c.add { add.insert(l); remove.remove(l) }
             for l in c.remove { remove.insert(l); add.remove(l) }

@@ -5,7 +5,7 @@ import TaggerKit
 struct LabelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "label",
-        abstract: "Records a correction: +LABEL turns a tag on, -LABEL turns it off, = forgets every correction of the message.",
+        abstract: "Records a correction: +LABEL turns a tag on, -LABEL turns it off, = forgets the message's earlier corrections (any +LABEL/-LABEL given with it then apply).",
         discussion: """
         MSG is a message file path, a maildir unique name, or a Message-ID. The correction is \
         durable (appended to the journal and fsynced) when the command returns; the sidecar's \
@@ -20,10 +20,19 @@ struct LabelCommand: ParsableCommand {
 
     func validate() throws {
         guard !changes.isEmpty else { throw ValidationError("give at least one +LABEL, -LABEL or =") }
+        var seen: [String: Character] = [:]
         for c in changes where c != "=" {
             guard let first = c.first, first == "+" || first == "-", c.count > 1 else {
                 throw ValidationError("'\(c)' is not +LABEL, -LABEL or =")
             }
+            let name = c.dropFirst()
+            guard !name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) else {
+                throw ValidationError("'\(name)': a label name has no spaces or control characters")
+            }
+            if let other = seen[String(name)], other != first {
+                throw ValidationError("'\(name)' is both turned on and off")
+            }
+            seen[String(name)] = first
         }
     }
 
