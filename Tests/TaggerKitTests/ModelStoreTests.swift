@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TaggerKit
+import Model
 
 @Suite struct ModelStoreTests {
     private func store() throws -> ModelStore {
@@ -15,15 +16,57 @@ import Testing
         try store.install(candidate: tmp)
     }
 
-    @Test func rollbackRestoresThePreviousFileByteForByte() throws {
+    private func put(_ store: ModelStore, _ bytes: Data) throws {
+        let tmp = store.temporaryPath()
+        try bytes.write(to: URL(fileURLWithPath: tmp))
+        try store.install(candidate: tmp)
+    }
+
+    /// A real (tiny) model file, different for each seed.
+    private func modelBytes(seed: UInt64) throws -> Data {
+        var o = TrainingOptions()
+        o.dimension = 1 << 10
+        o.folds = 2
+        o.seed = seed
+        o.featurizer = try Pipeline().stamp
+        let examples = (0..<8).map { i in
+            TrainingExample(vector: SparseVector(indices: [UInt32(i % 3)], values: [1]), labels: i % 2 == 0 ? [0] : [])
+        }
+        let model = try Trainer.train(examples: examples, labels: ["a"], options: o).model
+        let path = NSTemporaryDirectory() + "tagger-model-\(UUID().uuidString).tgm"
+        defer { unlink(path) }
+        try ModelFile.write(model, to: path)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    private func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    @Test func rollbackRestoresThePreviousFileByteForByteAndKeepsTheOneItReplaced() throws {
         let s = try store()
-        try put(s, "model one")
-        try put(s, "model two")
-        #expect(try String(contentsOfFile: s.current, encoding: .utf8) == "model two")
+        let one = try modelBytes(seed: 1), two = try modelBytes(seed: 2)
+        #expect(one != two)
+        try put(s, one)
+        try put(s, two)
+        #expect(bytes(s.current) == two)
         try s.rollback()
-        #expect(try String(contentsOfFile: s.current, encoding: .utf8) == "model one")
+        #expect(bytes(s.current) == one)
+        // The replaced model is not lost: it waits in rolled-back/, outside the rollback chain.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: s.rolledBackDir)
+        #expect(kept.count == 1 && bytes(s.rolledBackDir + "/" + kept[0]) == two)
         #expect(throws: TaggerError.self) { try s.rollback() }  // nothing older
-        #expect(try String(contentsOfFile: s.current, encoding: .utf8) == "model one")
+        #expect(bytes(s.current) == one)
+    }
+
+    @Test func rollbackRefusesAPredecessorThatCannotBeUsedAndChangesNothing() throws {
+        let s = try store()
+        try put(s, Data("a damaged model".utf8))
+        let good = try modelBytes(seed: 3)
+        try put(s, good)
+        let e = #expect(throws: TaggerError.self) { try s.rollback() }
+        #expect(e?.description.contains(s.history().last ?? "?") == true, "\(String(describing: e))")
+        #expect(bytes(s.current) == good)
+        #expect(s.history().count == 1)
+        #expect(!FileManager.default.fileExists(atPath: s.rolledBackDir))
     }
 
     @Test func historyKeepsOnlyTheLastFew() throws {

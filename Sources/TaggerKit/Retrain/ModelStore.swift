@@ -1,4 +1,5 @@
 import Foundation
+import Model
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,19 +54,44 @@ public struct ModelStore: Sendable {
         prune()
     }
 
-    /// Restores the newest predecessor as the current model and removes it from the history.
+    /// Where a rollback keeps the model it replaced (outside the rollback chain, so a second
+    /// rollback goes further back), at most `keep` of them.
+    public var rolledBackDir: String { historyDir + "/rolled-back" }
+
+    /// Restores the newest predecessor as the current model and removes it from the history. The
+    /// model it replaces is kept in `rolledBackDir`, so a rollback can be undone by hand.
     /// - Returns: the history file that was restored.
-    /// - Throws: `TaggerError.notFound` when there is no predecessor, `.io` when a rename fails.
+    /// - Throws: `TaggerError.notFound` when there is no predecessor, `.model` when the predecessor
+    ///   cannot be used (damaged, or made for another featuriser: nothing is changed then),
+    ///   `.io` when a rename fails.
     @discardableResult
     public func rollback() throws(TaggerError) -> String {
         guard let previous = history().last else {
             throw .notFound("\(historyDir): no previous model to roll back to")
+        }
+        do {
+            _ = try Pipeline(model: try ModelFile.read(previous), path: previous)
+        } catch {
+            var reason = "\(error)"
+            if reason.hasPrefix(previous + ": ") { reason.removeFirst(previous.count + 2) }
+            throw .model(path: previous, reason: reason + "; nothing was changed (delete it to roll back past it)")
+        }
+        if FileManager.default.fileExists(atPath: current) {
+            try makeDirectory(rolledBackDir)
+            let kept = rolledBackDir + "/\(Self.stamp())-\(UInt32.random(in: 0...UInt32.max)).tgm"
+            if link(current, kept) != 0 {
+                throw .io(path: kept, reason: "cannot keep the current model: \(String(cString: strerror(errno)))")
+            }
         }
         if rename(previous, current) != 0 {
             throw .io(path: current, reason: "cannot restore \(previous): \(String(cString: strerror(errno)))")
         }
         syncDirectory((current as NSString).deletingLastPathComponent)
         syncDirectory(historyDir)
+        syncDirectory(rolledBackDir)
+        let kept = ((try? FileManager.default.contentsOfDirectory(atPath: rolledBackDir)) ?? [])
+            .filter { $0.hasSuffix(".tgm") }.sorted()
+        for name in kept.dropLast(keep) { unlink(rolledBackDir + "/" + name) }
         return previous
     }
 
