@@ -8,6 +8,11 @@ public enum MessageFile {
     /// Reads at most `maxBytes` of the file at `path` (the rest is left unread).
     /// - Throws: `TaggerError.io` naming the file: missing, a folder, unreadable, empty.
     public static func read(_ path: String, maxBytes: Int = 32 << 20) throws(TaggerError) -> [UInt8] {
+        try readPrefix(path, maxBytes: maxBytes).bytes
+    }
+
+    /// Like `read`, also giving the file's size, so a caller can tell the message was cut.
+    public static func readPrefix(_ path: String, maxBytes: Int) throws(TaggerError) -> (bytes: [UInt8], fileSize: Int) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .io(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -31,7 +36,7 @@ public enum MessageFile {
         }
         if got < want { bytes.removeLast(want - got) }
         if bytes.isEmpty { throw .io(path: path, reason: "empty file, not a message") }
-        return bytes
+        return (bytes, Int(st.st_size))
     }
 
     /// Why `bytes` cannot be a mail message at all (binary formats such as an Outlook .msg),

@@ -58,9 +58,15 @@ public struct Pipeline: Sendable {
     /// Reads and parses the message at `path`.
     /// - Throws: `TaggerError.io` naming the file: missing, a folder, empty, or not mail at all.
     public func document(path: String) throws(TaggerError) -> Document {
-        let bytes = try MessageFile.read(path, maxBytes: limits.maxMessageBytes)
+        let (bytes, size) = try MessageFile.readPrefix(path, maxBytes: limits.maxMessageBytes)
         if let why = MessageFile.notMailReason(bytes) { throw .io(path: path, reason: why) }
-        return document(bytes: bytes)
+        var doc = document(bytes: bytes)
+        if size > bytes.count {
+            // Only the first maxMessageBytes were read: say so, as the parser does for bytes it cuts.
+            doc.warnings.insert(ParseWarning(code: "limit.messageBytes",
+                                             detail: "message cut at \(bytes.count) of \(size) bytes").description, at: 0)
+        }
+        return doc
     }
 
     /// Parses message bytes. Never fails: problems become the document's warnings.
