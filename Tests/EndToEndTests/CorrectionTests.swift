@@ -98,6 +98,51 @@ extension EndToEnd {
             #expect(daemon.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
 
+        @Test("an edit of a sidecar's user object becomes a journal record at retrain, once; a stale sidecar does not")
+        func sidecarEditsArePickedUp() throws {
+            let ws = try Workspace(samples: false)
+            let a = try ws.deliverSample(12), b = try ws.deliverSample(13), c = try ws.deliverSample(14)
+            #expect(try ws.tagger(["run", "--once", "--log-level", "warning"]).status == 0)
+            // c: corrected with `label`; then its sidecar is put back as it was before, with an old
+            // time, as if a crash had come between the journal append and the sidecar update.
+            let before = try #require(FileManager.default.contents(atPath: ws.sidecarPath(unique: c.unique)))
+            #expect(try ws.tagger(["label", c.path, "+receipts"]).status == 0)
+            try before.write(to: URL(fileURLWithPath: ws.sidecarPath(unique: c.unique)))
+            var old = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+            #expect(utimensat(AT_FDCWD, ws.sidecarPath(unique: c.unique), &old, 0) == 0)
+            // a and b: the user edits the sidecar files themselves.
+            func edit(_ unique: String, add: [String], remove: [String]) throws {
+                let path = ws.sidecarPath(unique: unique)
+                let data = try #require(FileManager.default.contents(atPath: path))
+                var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                object["user"] = ["add": add, "remove": remove]
+                try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+            }
+            try edit(a.unique, add: ["personal"], remove: [])
+            try edit(b.unique, add: [], remove: ["finance", "newsletter"])
+
+            func records() throws -> [[String: Any]] {
+                let data = try #require(FileManager.default.contents(atPath: ws.journalPath))
+                return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+                    try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                }
+            }
+            #expect(try records().count == 1)
+            // Three corrected messages are too few to train on (exit 1 says so); the edits are
+            // journalled before that is decided.
+            let dry = try ws.tagger(["retrain", "--dry-run"])
+            #expect(dry.status == 1 && dry.stderr.contains("3 usable messages"), "\(dry.status) \(dry.stderr)")
+            let picked = try records().filter { $0["source"] as? String == "sidecar" }
+            #expect(Set(picked.compactMap { $0["unique"] as? String }) == [a.unique, b.unique], "\(picked)")
+            let forB = try #require(picked.first { $0["unique"] as? String == b.unique })
+            #expect(forB["op"] as? String == "reset" && forB["remove"] as? [String] == ["finance", "newsletter"])
+            #expect(ws.sidecar(a.unique)?.tags.contains("personal") == true)
+            #expect(ws.sidecar(b.unique).map { !$0.tags.contains("finance") && !$0.tags.contains("newsletter") } == true)
+            // Picked up once: another retrain adds nothing.
+            _ = try ws.tagger(["retrain", "--dry-run"])
+            #expect(try records().count == 3)
+        }
+
         @Test("a torn last journal line is skipped with a warning and the next label still works")
         func tornJournalLine() async throws {
             let ws = try Workspace(samples: false)

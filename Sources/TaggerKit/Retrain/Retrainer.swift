@@ -99,6 +99,9 @@ public struct Retrainer {
     public var loadModel: @Sendable (String) throws -> MultiLabelModel
     /// Writes a model file atomically.
     public var writeModel: @Sendable (MultiLabelModel, String) throws -> Void
+    /// Run under the lock before the journal is read (journals corrections made by editing
+    /// sidecars); returns warnings for the report.
+    public var beforeReadingJournal: (() throws -> [String])?
 
     public init(store: ModelStore, journal: Journal, builder: TrainingSetBuilder, stateDir: String,
                 featurize: @escaping (String) throws -> SparseVector,
@@ -118,8 +121,9 @@ public struct Retrainer {
         let lock = try FileLock(path: lockPath, wait: options.wait)
         defer { withExtendedLifetime(lock) {} }
         let started = Timestamp.iso8601(Date())
+        let pickUpWarnings = try beforeReadingJournal?() ?? []
         let (records, journalWarnings) = try journal.read()
-        var warnings = journalWarnings
+        var warnings = pickUpWarnings + journalWarnings
         var index = CorrectionIndex()
         for (line, c) in records { index.apply(c, line: line) }
         let (messages, buildWarnings) = try builder.build(corrections: index)

@@ -7,7 +7,7 @@ extension Retrainer {
     public static func standard(config: ResolvedConfig, manifests: [String] = []) throws -> Retrainer {
         try makeDirectory(config.stateDir)
         let box = PipelineBox(try Pipeline())
-        return Retrainer(
+        var retrainer = Retrainer(
             store: ModelStore(current: config.modelPath),
             journal: Journal(path: config.stateDir + "/corrections.jsonl"),
             builder: TrainingSetBuilder(maildirs: config.maildirs.map(\.root), folderLabels: config.folderLabels,
@@ -20,6 +20,8 @@ extension Retrainer {
                 return model
             },
             writeModel: { model, path in try ModelFile.write(model, to: path) })
+        retrainer.beforeReadingJournal = { try SidecarEdits.pickUp(config: config).warnings }
+        return retrainer
     }
 }
 
