@@ -128,6 +128,10 @@ extension EndToEnd {
                 }
             }
             #expect(try records().count == 1)
+            // A `label` on top of a sidecar edit keeps the edit (it is journalled first).
+            #expect(try ws.tagger(["label", a.path, "+receipts"]).status == 0)
+            #expect(ws.sidecar(a.unique)?.user?.add == ["personal", "receipts"], "\(String(describing: ws.sidecar(a.unique)))")
+            #expect(try records().count == 3)
             // Three corrected messages are too few to train on (exit 1 says so); the edits are
             // journalled before that is decided.
             let dry = try ws.tagger(["retrain", "--dry-run"])
@@ -136,11 +140,12 @@ extension EndToEnd {
             #expect(Set(picked.compactMap { $0["unique"] as? String }) == [a.unique, b.unique], "\(picked)")
             let forB = try #require(picked.first { $0["unique"] as? String == b.unique })
             #expect(forB["op"] as? String == "reset" && forB["remove"] as? [String] == ["finance", "newsletter"])
-            #expect(ws.sidecar(a.unique)?.tags.contains("personal") == true)
+            #expect(ws.sidecar(a.unique).map { $0.tags.contains("personal") && $0.tags.contains("receipts") } == true)
             #expect(ws.sidecar(b.unique).map { !$0.tags.contains("finance") && !$0.tags.contains("newsletter") } == true)
             // Picked up once: another retrain adds nothing.
+            #expect(try records().count == 4)
             _ = try ws.tagger(["retrain", "--dry-run"])
-            #expect(try records().count == 3)
+            #expect(try records().count == 4)
         }
 
         @Test("a torn last journal line is skipped with a warning and the next label still works")

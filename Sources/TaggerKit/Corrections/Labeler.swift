@@ -82,6 +82,13 @@ public struct Labeler {
         if let md = located.maildir, let m = located.message {
             sidecar = try? store.read(maildirName: md.name, folder: m.folder, unique: m.unique)
         }
+        // An edit the user made in the sidecar itself is journalled first, so rewriting the
+        // sidecar's `user` below does not lose it.
+        if let md = located.maildir, let m = located.message, let s = sidecar,
+           let modified = SidecarEdits.modified(store.layout.path(maildirName: md.name, message: m)),
+           SidecarEdits.isEdit(s, modified: modified, index: try journal.fold().index) {
+            try journal.append([SidecarEdits.correction(s, file: located.path, at: Timestamp.iso8601(Date()))])
+        }
         let bytes = try MessageFile.read(located.path)
         let headerEnd = Self.headerEnd(bytes)
         let messageID = sidecar?.message.messageID

@@ -27,11 +27,7 @@ public enum SidecarEdits {
                     warnings.append("\(path): not a readable sidecar; any correction in it was not picked up")
                     return
                 }
-                let standing = index.lookup(unique: sidecar.message.unique, messageID: sidecar.message.messageID,
-                                            digest: nil) ?? UserLabels()
-                guard Set(sidecar.user.add) != standing.add || Set(sidecar.user.remove) != standing.remove else { return }
-                if let last = Timestamp.parse(standing.at), modified <= last { return }
-                edits.append((md, sidecar))
+                if isEdit(sidecar, modified: modified, index: index) { edits.append((md, sidecar)) }
             }
         }
         guard !edits.isEmpty else { return (0, warnings) }
@@ -49,15 +45,7 @@ public enum SidecarEdits {
         let now = Timestamp.iso8601(Date())
         var corrections: [Correction] = []
         for (md, s) in edits {
-            let file = files[md.root]?[s.message.unique]
-            var digest: String?
-            if let file, let bytes = try? MessageFile.read(file.path) {
-                digest = String(StableHash.hash(bytes[Labeler.headerEnd(bytes)...]), radix: 16)
-            }
-            corrections.append(Correction(
-                op: .reset, at: now, unique: s.message.unique, messageID: s.message.messageID, digest: digest,
-                path: file?.path, add: s.user.add.sorted(), remove: s.user.remove.sorted(), modelTags: s.modelTags,
-                source: "sidecar"))
+            corrections.append(correction(s, file: files[md.root]?[s.message.unique]?.path, at: now))
         }
         try labeler.journal.append(corrections)
         for (md, s) in edits {
@@ -71,6 +59,34 @@ public enum SidecarEdits {
         return (corrections.count, warnings)
     }
 
+    /// Whether `sidecar` (last written at `modified`) carries a `user` object the journal does not
+    /// know: it differs from the journal's view and was written after the latest record.
+    static func isEdit(_ sidecar: Sidecar, modified: Date, index: CorrectionIndex) -> Bool {
+        let standing = index.lookup(unique: sidecar.message.unique, messageID: sidecar.message.messageID,
+                                    digest: nil) ?? UserLabels()
+        guard Set(sidecar.user.add) != standing.add || Set(sidecar.user.remove) != standing.remove else { return false }
+        if let last = Timestamp.parse(standing.at), modified <= last { return false }
+        return true
+    }
+
+    /// The journal record of a sidecar edit: a reset to the sidecar's `user` object.
+    static func correction(_ s: Sidecar, file: String?, at now: String) -> Correction {
+        var digest: String?
+        if let file, let bytes = try? MessageFile.read(file) {
+            digest = String(StableHash.hash(bytes[Labeler.headerEnd(bytes)...]), radix: 16)
+        }
+        return Correction(op: .reset, at: now, unique: s.message.unique, messageID: s.message.messageID, digest: digest,
+                          path: file, add: s.user.add.sorted(), remove: s.user.remove.sorted(), modelTags: s.modelTags,
+                          source: "sidecar")
+    }
+
+    /// The modification time of the file at `path`, if it exists.
+    static func modified(_ path: String) -> Date? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+    }
+
     /// Calls `body` with the path and modification time of every sidecar file below `dir`
     /// (dot-files, such as other processes' temporaries, are left alone).
     private static func eachSidecar(in dir: String, _ body: (String, Date) -> Void) {
@@ -79,10 +95,8 @@ public enum SidecarEdits {
             let path = dir + "/" + e.name
             if e.isDirectory {
                 eachSidecar(in: path, body)
-            } else if e.name.hasSuffix(".json") {
-                var st = stat()
-                guard stat(path, &st) == 0 else { continue }
-                body(path, Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
+            } else if e.name.hasSuffix(".json"), let time = modified(path) {
+                body(path, time)
             }
         }
     }
