@@ -20,6 +20,21 @@ extension EndToEnd {
             for file in ws.sidecarFiles() { #expect(SidecarFile.read(file) != nil, "\(file)") }
         }
 
+        @Test("a second daemon on the same state directory, or a missing Maildir, is refused at start (exit 1)")
+        func secondDaemonAndMissingMaildirAreRefused() async throws {
+            let ws = try Workspace(samples: false)
+            let daemon = try await DaemonProcess(ws)
+            let second = try ws.tagger(["run", "--once"])
+            #expect(second.status == 1, "\(second.stderr)")
+            #expect(second.stderr.contains("another `tagger run`"), "\(second.stderr)")
+            #expect(daemon.terminate()?.status == 0)
+            // Once the first has stopped, the lock is free again.
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            let missing = try ws.tagger(["run", "--once", "--maildir", ws.root + "/no-such-maildir"])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("no-such-maildir"), "\(missing.stderr)")
+        }
+
         @Test("SIGHUP reloads (RELOADING=1, READY=1); after the model file is replaced, new sidecars carry the new model id")
         func sighupReloadsModel() async throws {
             let ws = try Workspace(samples: false)

@@ -33,12 +33,31 @@ public final class Daemon: Sendable {
     /// `reconcile_interval`. Returns normally after a clean stop.
     /// - Throws: `DaemonStartError` when the model cannot be loaded at start or inotify is unavailable.
     public func run(once: Bool = false) async throws {
+        for md in config.maildirs {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: md.root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw DaemonStartError(path: md.root, reason: "no such Maildir (not an existing folder)")
+            }
+        }
+        // One daemon per state directory: two would write the same sidecars and status file.
+        let lock: FileLock
+        do {
+            try makeDirectory(config.stateDir)
+            lock = try FileLock(path: config.stateDir + "/daemon.lock", wait: false)
+        } catch {
+            if case .busy = error {
+                throw DaemonStartError(path: config.stateDir, reason: "another `tagger run` is using this state directory")
+            }
+            throw DaemonStartError(path: config.stateDir, reason: "\(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let (stream, continuation) = AsyncStream<DaemonTrigger>.makeStream()
         if once { continuation.yield(.stopWhenIdle) }
         let signals = SignalTriggers(continuation: continuation)
         let interval = config.reconcileInterval
+        // A single pass (`--once`) needs no periodic rescan (a rescan every second kept it busy for good).
         let timer = Task {
-            while !Task.isCancelled {
+            while !once && !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(max(interval, 1)))
                 if !Task.isCancelled { continuation.yield(.reconcile) }
             }
