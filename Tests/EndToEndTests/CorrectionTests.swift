@@ -52,6 +52,9 @@ extension EndToEnd {
                 #expect(r.status == 0, "\(r.stderr)")
                 #expect(r.stdout.contains("(user +[receipts] -[])"), "\(changes): \(r.stdout)")
             }
+            // A label the model does not know (a typo, or a new one) is recorded, with a note.
+            let typo = try ws.tagger(["label", path, "+reciepts"])
+            #expect(typo.status == 0 && typo.stderr.contains("no label 'reciepts'"), "\(typo.stderr)")
             for bad in [["+receipts", "-receipts"], ["+two words"], ["+tab\tlabel"]] {
                 let r = try ws.tagger(["label", path] + bad)
                 #expect(r.status == 64, "\(bad): exit \(r.status) \(r.stderr)")

@@ -33,6 +33,16 @@ extension EndToEnd {
             let missing = try ws.tagger(["run", "--once", "--maildir", ws.root + "/no-such-maildir"])
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("no-such-maildir"), "\(missing.stderr)")
+            // --once where no sidecar can be written (a file where the sidecar folder goes): the
+            // failures are logged and the exit status says so, for scripts and timers.
+            let broken = ws.root + "/broken-state"
+            try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: broken + "/sidecars", contents: Data())
+            _ = try ws.deliverSample(0)
+            let failing = try ws.tagger(["run", "--once", "--maildir", ws.maildir, "--state-dir", broken,
+                                         "--model", ws.modelPath], stateFlags: false)
+            #expect(failing.status == 1, "\(failing.stderr)")
+            #expect(failing.stderr.contains("error(s) while tagging"), "\(failing.stderr)")
         }
 
         @Test("SIGHUP reloads (RELOADING=1, READY=1); after the model file is replaced, new sidecars carry the new model id")

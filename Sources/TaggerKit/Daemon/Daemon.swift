@@ -67,6 +67,10 @@ public final class Daemon: Sendable {
             signals.cancel()
         }
         try await run(triggers: stream)
+        // A single pass reports failure like `tagger tag` does, for scripts and timers.
+        if once, let errors = status?.errors, errors > 0 {
+            throw DaemonStartError(path: config.stateDir, reason: "\(errors) error(s) while tagging (logged above); the rest was done")
+        }
     }
 
     /// The loop with its triggers supplied by the caller (tests drive reconcile/reload/stop with

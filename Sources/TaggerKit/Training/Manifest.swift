@@ -25,6 +25,10 @@ public struct Manifest: Sendable {
     ///   lines, and (unless `skipMissing`) missing message files.
     public static func load(path: String, skipMissing: Bool = false) throws(TaggerError) -> Manifest {
         let data: Data
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .io(path: path, reason: "is a folder, not a manifest (JSON Lines: {\"path\": ..., \"labels\": [...]})")
+        }
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .io(path: path, reason: "cannot read manifest: \(describe(error))")
         }

@@ -51,6 +51,13 @@ struct LabelCommand: ParsableCommand {
                 guard let x = try? pipeline.vector(path: located.path) else { return [] }
                 return model.predict(x).tags
             }
+            if let (model, _) = try? loadModel(config.modelPath) {
+                let unknown = Set(add + remove).subtracting(model.labels).sorted()
+                if !unknown.isEmpty {
+                    // A typo or a new label: recorded either way; a new one is learnt at the next retrain.
+                    printError("note: the model has no label \(unknown.map { "'\($0)'" }.joined(separator: ", ")) yet; it learns new labels at the next retrain (check the spelling)")
+                }
+            }
             emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
         }
     }

@@ -96,7 +96,13 @@ struct TrainCommand: ParsableCommand {
             let examples = try loadExamples(m, pipeline: &pipeline, labels: m.labels, manifestPath: manifest,
                                             skipUnreadable: skipMissing)
             let featurised = clock.now
-            let result = try Trainer.train(examples: examples, labels: m.labels, options: training.options(pipeline: pipeline))
+            let result: TrainingResult
+            do {
+                result = try Trainer.train(examples: examples, labels: m.labels, options: training.options(pipeline: pipeline))
+            } catch {
+                // Name the manifest: "no labels to train" alone does not say where to look.
+                throw TaggerError.usage("\(manifest): \(error)")
+            }
             let trained = clock.now
             let out = config.modelPath
             let folder = (out as NSString).deletingLastPathComponent
