@@ -114,6 +114,13 @@ import Testing
         #expect(fromFlags.maildirs.map(\.root) == [cwd + "/box"])
         #expect(fromFlags.maildirs.map(\.name) == ["box"])
         #expect(fromFlags.stateDir == t.path + "/st")
+        // A symlinked Maildir keeps the name it was given (its sidecar folder is named after it).
+        try FileManager.default.createDirectory(atPath: t.path + "/store/alice", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: t.path + "/Mail", withDestinationPath: t.path + "/store/alice")
+        try Data("maildirs = [\"Mail\", \"x/../Mail/./\"]\n".utf8).write(to: URL(fileURLWithPath: file))
+        let linked = try ResolvedConfig.resolve(configPath: file, overrides: ConfigSettings(), environment: env)
+        #expect(linked.maildirs.map(\.root) == [t.path + "/Mail"])
+        #expect(linked.maildirs.map(\.name) == ["Mail"])
     }
 
     @Test func defaultConfigFileIsReadFromXDGConfigHome() throws {

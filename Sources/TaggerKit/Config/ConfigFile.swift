@@ -119,7 +119,15 @@ public struct ConfigSettings: Sendable, Equatable {
     public func anchored(at base: String) -> ConfigSettings {
         func anchor(_ p: String) -> String {
             guard !p.isEmpty, !p.hasPrefix("/"), p != "~", !p.hasPrefix("~/") else { return p }
-            return ((base + "/" + p) as NSString).standardizingPath
+            // Text only: `.` and empty parts dropped, `..` takes back a part. Symlinks are not
+            // resolved (a Maildir's name, and so its sidecar folder, is the last part as given).
+            var parts: [Substring] = []
+            for part in (base + "/" + p).split(separator: "/") {
+                if part == "." { continue }
+                if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+                parts.append(part)
+            }
+            return "/" + parts.joined(separator: "/")
         }
         var s = self
         s.maildirs = maildirs?.map(anchor)

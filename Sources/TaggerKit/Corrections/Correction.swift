@@ -54,6 +54,14 @@ public struct UserLabels: Sendable, Equatable {
     public var at: String = ""
     /// Journal line of the latest correction.
     public var line: Int = 0
+    /// Every (add, remove) state the message has been in, the uncorrected start included: a
+    /// sidecar showing one of them is tagger's own (possibly out-of-date) writing, not an edit.
+    public var past: Set<String> = [UserLabels.key(add: [], remove: [])]
+
+    /// A state as one comparable value.
+    public static func key<A: Sequence<String>, R: Sequence<String>>(add: A, remove: R) -> String {
+        "+" + add.sorted().joined(separator: "\u{1}") + "\u{0}-" + remove.sorted().joined(separator: "\u{1}")
+    }
 
     /// True when nothing is left to apply (every correction was undone).
     public var isEmpty: Bool { add.isEmpty && remove.isEmpty }
@@ -71,6 +79,7 @@ public struct UserLabels: Sendable, Equatable {
             for l in c.add { add.insert(l); remove.remove(l) }
             for l in c.remove { remove.insert(l); add.remove(l) }
         }
+        past.insert(Self.key(add: add, remove: remove))
         modelTags = Set(c.modelTags)
         unique = c.unique ?? unique
         messageID = c.messageID ?? messageID

@@ -34,6 +34,11 @@ public struct Labeler {
         store = SidecarStore(layout: SidecarLayout(stateDirectory: config.stateDir))
     }
 
+    /// The lock that serialises read-check-append on the journal (`label`, sidecar pick-up).
+    func journalLock() throws(TaggerError) -> FileLock {
+        try FileLock(path: config.stateDir + "/journal.lock", wait: true)
+    }
+
     /// Finds the message `query` names: an existing file path, a maildir unique name, or a
     /// Message-ID known from the sidecars.
     /// - Throws: `TaggerError.notFound` when nothing matches.
@@ -82,11 +87,12 @@ public struct Labeler {
         if let md = located.maildir, let m = located.message {
             sidecar = try? store.read(maildirName: md.name, folder: m.folder, unique: m.unique)
         }
+        // Read-check-append under the journal lock (retrain's pick-up of sidecar edits takes it too).
+        let lock = try journalLock()
+        defer { withExtendedLifetime(lock) {} }
         // An edit the user made in the sidecar itself is journalled first, so rewriting the
         // sidecar's `user` below does not lose it.
-        if let md = located.maildir, let m = located.message, let s = sidecar,
-           let modified = SidecarEdits.modified(store.layout.path(maildirName: md.name, message: m)),
-           SidecarEdits.isEdit(s, modified: modified, index: try journal.fold().index) {
+        if let s = sidecar, SidecarEdits.isEdit(s, index: try journal.fold().index) {
             try journal.append([SidecarEdits.correction(s, file: located.path, at: Timestamp.iso8601(Date()))])
         }
         let bytes = try MessageFile.read(located.path)

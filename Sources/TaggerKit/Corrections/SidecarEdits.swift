@@ -8,26 +8,30 @@ import Glibc
 /// (SPEC: "picked up too"). The journal stays the source of truth: an edit becomes a journal
 /// record before anything uses it.
 public enum SidecarEdits {
-    /// Journals every sidecar whose `user` object differs from what the journal holds for its
-    /// message and that was written after the message's latest journal record (so a sidecar
-    /// left stale by a crash between `label`'s journal append and its sidecar update never
-    /// overrides the journal). Each becomes one `reset` record with the sidecar's `add` and
-    /// `remove` (source `sidecar`), and the sidecar's `tags` are brought in line with it.
+    /// Journals every sidecar whose `user` object is in a state the journal never had for its
+    /// message (tagger only ever writes states from the journal, the uncorrected start
+    /// included, so such a state is the user's edit; an out-of-date sidecar, left by a crash
+    /// between `label`'s journal append and its sidecar update or by a copy of the message,
+    /// shows an earlier state and never overrides the journal). Each becomes one `reset` record
+    /// with the sidecar's `add` and `remove` (source `sidecar`), and the sidecar's `tags` are
+    /// brought in line with it. Holds the journal lock, as `label` does.
     /// - Returns: how many messages got a record, and warnings (sidecars that could not be read).
     /// - Throws: `TaggerError.journal` when the journal cannot be read or written.
     public static func pickUp(config: ResolvedConfig) throws(TaggerError) -> (recorded: Int, warnings: [String]) {
         let labeler = Labeler(config: config)
+        let lock = try labeler.journalLock()
+        defer { withExtendedLifetime(lock) {} }
         let (index, _) = try labeler.journal.fold()
         var warnings: [String] = []
         var edits: [(maildir: ResolvedConfig.Maildir, sidecar: Sidecar)] = []
         for md in config.maildirs {
-            eachSidecar(in: labeler.store.layout.root + "/" + md.name) { path, modified in
+            eachSidecar(in: labeler.store.layout.root + "/" + md.name) { path in
                 guard let data = FileManager.default.contents(atPath: path),
                       let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) else {
                     warnings.append("\(path): not a readable sidecar; any correction in it was not picked up")
                     return
                 }
-                if isEdit(sidecar, modified: modified, index: index) { edits.append((md, sidecar)) }
+                if isEdit(sidecar, index: index) { edits.append((md, sidecar)) }
             }
         }
         guard !edits.isEmpty else { return (0, warnings) }
@@ -59,14 +63,12 @@ public enum SidecarEdits {
         return (corrections.count, warnings)
     }
 
-    /// Whether `sidecar` (last written at `modified`) carries a `user` object the journal does not
-    /// know: it differs from the journal's view and was written after the latest record.
-    static func isEdit(_ sidecar: Sidecar, modified: Date, index: CorrectionIndex) -> Bool {
+    /// Whether `sidecar` carries a `user` object in a state the journal never had for its
+    /// message (looked up as `label` and the daemon do: unique name, else Message-ID).
+    static func isEdit(_ sidecar: Sidecar, index: CorrectionIndex) -> Bool {
         let standing = index.lookup(unique: sidecar.message.unique, messageID: sidecar.message.messageID,
                                     digest: nil) ?? UserLabels()
-        guard Set(sidecar.user.add) != standing.add || Set(sidecar.user.remove) != standing.remove else { return false }
-        if let last = Timestamp.parse(standing.at), modified <= last { return false }
-        return true
+        return !standing.past.contains(UserLabels.key(add: sidecar.user.add, remove: sidecar.user.remove))
     }
 
     /// The journal record of a sidecar edit: a reset to the sidecar's `user` object.
@@ -80,23 +82,17 @@ public enum SidecarEdits {
                           source: "sidecar")
     }
 
-    /// The modification time of the file at `path`, if it exists.
-    static func modified(_ path: String) -> Date? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
-    }
-
-    /// Calls `body` with the path and modification time of every sidecar file below `dir`
-    /// (dot-files, such as other processes' temporaries, are left alone).
-    private static func eachSidecar(in dir: String, _ body: (String, Date) -> Void) {
+    /// Calls `body` with the path of every sidecar file below `dir`. Folders are all walked
+    /// (Maildir++ folders such as `.Lists` start with a dot); dot-files, such as other
+    /// processes' temporaries, are left alone.
+    private static func eachSidecar(in dir: String, _ body: (String) -> Void) {
         guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
-        for e in entries where !e.name.hasPrefix(".") {
+        for e in entries {
             let path = dir + "/" + e.name
             if e.isDirectory {
                 eachSidecar(in: path, body)
-            } else if e.name.hasSuffix(".json"), let time = modified(path) {
-                body(path, time)
+            } else if !e.name.hasPrefix("."), e.name.hasSuffix(".json") {
+                body(path)
             }
         }
     }

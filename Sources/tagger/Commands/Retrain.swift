@@ -12,7 +12,7 @@ struct RetrainCommand: ParsableCommand {
     @OptionGroup var training: TrainingFlags
     @Flag(help: "Swap the candidate in even when it is worse.")
     var force = false
-    @Flag(name: .customLong("dry-run"), help: "Train and compare, but install nothing.")
+    @Flag(name: .customLong("dry-run"), help: "Train and compare, but install nothing (corrections made by editing sidecars are still journalled).")
     var dryRun = false
     @Flag(help: "Wait for a running retrain to finish instead of failing.")
     var wait = false
