@@ -117,6 +117,22 @@ extension EndToEnd {
             #expect(!missing.stderr.contains("Error Domain"), "\(missing.stderr)")
         }
 
+        @Test("counts that must be positive, and an --svg with no folder, are usage errors (64) before any work")
+        func positiveCountsAreValidated() throws {
+            let ws = try Workspace(samples: false, model: nil)
+            let manifest = ws.root + "/m.jsonl"
+            try Manifests.write(SampleMail.all.map { ($0.path, $0.labels) }, to: manifest)
+            for args in [["simulate", "--manifest", manifest, "--every", "0"],
+                         ["simulate", "--manifest", manifest, "--svg", ws.root + "/no/such/folder/c.svg"],
+                         ["bench", "parse", SampleMail.all[0].path, "--passes", "0"],
+                         ["bench", "score", SampleMail.all[0].path, "--passes", "0"],
+                         ["explain", SampleMail.all[0].path, "--top", "0"]] {
+                let r = try ws.tagger(args, stateFlags: false)
+                #expect(r.status == 64, "\(args): exit \(r.status) \(r.stderr)")
+                #expect(r.stdout.isEmpty, "\(args): \(r.stdout)")
+            }
+        }
+
         @Test("train --json and eval --json print the whole report when a label abstains (threshold null)")
         func jsonReportsWithAbstainingLabel() throws {
             let ws = try Workspace(samples: false, model: nil)

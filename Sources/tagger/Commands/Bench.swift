@@ -47,6 +47,10 @@ struct BenchParse: ParsableCommand {
     var paths: [String]
     @Option(help: "Passes over the files (the figures are of all passes).")
     var passes = 1
+
+    func validate() throws {
+        if passes < 1 { throw ValidationError("--passes must be at least 1") }
+    }
     @Option(help: "How far to go: mime (MIME parse only), document (+ charsets, HTML text), features (+ featurise); html times libxml2's HTML-to-text alone (the MIME parse before it is not timed).")
     var stage: Stage = .features
     @Flag(help: "One JSON object per report.")
@@ -220,6 +224,10 @@ struct BenchScore: ParsableCommand {
     @OptionGroup var modelOptions: BenchModelOptions
     @Option(help: "Passes over the vectors.")
     var passes = 20
+
+    func validate() throws {
+        if passes < 1 { throw ValidationError("--passes must be at least 1") }
+    }
     @Flag(help: "One JSON object per report.")
     var json = false
 
@@ -251,6 +259,10 @@ struct BenchTrain: ParsableCommand {
     var manifest: String
     @Option(help: "Timed repetitions (the best is reported).")
     var passes = 3
+
+    func validate() throws {
+        if passes < 1 { throw ValidationError("--passes must be at least 1") }
+    }
     @Flag(help: "One JSON object per report.")
     var json = false
 

@@ -13,6 +13,10 @@ struct ExplainCommand: ParsableCommand {
     var label: String?
     @Option(help: "How many features to show each way.")
     var top = 8
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+    }
     @OptionGroup var state: StateOptions
 
     func run() throws {

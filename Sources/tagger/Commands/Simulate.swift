@@ -12,6 +12,18 @@ struct SimulateCommand: ParsableCommand {
     var manifest: String
     @Option(help: "Retrain after this many new corrections.")
     var every = 50
+
+    func validate() throws {
+        if every < 1 { throw ValidationError("--every must be at least 1") }
+        if let svg {
+            // Say so before the run, not after it.
+            let folder = (svg as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
+                throw ValidationError("--svg: no folder \(folder) to write \((svg as NSString).lastPathComponent) into")
+            }
+        }
+    }
     @Option(help: "Write the curve as an SVG chart to this file.")
     var svg: String?
     @OptionGroup var training: TrainingFlags
