@@ -14,16 +14,18 @@ public struct LabelEvaluation: Sendable, Equatable, Codable {
 
 extension LabelEvaluation {
     private enum CodingKeys: String, CodingKey {
-        case name, included, threshold, tuned, atHalf
+        case name, included, threshold, tuned, atHalf, abstains
     }
 
     /// JSON has no infinity: an abstaining label's threshold is written as null (and read back
-    /// as infinity), so a report with such a label still encodes.
+    /// as infinity), so a report with such a label still encodes; `abstains` says it in words
+    /// (`included` false: too few examples; true: a cross-validated F1 below the minimum).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
         try c.encode(included, forKey: .included)
         try c.encode(threshold.isFinite ? threshold : nil, forKey: .threshold)
+        try c.encode(!threshold.isFinite, forKey: .abstains)
         try c.encode(tuned, forKey: .tuned)
         try c.encode(atHalf, forKey: .atHalf)
     }

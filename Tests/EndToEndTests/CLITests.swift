@@ -155,9 +155,11 @@ extension EndToEnd {
                     let name = label["name"] as? String
                     if name == "rare" {
                         #expect(label["threshold"] is NSNull, "\(command): \(label)")
+                        #expect(label["abstains"] as? Bool == true, "\(command): \(label)")
                         #expect(label["included"] as? Bool == false)
                     } else {
                         #expect(label["threshold"] is NSNumber, "\(command): \(label)")
+                        #expect(label["abstains"] as? Bool == false, "\(command): \(label)")
                     }
                 }
                 let tuned = try #require(report["tuned"] as? [String: Any], "\(command)")
