@@ -33,6 +33,15 @@ struct LabelBlockWeights: Sendable {
         return sum
     }
 
+    /// The first of the first `labelCount` labels with a weight or bias that is not a finite
+    /// number, or nil.
+    func firstNonFiniteLabel(labelCount: Int) -> Int? {
+        // x · 0 is 0 for a finite x and NaN for an infinite or NaN one; NaN survives the sum.
+        var probe = bias.map { $0 * 0 }
+        for (i, w) in weights.enumerated() { probe[i % chunks] += w * 0 }
+        return (0..<labelCount).first { probe[$0 / 4][$0 % 4].isNaN }
+    }
+
     /// The logits of packed example `row`, one lane per label.
     func logits(_ data: TrainingData, row: Int) -> [SIMD4<Float>] {
         var z = bias

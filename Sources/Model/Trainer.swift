@@ -111,10 +111,7 @@ public enum Trainer {
         let idf = inverseDocumentFrequency(Array(0..<n))
         let final = LabelBlockWeights.mean(foldModels)
         // Fold models can each be finite and still average to not-a-number (opposite infinities).
-        for l in 0..<labelCount where !final.bias[l / 4][l % 4].isFinite
-            || stride(from: l / 4, to: final.weights.count, by: final.chunks).contains(where: { !final.weights[$0][l % 4].isFinite }) {
-            throw .diverged(label: labels[l])
-        }
+        if let l = final.firstNonFiniteLabel(labelCount: labelCount) { throw .diverged(label: labels[l]) }
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
             let scores = outOfFold[l], labelTruth = data.truth[l]

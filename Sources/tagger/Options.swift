@@ -54,9 +54,14 @@ func jsonLine<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
 
 /// Runs `body`, turning a thrown error into one line on stderr and exit status 1.
 func failing<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
-        printError("\(error)")
-        if case TaggerError.busy = error { throw ExitCode(75) }
-        throw ExitCode.failure
-    }
+    do { return try body() } catch { throw reported(error) }
+}
+
+/// What a command throws for `error`: exits and clean exits pass through; anything else is
+/// printed as one line on stderr and becomes exit status 1 (75 for a busy lock).
+func reported(_ error: any Error) -> any Error {
+    if error is ExitCode || error is CleanExit { return error }
+    printError("\(error)")
+    if case TaggerError.busy = error { return ExitCode(75) }
+    return ExitCode.failure
 }

@@ -186,6 +186,18 @@ struct TrainerTests {
         }
     }
 
+    @Test func aNonFiniteWeightOrBiasNamesItsLabel() {
+        // Two chunks (labels 0–7), three features: weights[feature * 2 + chunk].
+        var block = LabelBlockWeights(weights: [SIMD4<Float>](repeating: SIMD4(repeating: 0.5), count: 6),
+                                      bias: [SIMD4<Float>](repeating: .zero, count: 2), chunks: 2)
+        #expect(block.firstNonFiniteLabel(labelCount: 7) == nil)
+        block.weights[2 * 2 + 1][1] = -.infinity        // feature 2, label 5
+        #expect(block.firstNonFiniteLabel(labelCount: 7) == 5)
+        block.bias[0][3] = .nan                           // label 3
+        #expect(block.firstNonFiniteLabel(labelCount: 7) == 3)
+        #expect(LabelBlockWeights.mean([block, block]).firstNonFiniteLabel(labelCount: 3) == nil)
+    }
+
     /// An infinite or overflowing learning rate once left NaN scores that hung threshold tuning.
     @Test func nonFiniteOrOverflowingOptionsFailInsteadOfHanging() throws {
         let p = SyntheticProblem(examples: 60, frequencies: [0.3], background: 20, signal: 5,

@@ -92,15 +92,16 @@ public struct Labeler {
         defer { withExtendedLifetime(lock) {} }
         // An edit the user made in the sidecar itself is journalled first, so rewriting the
         // sidecar's `user` below does not lose it.
-        if let s = sidecar, SidecarEdits.isEdit(s, index: try journal.fold().index) {
-            try journal.append([SidecarEdits.correction(s, file: located.path, at: Timestamp.iso8601(Date()))])
-        }
         let bytes = try MessageFile.read(located.path)
+        if let s = sidecar, SidecarEdits.isEdit(s, index: try journal.fold().index) {
+            try journal.append([SidecarEdits.correction(s, path: located.path, digest: Self.digest(bytes),
+                                                        at: Timestamp.iso8601(Date()))])
+        }
         let headerEnd = Self.headerEnd(bytes)
         let messageID = sidecar?.message.messageID
             ?? MessageParser.parse(Array(bytes[..<headerEnd])).headers.decoded("Message-ID")?
                 .trimmingCharacters(in: .whitespaces)
-        let digest = String(StableHash.hash(bytes[headerEnd...]), radix: 16)
+        let digest = Self.digest(bytes)
         let correction = Correction(
             op: reset ? .reset : .label, at: Timestamp.iso8601(Date()),
             unique: located.message?.unique ?? MaildirName.unique(ofFile: (located.path as NSString).lastPathComponent),
@@ -119,6 +120,11 @@ public struct Labeler {
             }
         }
         return (correction, standing)
+    }
+
+    /// The body digest that finds a message again after a move and rename.
+    static func digest(_ bytes: [UInt8]) -> String {
+        String(StableHash.hash(bytes[headerEnd(bytes)...]), radix: 16)
     }
 
     /// Offset of the body: just past the first empty line (the whole file when there is none).

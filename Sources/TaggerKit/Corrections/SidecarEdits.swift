@@ -49,7 +49,9 @@ public enum SidecarEdits {
         let now = Timestamp.iso8601(Date())
         var corrections: [Correction] = []
         for (md, s) in edits {
-            corrections.append(correction(s, file: files[md.root]?[s.message.unique]?.path, at: now))
+            let path = files[md.root]?[s.message.unique]?.path
+            let digest = path.flatMap { try? MessageFile.read($0) }.map(Labeler.digest)
+            corrections.append(correction(s, path: path, digest: digest, at: now))
         }
         try labeler.journal.append(corrections)
         for (md, s) in edits {
@@ -72,14 +74,10 @@ public enum SidecarEdits {
     }
 
     /// The journal record of a sidecar edit: a reset to the sidecar's `user` object.
-    static func correction(_ s: Sidecar, file: String?, at now: String) -> Correction {
-        var digest: String?
-        if let file, let bytes = try? MessageFile.read(file) {
-            digest = String(StableHash.hash(bytes[Labeler.headerEnd(bytes)...]), radix: 16)
-        }
-        return Correction(op: .reset, at: now, unique: s.message.unique, messageID: s.message.messageID, digest: digest,
-                          path: file, add: s.user.add.sorted(), remove: s.user.remove.sorted(), modelTags: s.modelTags,
-                          source: "sidecar")
+    static func correction(_ s: Sidecar, path: String?, digest: String?, at now: String) -> Correction {
+        Correction(op: .reset, at: now, unique: s.message.unique, messageID: s.message.messageID, digest: digest,
+                   path: path, add: s.user.add.sorted(), remove: s.user.remove.sorted(), modelTags: s.modelTags,
+                   source: "sidecar")
     }
 
     /// Calls `body` with the path of every sidecar file below `dir`. Folders are all walked

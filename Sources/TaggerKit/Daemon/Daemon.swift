@@ -31,7 +31,9 @@ public final class Daemon: Sendable {
 
     /// Runs until SIGTERM or SIGINT: SIGHUP reloads the model, a timer reconciles every
     /// `reconcile_interval`. Returns normally after a clean stop.
-    /// - Throws: `DaemonStartError` when the model cannot be loaded at start or inotify is unavailable.
+    /// - Throws: `DaemonStartError` when a Maildir is missing, another daemon holds the state
+    ///   directory, the model cannot be loaded at start or inotify is unavailable; with `once`,
+    ///   also after the pass when some messages could not be tagged.
     public func run(once: Bool = false) async throws {
         for md in config.maildirs {
             var isDirectory: ObjCBool = false

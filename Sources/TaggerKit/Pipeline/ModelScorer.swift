@@ -13,8 +13,7 @@ public final class ModelScorer: MessageScoring {
     /// - Throws: `ModelFileError` or `TaggerError.model` naming the file (missing, corrupt,
     ///   another featuriser version).
     public init(modelPath path: String) throws {
-        let model = try ModelFile.read(path)
-        let pipeline = try Pipeline(model: model, path: path)
+        let (model, pipeline) = try Pipeline.loadModel(at: path)
         self.model = model
         self.pipeline = Mutex(pipeline)
         modelInfo = ModelInfo(id: model.id, trainedAt: Timestamp.iso8601(model.trainedAt))

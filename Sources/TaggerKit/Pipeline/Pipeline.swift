@@ -44,6 +44,14 @@ public struct Pipeline: Sendable {
         self = pipeline
     }
 
+    /// Reads the model at `path` and the pipeline it was trained with: the one check that a
+    /// model file can be used by this binary.
+    /// - Throws: `ModelFileError` or `TaggerError.model`, naming the file.
+    public static func loadModel(at path: String) throws -> (model: MultiLabelModel, pipeline: Pipeline) {
+        let model = try ModelFile.read(path)
+        return (model, try Pipeline(model: model, path: path))
+    }
+
     /// What a model records about the featuriser it was trained with.
     public var stamp: FeaturizerStamp {
         let encoder = JSONEncoder()

@@ -70,7 +70,7 @@ public struct ModelStore: Sendable {
             throw .notFound("\(historyDir): no previous model to roll back to")
         }
         do {
-            _ = try Pipeline(model: try ModelFile.read(previous), path: previous)
+            _ = try Pipeline.loadModel(at: previous)
         } catch {
             var reason = "\(error)"
             if reason.hasPrefix(previous + ": ") { reason.removeFirst(previous.count + 2) }

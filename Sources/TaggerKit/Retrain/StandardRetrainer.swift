@@ -14,11 +14,7 @@ extension Retrainer {
                                         manifests: manifests),
             stateDir: config.stateDir,
             featurize: { path in try box.pipeline.vector(path: path) },
-            loadModel: { path in
-                let model = try ModelFile.read(path)
-                _ = try Pipeline(model: model, path: path)
-                return model
-            },
+            loadModel: { path in try Pipeline.loadModel(at: path).model },
             writeModel: { model, path in try ModelFile.write(model, to: path) })
         retrainer.beforeReadingJournal = { try SidecarEdits.pickUp(config: config).warnings }
         return retrainer

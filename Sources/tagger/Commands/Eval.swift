@@ -41,6 +41,5 @@ func loadModel(_ path: String) throws -> (MultiLabelModel, Pipeline) {
     guard FileManager.default.fileExists(atPath: path) else {
         throw TaggerError.model(path: path, reason: "no model here: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or pass --model")
     }
-    let model = try ModelFile.read(path)  // its errors already name the file
-    return (model, try Pipeline(model: model, path: path))
+    return try Pipeline.loadModel(at: path)  // its errors already name the file
 }

@@ -45,13 +45,14 @@ struct LabelCommand: ParsableCommand {
             let located = try labeler.locate(message)
             let add = changes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
             let remove = changes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
+            let loaded = try? loadModel(config.modelPath)
             let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
-                guard let (model, loaded) = try? loadModel(config.modelPath) else { return [] }
-                var pipeline = loaded
+                guard let (model, modelPipeline) = loaded else { return [] }
+                var pipeline = modelPipeline
                 guard let x = try? pipeline.vector(path: located.path) else { return [] }
                 return model.predict(x).tags
             }
-            if let (model, _) = try? loadModel(config.modelPath) {
+            if let (model, _) = loaded {
                 let unknown = Set(add + remove).subtracting(model.labels).sorted()
                 if !unknown.isEmpty {
                     // A typo or a new label: recorded either way; a new one is learnt at the next retrain.

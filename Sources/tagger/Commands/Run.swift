@@ -113,12 +113,6 @@ struct RunCommand: AsyncParsableCommand {
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
         let daemon = Daemon(config: config, loader: loader, logger: logger,
                             notifier: SystemdNotifier(environment: env))
-        do {
-            try await daemon.run(once: once)
-        } catch {
-            // One line with the same prefix as every other command's errors.
-            printError("\(error)")
-            throw ExitCode.failure
-        }
+        do { try await daemon.run(once: once) } catch { throw reported(error) }
     }
 }
