@@ -2,10 +2,13 @@
 import PackageDescription
 
 // Module graph (dependencies point one way):
-//   CZlib → ZlibSupport ─┬→ MIME ─┐
-//   CLibXML2 → HTMLText ─┼────────┴→ Features ─┐
-//                        └→ Model ─────────────┴→ TaggerKit → tagger (CLI)
-// `Model` knows nothing of mail; `MIME` knows nothing of models.
+//   CZlib → ZlibSupport ─┬→ MIME ─┬→ Features ──────────────────────┐
+//   CLibXML2 → HTMLText ─┼────────┘                                 │
+//   CSystem → TaggerSystem ─┬→ Model ───────────────────────────────┼→ TaggerCore ─┬→ TaggerDaemon ─┐
+//                           ├→ TaggerMaildir ─┬→ TaggerState ───────┘              └→ TaggerBench ──┴→ tagger
+//                           └→ TaggerConfig ──┘
+// `Model` knows nothing of mail; `MIME` knows nothing of models; `TaggerSystem` is the only
+// module that makes a system call whose errno matters (one chokepoint, `Syscall`).
 let package = Package(
     name: "tagger",
     platforms: [.macOS(.v15)],
@@ -23,23 +26,32 @@ let package = Package(
         .target(name: "MIME", dependencies: ["ZlibSupport"]),
         .target(name: "HTMLText", dependencies: ["CLibXML2"]),
         .target(name: "Features", dependencies: ["MIME", "HTMLText"]),
-        .target(name: "Model", dependencies: ["ZlibSupport"]),
         .target(name: "CSystem"),
-        .target(
-            name: "TaggerKit",
-            dependencies: ["MIME", "HTMLText", "Features", "Model", "CSystem", .product(name: "TOMLKit", package: "TOMLKit")],
-            exclude: ["Sidecar/sidecar.schema.json"]
-        ),
+        .target(name: "TaggerSystem", dependencies: ["CSystem"]),
+        .target(name: "Model", dependencies: ["ZlibSupport", "TaggerSystem"]),
+        .target(name: "TaggerMaildir", dependencies: ["TaggerSystem"]),
+        .target(name: "TaggerConfig", dependencies: ["TaggerSystem", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "TaggerState", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig"],
+                exclude: ["Sidecar/sidecar.schema.json"]),
+        .target(name: "TaggerCore", dependencies: [
+            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "MIME", "Features", "Model",
+        ]),
+        .target(name: "TaggerDaemon", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore"]),
+        .target(name: "TaggerBench", dependencies: ["TaggerSystem", "TaggerState", "TaggerCore", "Model"]),
         .executableTarget(name: "tagger", dependencies: [
-            "TaggerKit", "HTMLText",
+            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench",
+            "MIME", "HTMLText", "Features", "Model",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "TaggerKitTests", dependencies: ["TaggerKit", "Model"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TaggerKit"]),
+        .testTarget(name: "TaggerKitTests", dependencies: [
+            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench",
+            "MIME", "Features", "Model",
+        ]),
+        .testTarget(name: "EndToEndTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,14 +36,14 @@ public enum ModelFile {
         header.u64(UInt64(compressed.count))
         header.u64(UInt64(payload.count))
         header.u32(Zlib.crc32(compressed))
-        try AtomicFile.write(header.bytes + compressed, to: path)
+        try ModelFileIO.write(header.bytes + compressed, to: path)
     }
 
     /// Reads the model at `path`.
     /// - Throws: `ModelFileError` — `.unreadable`, `.notAModel` (wrong magic), `.newerFormat`, `.olderFormat`,
     ///   `.truncated`, `.checksumMismatch` (any damaged byte), `.corrupt` (invalid contents).
     public static func read(_ path: String) throws(ModelFileError) -> MultiLabelModel {
-        try decode(try AtomicFile.read(path, limit: sizeLimit), path: path)
+        try decode(try ModelFileIO.read(path, limit: sizeLimit), path: path)
     }
 
     /// Reads the model at `path` and checks it was trained with featuriser `featurizerVersion`.

@@ -1,4 +1,8 @@
 import Foundation
+import Model
+import TaggerSystem
+import TaggerState
+import TaggerCore
 
 /// bogofilter as a speed anchor: trains a throw-away word list, then times its bulk
 /// classification of the same files tagger reads, in the same run (`classifyAll`, called

@@ -2,6 +2,10 @@
 import Foundation
 import Glibc
 import Synchronization
+import Model
+import TaggerSystem
+import TaggerState
+import TaggerCore
 
 /// Benchmarks the real daemon: starts `tagger run` on a temporary Maildir, delivers messages the
 /// way an MDA does (write in `tmp/`, rename into `new/`) and times each sidecar's appearance
@@ -158,19 +162,17 @@ public final class DaemonBench: Sendable {
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Failure(description: "\(path): \(String(cString: strerror(errno)))") }
+        let fd = try Syscall.call("open", path: path) { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         defer { close(fd) }
-        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard n == bytes.count else { throw Failure(description: "\(path): short write") }
+        try FileIO.writeAll(fd, bytes, path: path)
     }
 
     /// Delivers like an MDA; returns the time of the rename into `new/`.
     private func deliver(_ bytes: [UInt8], unique: String) throws -> UInt64 {
         try write(bytes, to: maildir + "/tmp/" + unique)
         let t = BenchRecorder.now()
-        guard rename(maildir + "/tmp/" + unique, maildir + "/new/" + unique) == 0 else {
-            throw Failure(description: "rename into new/: \(String(cString: strerror(errno)))")
+        _ = try Syscall.call("rename", path: maildir + "/new/" + unique) {
+            rename(maildir + "/tmp/" + unique, maildir + "/new/" + unique)
         }
         return t
     }

@@ -1,5 +1,8 @@
 import Foundation
 import Model
+import TaggerSystem
+import TaggerState
+import TaggerCore
 
 /// Replays a labelled stream as a user who corrects the tagger's mistakes message by message:
 /// a message whose applied tags differ from its true labels gets corrected (and becomes training

@@ -16,3 +16,4 @@ public enum ConfigDuration {
 }
 
 import Foundation
+import TaggerSystem

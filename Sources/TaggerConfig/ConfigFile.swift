@@ -1,4 +1,5 @@
 import Foundation
+import TaggerSystem
 import TOMLKit
 
 /// The settings a config file (TOML) or the command line may give; nil = not given.

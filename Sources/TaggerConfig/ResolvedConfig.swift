@@ -1,4 +1,5 @@
 import Foundation
+import TaggerSystem
 
 /// The complete, validated settings commands use: config file, then command-line flags, then
 /// defaults from the XDG directories.

@@ -1,5 +1,9 @@
 import Foundation
 import Model
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// What `tagger status` shows beyond the daemon's counters: the model's labels (examples,
 /// abstention, threshold, cross-validated F1), the corrections, and the last retrain.
@@ -62,10 +66,8 @@ public struct StatusReport: Encodable {
         let journal = Journal(path: config.stateDir + "/corrections.jsonl")
         var corrections = Corrections(journal: journal.path, records: 0, correctedMessages: 0, sinceLastRetrain: 0, warnings: [])
         do {
-            let (records, warnings) = try journal.read()
-            var index = CorrectionIndex()
-            for (line, c) in records { index.apply(c, line: line) }
-            corrections.records = records.count
+            let (index, warnings) = try journal.fold()
+            corrections.records = index.recordCount
             corrections.correctedMessages = index.corrected.count
             corrections.warnings = warnings
         } catch {

@@ -2,6 +2,11 @@
 import Glibc
 import Foundation
 import Synchronization
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 
 /// Why the daemon could not start.
 public struct DaemonStartError: Error, CustomStringConvertible {
@@ -80,7 +85,7 @@ public final class Daemon: Sendable {
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
     func run<S: AsyncSequence & Sendable>(triggers: S) async throws where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
-        if access(config.modelPath, F_OK) != 0 && errno == ENOENT {
+        if FileIO.isMissing(config.modelPath) {
             // A new user has no model yet: run, watch, and start tagging when one appears
             // (`tagger train` or `tagger retrain` writes it; the model-file watch reloads).
             logger.notice("\(config.modelPath): no model yet; waiting for one (tagger train --manifest M.jsonl, or tagger retrain after some corrections)")

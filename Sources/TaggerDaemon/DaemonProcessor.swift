@@ -2,6 +2,11 @@
 import Glibc
 import Foundation
 import Synchronization
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 
 /// The processing loop: runs on its own thread, takes work from the ``WorkQueue`` (control
 /// first, then fresh mail, then backlog) and keeps sidecars in step with the Maildirs.
@@ -245,7 +250,7 @@ final class DaemonProcessor: @unchecked Sendable {
             let current = scorer.withLock { $0 }
             if current is NoModelYet { return }   // tagged once a model exists (reload reconciles)
             let outcome = current.score(fileAt: m.path)
-            if outcome.error != nil && access(m.path, F_OK) != 0 {
+            if outcome.error != nil && !FileIO.exists(m.path) {
                 logger.debug("\(m.path) vanished before it was read")
                 return
             }

@@ -1,4 +1,9 @@
 import Foundation
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 
 /// Counters the daemon publishes (status file, `STATUS=`), shared under a lock.
 struct DaemonStats: Sendable {

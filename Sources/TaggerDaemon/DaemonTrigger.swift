@@ -1,3 +1,8 @@
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 /// Something that asks the daemon loop to act outside of mail events.
 public enum DaemonTrigger: Sendable, Equatable {
     /// Full reconcile: every message without an up-to-date sidecar is queued, stale sidecars expire.

@@ -1,6 +1,11 @@
 #if os(Linux)
 import Foundation
 import Synchronization
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 
 /// What a watcher reports to the daemon loop.
 enum WatchEvent: Sendable, Equatable {

@@ -1,6 +1,11 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 #endif
 
 /// Starts `tagger retrain` in the background, at low priority, once enough new corrections

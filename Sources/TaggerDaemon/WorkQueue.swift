@@ -1,4 +1,9 @@
 import Foundation
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
+import TaggerCore
 
 /// One unit of work for the processing loop.
 enum WorkItem: Sendable, Equatable {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TaggerSystem
 
 /// Walks a Maildir root: finds its folders and lists their messages.
 ///
@@ -32,7 +33,7 @@ public struct MaildirScanner: Sendable {
 
     /// Finds every folder below the root.
     /// - Throws: `SystemError` when the root itself cannot be read.
-    public func structure() throws -> Structure {
+    public func structure() throws(SystemError) -> Structure {
         var out = Structure()
         let entries = try Self.directoryEntries(root)
         visit(MaildirFolder(path: root, relativePath: ""), entries: entries, depth: 0, into: &out)
@@ -56,21 +57,21 @@ public struct MaildirScanner: Sendable {
                 let childEntries = try Self.directoryEntries(child.path)
                 // Maildir++ folders are flat: a dot-folder's own subdirectories are not folders.
                 visit(child, entries: childEntries, depth: isDot ? maxDepth : depth + 1, into: &out)
-            } catch let e as SystemError {
-                out.unreadable.append(e)
-            } catch {}
+            } catch {
+                out.unreadable.append(error)
+            }
         }
     }
 
     /// Lists the message files in `folder`'s `new/` and `cur/`, skipping ignored names.
     /// - Throws: `SystemError` when a subdirectory exists but cannot be read.
-    public func messages(in folder: MaildirFolder) throws -> [MaildirMessage] {
+    public func messages(in folder: MaildirFolder) throws(SystemError) -> [MaildirMessage] {
         var out: [MaildirMessage] = []
         for sub in ["new", "cur"] {
             let entries: [Entry]
             do {
                 entries = try Self.directoryEntries(folder.path + "/" + sub)
-            } catch let e as SystemError where e.isNotFound {
+            } catch where error.isNotFound {
                 continue
             }
             for e in entries where !e.isDirectory && !MaildirName.isIgnored(fileName: e.name) {
@@ -80,14 +81,15 @@ public struct MaildirScanner: Sendable {
         return out
     }
 
-    struct Entry {
-        var name: String
-        var isDirectory: Bool
+    /// One directory entry.
+    package struct Entry {
+        package var name: String
+        package var isDirectory: Bool
     }
 
     /// Reads a directory's entries (without `.` and `..`).
-    static func directoryEntries(_ path: String) throws -> [Entry] {
-        guard let d = opendir(path) else { throw SystemError.current("opendir", path: path) }
+    package static func directoryEntries(_ path: String) throws(SystemError) -> [Entry] {
+        let d = try Syscall.pointer("opendir", path: path) { opendir(path) }
         defer { closedir(d) }
         var out: [Entry] = []
         while let ent = readdir(d) {

@@ -1,4 +1,5 @@
 import Foundation
+import TaggerSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,30 +14,18 @@ public enum MessageFile {
 
     /// Like `read`, also giving the file's size, so a caller can tell the message was cut.
     public static func readPrefix(_ path: String, maxBytes: Int) throws(TaggerError) -> (bytes: [UInt8], fileSize: Int) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw .io(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw .io(path: path, reason: String(cString: strerror(errno))) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw .io(path: path, reason: "is a folder, not a message") }
-        if (st.st_mode & S_IFMT) != S_IFREG { throw .io(path: path, reason: "not a regular file") }
-        let want = min(Int(st.st_size), maxBytes)
-        var bytes = [UInt8](repeating: 0, count: want)
-        var got = 0
-        while got < want {
-            let n = bytes.withUnsafeMutableBytes { buf in
-                Glibc.read(fd, buf.baseAddress! + got, want - got)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            got += n
+        let file: FileIO.OpenFile
+        do throws(SystemError) { file = try FileIO.openForReading(path) } catch {
+            throw .io(path: path, reason: error.systemMessage)
         }
-        if got < want { bytes.removeLast(want - got) }
+        if file.isDirectory { throw .io(path: path, reason: "is a folder, not a message") }
+        if !file.isRegular { throw .io(path: path, reason: "not a regular file") }
+        let bytes: [UInt8]
+        do throws(SystemError) { bytes = try file.read(count: min(file.size, maxBytes)) } catch {
+            throw .io(path: path, reason: error.systemMessage)
+        }
         if bytes.isEmpty { throw .io(path: path, reason: "empty file, not a message") }
-        return (bytes, Int(st.st_size))
+        return (bytes, file.size)
     }
 
     /// Why `bytes` cannot be a mail message at all (binary formats such as an Outlook .msg),

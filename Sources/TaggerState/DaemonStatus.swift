@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import Foundation
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
 
 /// The daemon's status file, `<state_dir>/status.json`, rewritten atomically while it runs;
 /// `tagger status` reads it.
@@ -53,18 +56,18 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// Reads the status file; nil when there is none.
     /// - Throws: `SystemError` (unreadable) or `DecodingError` (corrupt file).
     public static func read(stateDirectory: String) throws -> DaemonStatus? {
-        let dir: SecureDirectory
-        do {
-            dir = try SecureDirectory.open(base: stateDirectory, components: [], create: false)
-        } catch let e as SystemError where e.isNotFound {
-            return nil
-        }
-        guard let bytes = try dir.read(fileName) else { return nil }
+        guard let dir = try SecureDirectory.openIfPresent(base: stateDirectory, components: []),
+              let bytes = try dir.read(fileName) else { return nil }
         return try JSONDecoder().decode(DaemonStatus.self, from: Data(bytes))
     }
 
     /// True when a process with `pid` exists (it may belong to another user).
     public var processIsAlive: Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        do throws(SystemError) {
+            _ = try Syscall.call("kill", path: "pid \(pid)") { kill(pid, 0) }
+            return true
+        } catch {
+            return error.code == EPERM
+        }
     }
 }

@@ -5,33 +5,33 @@ import Synchronization
 
 /// inotify mask bits (Linux `<sys/inotify.h>`); composite macros are not imported into Swift,
 /// so every bit used is spelled out here.
-enum InotifyMask {
-    static let closeWrite: UInt32 = 0x0000_0008
-    static let movedFrom: UInt32 = 0x0000_0040
-    static let movedTo: UInt32 = 0x0000_0080
-    static let create: UInt32 = 0x0000_0100
-    static let delete: UInt32 = 0x0000_0200
-    static let deleteSelf: UInt32 = 0x0000_0400
-    static let moveSelf: UInt32 = 0x0000_0800
-    static let queueOverflow: UInt32 = 0x0000_4000
-    static let ignored: UInt32 = 0x0000_8000
-    static let onlyDir: UInt32 = 0x0100_0000
-    static let dontFollow: UInt32 = 0x0200_0000
-    static let exclUnlink: UInt32 = 0x0400_0000
-    static let isDir: UInt32 = 0x4000_0000
+package enum InotifyMask {
+    package static let closeWrite: UInt32 = 0x0000_0008
+    package static let movedFrom: UInt32 = 0x0000_0040
+    package static let movedTo: UInt32 = 0x0000_0080
+    package static let create: UInt32 = 0x0000_0100
+    package static let delete: UInt32 = 0x0000_0200
+    package static let deleteSelf: UInt32 = 0x0000_0400
+    package static let moveSelf: UInt32 = 0x0000_0800
+    package static let queueOverflow: UInt32 = 0x0000_4000
+    package static let ignored: UInt32 = 0x0000_8000
+    package static let onlyDir: UInt32 = 0x0100_0000
+    package static let dontFollow: UInt32 = 0x0200_0000
+    package static let exclUnlink: UInt32 = 0x0400_0000
+    package static let isDir: UInt32 = 0x4000_0000
 }
 
 /// One decoded `struct inotify_event`.
-struct InotifyEvent: Sendable, Equatable {
-    var wd: Int32
-    var mask: UInt32
-    var cookie: UInt32
+package struct InotifyEvent: Sendable, Equatable {
+    package var wd: Int32
+    package var mask: UInt32
+    package var cookie: UInt32
     /// The entry name inside the watched directory (empty for events on the directory itself).
-    var name: String
+    package var name: String
 
     /// Decodes every event in `buffer[0..<count]` by byte offset: `wd` at 0, `mask` at 4,
     /// `cookie` at 8, `len` at 12, then `len` bytes of NUL-padded name.
-    static func parse(_ buffer: UnsafeRawBufferPointer) -> [InotifyEvent] {
+    package static func parse(_ buffer: UnsafeRawBufferPointer) -> [InotifyEvent] {
         var out: [InotifyEvent] = []
         var offset = 0
         while offset + 16 <= buffer.count {
@@ -53,21 +53,21 @@ struct InotifyEvent: Sendable, Equatable {
 
 /// An inotify instance whose events are read on a dedicated thread (blocking `poll` on the
 /// inotify descriptor and a stop pipe) and handed in batches to a handler.
-final class Inotify: @unchecked Sendable {
+package final class Inotify: Sendable {
     private let fd: Int32
     private let stopPipe: (read: Int32, write: Int32)
     private let started = Mutex<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     /// - Throws: `SystemError` when inotify or the stop pipe cannot be created.
-    init() throws {
-        fd = inotify_init1(Int32(O_CLOEXEC))
-        guard fd >= 0 else { throw SystemError.current("inotify_init1", path: "inotify") }
+    package init() throws(SystemError) {
+        fd = try Syscall.call("inotify_init1", path: "inotify") { inotify_init1(Int32(O_CLOEXEC)) }
         var p: [Int32] = [0, 0]
-        guard pipe(&p) == 0 else {
-            let e = SystemError.current("pipe", path: "inotify")
+        do throws(SystemError) {
+            _ = try Syscall.call("pipe", path: "inotify") { pipe(&p) }
+        } catch {
             close(fd)
-            throw e
+            throw error
         }
         stopPipe = (p[0], p[1])
     }
@@ -80,14 +80,12 @@ final class Inotify: @unchecked Sendable {
 
     /// Adds (or updates) a watch; returns its descriptor.
     /// - Throws: `SystemError` (ENOENT, EACCES, ENOSPC when the user's watch limit is reached).
-    func addWatch(_ path: String, mask: UInt32) throws -> Int32 {
-        let wd = inotify_add_watch(fd, path, mask)
-        guard wd >= 0 else { throw SystemError.current("inotify_add_watch", path: path) }
-        return wd
+    package func addWatch(_ path: String, mask: UInt32) throws(SystemError) -> Int32 {
+        try Syscall.call("inotify_add_watch", path: path) { inotify_add_watch(fd, path, mask) }
     }
 
     /// Starts the reader thread; `handler` runs on it for each batch read.
-    func start(_ handler: @escaping @Sendable ([InotifyEvent]) -> Void) {
+    package func start(_ handler: @escaping @Sendable ([InotifyEvent]) -> Void) {
         let t = Thread { [self] in
             readLoop(handler)
             finished.signal()
@@ -98,7 +96,7 @@ final class Inotify: @unchecked Sendable {
     }
 
     /// Stops the reader thread and waits for it to end.
-    func stop() {
+    package func stop() {
         let running = started.withLock { $0 }
         var b: UInt8 = 1
         _ = write(stopPipe.write, &b, 1)
@@ -114,16 +112,19 @@ final class Inotify: @unchecked Sendable {
         while true {
             fds[0].revents = 0
             fds[1].revents = 0
-            let r = poll(&fds, 2, -1)
-            if r < 0 {
-                if errno == EINTR { continue }
+            do throws(SystemError) {
+                _ = try Syscall.call("poll", path: "inotify") { poll(&fds, 2, -1) }
+            } catch {
                 return
             }
             if fds[1].revents != 0 { return }
             guard fds[0].revents & Int16(POLLIN) != 0 else { continue }
-            let n = read(fd, buffer.baseAddress, size)
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+            let n: Int
+            do throws(SystemError) {
+                n = try Syscall.call("read", path: "inotify") { read(fd, buffer.baseAddress, size) }
+            } catch where error.code == EAGAIN {
+                continue
+            } catch {
                 return
             }
             handler(InotifyEvent.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<n])))

@@ -12,7 +12,7 @@ import Synchronization
 /// Every component below the base is opened with `O_NOFOLLOW | O_DIRECTORY`, so a symlink
 /// planted inside the state directory is refused (`SystemError.isSymlinkRefused`) instead of
 /// followed. New directories are created mode 0700. The descriptor closes on deinit.
-public final class SecureDirectory: @unchecked Sendable {
+public final class SecureDirectory: Sendable {
     /// The directory's path (for messages).
     public let path: String
     let fd: Int32
@@ -27,59 +27,52 @@ public final class SecureDirectory: @unchecked Sendable {
     /// Opens `base` (created with parents, mode 0700, if missing; the base itself may be a
     /// symlink the user made), then each of `components` below it without following symlinks.
     /// - Throws: `SystemError` when a directory cannot be created or opened, or a component is a symlink.
-    public static func open(base: String, components: [String], create: Bool) throws -> SecureDirectory {
+    public static func open(base: String, components: [String], create: Bool) throws(SystemError) -> SecureDirectory {
         if create {
-            try makeBase(base)
+            try FileIO.makeDirectory(base)
         }
-        var fd = retryingEINTR { Glibc.open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard fd >= 0 else { throw SystemError.current("open", path: base) }
+        var fd = try Syscall.call("open", path: base) { Glibc.open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         var path = base
         for component in components {
             path += "/" + component
-            if create, mkdirat(fd, component, 0o700) != 0, errno != EEXIST {
-                let e = SystemError.current("mkdir", path: path)
-                close(fd)
-                throw e
+            let parent = fd
+            defer { close(parent) }
+            if create {
+                do throws(SystemError) {
+                    _ = try Syscall.call("mkdir", path: path) { mkdirat(parent, component, 0o700) }
+                } catch where error.code == EEXIST {}
             }
-            let next = retryingEINTR { openat(fd, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            let err = errno
-            close(fd)
-            guard next >= 0 else { throw SystemError("open", path: path, code: err) }
-            fd = next
+            fd = try Syscall.call("open", path: path) {
+                openat(parent, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
         }
         return SecureDirectory(path: path, fd: fd)
     }
 
-    private static func makeBase(_ base: String) throws {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: base, isDirectory: &isDir), isDir.boolValue { return }
-        var prefix = ""
-        for part in base.split(separator: "/", omittingEmptySubsequences: true) {
-            prefix += "/" + part
-            if mkdir(prefix, 0o700) != 0, errno != EEXIST {
-                throw SystemError.current("mkdir", path: prefix)
-            }
+    /// Opens an existing directory as ``open(base:components:create:)`` does; nil when it (or
+    /// a folder on the way) does not exist.
+    /// - Throws: `SystemError` for any other failure, including a symlinked component.
+    public static func openIfPresent(base: String, components: [String]) throws(SystemError) -> SecureDirectory? {
+        do throws(SystemError) {
+            return try open(base: base, components: components, create: false)
+        } catch where error.isNotFound {
+            return nil
+        } catch {
+            throw error
         }
     }
 
     /// Reads the whole regular file `name` in this directory; nil when it does not exist.
     /// - Throws: `SystemError` for any other failure, including a symlink at `name`.
-    public func read(_ name: String) throws -> [UInt8]? {
-        let f = retryingEINTR { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-        if f < 0 {
-            if errno == ENOENT { return nil }
-            throw SystemError.current("open", path: path + "/" + name)
+    public func read(_ name: String) throws(SystemError) -> [UInt8]? {
+        let f: Int32
+        do throws(SystemError) {
+            f = try Syscall.call("open", path: path + "/" + name) { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        } catch where error.isNotFound {
+            return nil
         }
         defer { close(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = buf.withUnsafeMutableBytes { b in retryingEINTR { Glibc.read(f, b.baseAddress, b.count) } }
-            if n < 0 { throw SystemError.current("read", path: path + "/" + name) }
-            if n == 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return out
+        return try FileIO.readAll(f, path: path + "/" + name, count: nil)
     }
 
     /// Replaces `name` atomically with `bytes`: a temporary file in this directory (mode 0600,
@@ -87,7 +80,7 @@ public final class SecureDirectory: @unchecked Sendable {
     /// when `syncDirectory`. A reader sees the old or the new file, never a partial one; on any
     /// failure (ENOSPC included) the temporary is removed and the old file stays intact.
     /// - Throws: `SystemError` naming the failing step.
-    public func writeAtomically(_ name: String, bytes: [UInt8], syncDirectory: Bool = true) throws {
+    public func writeAtomically(_ name: String, bytes: [UInt8], syncDirectory: Bool = true) throws(SystemError) {
         let pending = try writePending(name, bytes: bytes, fsyncFile: true)
         try commit(pending)
         if syncDirectory { try sync() }
@@ -95,8 +88,12 @@ public final class SecureDirectory: @unchecked Sendable {
 
     /// A file written under a temporary name, waiting for ``commit(_:)`` to rename it into place.
     public struct PendingFile: Sendable {
+        /// The temporary's name in the directory.
         public let temporary: String
+        /// The final name.
         public let name: String
+        /// The directory's path (for messages and fault matching).
+        public let directory: String
         /// The temporary's open descriptor when its fsync was deferred (closed by commit/discard).
         public let descriptor: Int32?
     }
@@ -106,25 +103,19 @@ public final class SecureDirectory: @unchecked Sendable {
     /// many files pass false and make the data durable with `syncPending(_:)` before
     /// committing them all.
     /// - Throws: `SystemError` naming the failing step; the temporary is then removed.
-    public func writePending(_ name: String, bytes: [UInt8], fsyncFile: Bool) throws -> PendingFile {
+    public func writePending(_ name: String, bytes: [UInt8], fsyncFile: Bool) throws(SystemError) -> PendingFile {
         let tmp = ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let f = retryingEINTR { openat(fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
-        guard f >= 0 else { throw SystemError.current("open", path: path + "/" + tmp) }
-        do {
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeBytes { b in
-                    retryingEINTR { write(f, b.baseAddress! + offset, b.count - offset) }
-                }
-                if n < 0 { throw SystemError.current("write", path: path + "/" + tmp) }
-                offset += n
-            }
+        let f = try Syscall.call("open", path: path + "/" + tmp) {
+            openat(fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        do throws(SystemError) {
+            try FileIO.writeAll(f, bytes, path: path + "/" + tmp)
             if fsyncFile {
-                if fsync(f) != 0 { throw SystemError.current("fsync", path: path + "/" + tmp) }
+                try FileIO.sync(f, path: path + "/" + tmp)
                 close(f)
-                return PendingFile(temporary: tmp, name: name, descriptor: nil)
+                return PendingFile(temporary: tmp, name: name, directory: path, descriptor: nil)
             }
-            return PendingFile(temporary: tmp, name: name, descriptor: f)
+            return PendingFile(temporary: tmp, name: name, directory: path, descriptor: f)
         } catch {
             close(f)
             unlinkat(fd, tmp, 0)
@@ -134,12 +125,15 @@ public final class SecureDirectory: @unchecked Sendable {
 
     /// Second half: renames the temporary over its final name (atomic for readers).
     /// - Throws: `SystemError`; the temporary is then removed and the old file stays.
-    public func commit(_ pending: PendingFile) throws {
+    public func commit(_ pending: PendingFile) throws(SystemError) {
         if let f = pending.descriptor { close(f) }
-        if renameat(fd, pending.temporary, fd, pending.name) != 0 {
-            let e = SystemError.current("rename", path: path + "/" + pending.name)
+        do throws(SystemError) {
+            _ = try Syscall.call("rename", path: path + "/" + pending.name) {
+                renameat(fd, pending.temporary, fd, pending.name)
+            }
+        } catch {
             unlinkat(fd, pending.temporary, 0)
-            throw e
+            throw error
         }
     }
 
@@ -174,9 +168,17 @@ public final class SecureDirectory: @unchecked Sendable {
     public static func syncPending(_ files: [PendingFile]) -> [Int: SystemError] {
         let fds = files.map { $0.descriptor ?? -1 }
         let failures = Mutex<[Int: SystemError]>([:])
+        @Sendable func sync(_ i: Int) -> SystemError? {
+            guard fds[i] >= 0 else { return nil }
+            do throws(SystemError) {
+                try FileIO.sync(fds[i], path: files[i].directory + "/" + files[i].temporary)
+                return nil
+            } catch {
+                return error
+            }
+        }
         if fds.count == 1 {   // one file (mail trickling in): no threads to start
-            guard fds[0] >= 0, fsync(fds[0]) != 0 else { return [:] }
-            return [0: SystemError("fsync", path: files[0].temporary, code: errno)]
+            return sync(0).map { [0: $0] } ?? [:]
         }
         // A batch: one syncfs per filesystem makes every temporary durable at once (the
         // filesystem writes the batch's data and inodes together instead of one synchronous
@@ -207,10 +209,7 @@ public final class SecureDirectory: @unchecked Sendable {
             let worker = Thread {
                 var i = t
                 while i < fds.count {
-                    if fds[i] >= 0, fsync(fds[i]) != 0 {
-                        let e = SystemError("fsync", path: files[i].temporary, code: errno)
-                        failures.withLock { $0[i] = e }
-                    }
+                    if let e = sync(i) { failures.withLock { $0[i] = e } }
                     i += threads
                 }
                 group.leave()
@@ -229,16 +228,16 @@ public final class SecureDirectory: @unchecked Sendable {
 
     /// fsyncs the directory itself, making completed renames durable.
     /// - Throws: `SystemError` when fsync fails.
-    public func sync() throws {
-        if fsync(fd) != 0 { throw SystemError.current("fsync", path: path) }
+    public func sync() throws(SystemError) {
+        try FileIO.sync(fd, path: path)
     }
 
     /// Removes the file `name`; a missing file is not an error.
     /// - Throws: `SystemError` for other failures.
-    public func remove(_ name: String) throws {
-        if unlinkat(fd, name, 0) != 0, errno != ENOENT {
-            throw SystemError.current("unlink", path: path + "/" + name)
-        }
+    public func remove(_ name: String) throws(SystemError) {
+        do throws(SystemError) {
+            _ = try Syscall.call("unlink", path: path + "/" + name) { unlinkat(fd, name, 0) }
+        } catch where error.isNotFound {}
     }
 }
 
@@ -250,9 +249,21 @@ public final class DirectoryCache: Sendable {
 
     public init(limit: Int = 256) { self.limit = limit }
 
+    /// The open folder `components` below `base`; nil when it does not exist.
+    /// - Throws: `SystemError` as `SecureDirectory.open`.
+    public func existingDirectory(base: String, components: [String]) throws(SystemError) -> SecureDirectory? {
+        do throws(SystemError) {
+            return try directory(base: base, components: components, create: false)
+        } catch where error.isNotFound {
+            return nil
+        } catch {
+            throw error
+        }
+    }
+
     /// The open folder `components` below `base`, created when `create`.
     /// - Throws: `SystemError` as `SecureDirectory.open`.
-    public func directory(base: String, components: [String], create: Bool) throws -> SecureDirectory {
+    public func directory(base: String, components: [String], create: Bool) throws(SystemError) -> SecureDirectory {
         let key = components.joined(separator: "/")
         if let d = entries.withLock({ $0[key] }), d.isLinked { return d }
         let d = try SecureDirectory.open(base: base, components: components, create: create)

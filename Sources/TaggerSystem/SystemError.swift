@@ -20,11 +20,6 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
         self.code = code
     }
 
-    /// Makes an error from the current `errno`; call it right after the failing call.
-    static func current(_ operation: String, path: String) -> SystemError {
-        SystemError(operation, path: path, code: errno)
-    }
-
     /// True when the failure was "no space left on device" or "quota exceeded".
     public var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
     /// True when the path (or a component) does not exist.
@@ -32,17 +27,13 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     /// True when the failure was a refused symlink (O_NOFOLLOW) or a non-directory component.
     public var isSymlinkRefused: Bool { code == ELOOP || code == ENOTDIR }
 
-    public var description: String {
-        "\(path): \(operation) failed: \(String(cString: strerror(code)))"
-    }
-}
+    /// The system's text for `code` (`No space left on device`).
+    public var systemMessage: String { String(cString: strerror(code)) }
 
-/// Runs `body` until it does not fail with EINTR; returns its last result.
-@inline(__always)
-func retryingEINTR<T: BinaryInteger>(_ body: () -> T) -> T {
-    while true {
-        let r = body()
-        if r == -1 && errno == EINTR { continue }
-        return r
+    /// `operation: system message`, for errors that name the path themselves.
+    public var reason: String { "\(operation): \(systemMessage)" }
+
+    public var description: String {
+        "\(path): \(operation) failed: \(systemMessage)"
     }
 }

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
 
 /// Flags every command that touches state understands. Each has a default from the config file
 /// or the XDG directories.
@@ -17,14 +24,21 @@ struct StateOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: "Model file (default: <state-dir>/model/current.tgm).")
     var model: String?
 
-    /// The settings in force: flags over the config file over defaults.
-    func resolve() throws -> ResolvedConfig {
-        var overrides = ConfigSettings()
-        if !maildirs.isEmpty { overrides.maildirs = maildirs }
-        overrides.stateDir = stateDir
-        overrides.model = model
-        return try ResolvedConfig.resolve(configPath: config, overrides: overrides,
-                                          environment: ProcessInfo.processInfo.environment)
+    /// These flags as settings (nil where not given).
+    var settings: ConfigSettings {
+        var s = ConfigSettings()
+        s.maildirs = maildirs.isEmpty ? nil : maildirs
+        s.stateDir = stateDir
+        s.model = model
+        return s
+    }
+
+    /// The settings in force: flags (these, plus `more` from a command's own group) over the
+    /// config file over defaults.
+    /// - Throws: `ConfigError` naming the file and key at fault.
+    func resolve(_ more: ConfigSettings? = nil) throws -> ResolvedConfig {
+        try ResolvedConfig.resolve(configPath: config, overrides: more ?? settings,
+                                   environment: ProcessInfo.processInfo.environment)
     }
 }
 
@@ -33,7 +47,7 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(("tagger: " + message + "\n").utf8))
 }
 
-/// Writes a line to standard output without Foundation's `print` buffering surprises.
+/// Writes a line to standard output: every command's result lines go through here.
 func emit(_ line: String) {
     print(line)
 }

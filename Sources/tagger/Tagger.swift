@@ -1,5 +1,4 @@
 import ArgumentParser
-import TaggerKit
 
 /// The `tagger` command line: a thin layer over TaggerKit.
 @main

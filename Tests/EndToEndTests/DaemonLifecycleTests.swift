@@ -37,7 +37,7 @@ extension EndToEnd {
             // failures are logged and the exit status says so, for scripts and timers.
             let broken = ws.root + "/broken-state"
             try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: broken + "/sidecars", contents: Data())
+            _ = FileManager.default.createFile(atPath: broken + "/sidecars", contents: Data())
             _ = try ws.deliverSample(0)
             let failing = try ws.tagger(["run", "--once", "--maildir", ws.maildir, "--state-dir", broken,
                                          "--model", ws.modelPath], stateFlags: false)

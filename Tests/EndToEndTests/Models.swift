@@ -52,7 +52,7 @@ enum Models {
     }
 }
 
-/// Writes labels manifests (SPEC.md "Labels manifest").
+/// Writes labels manifests (README "Labels manifest").
 enum Manifests {
     static func write(_ entries: [(path: String, labels: Set<String>)], to file: String) throws {
         var text = ""

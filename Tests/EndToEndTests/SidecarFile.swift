@@ -1,6 +1,6 @@
 import Foundation
 
-/// A sidecar as a reader outside tagger sees it (SPEC.md "The sidecar JSON (schema 1)"),
+/// A sidecar as a reader outside tagger sees it (README "Where the sidecar of a message lives"),
 /// decoded with this suite's own types so the tests check the published contract.
 struct SidecarFile: Decodable, Equatable {
     struct Message: Decodable, Equatable {

@@ -1,5 +1,11 @@
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
+@testable import TaggerBench
 
 @Suite struct BogofilterAnchorTests {
     /// The speed anchor learns spam from spam folders only: the corpus folder's own name

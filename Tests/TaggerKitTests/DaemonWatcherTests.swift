@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 @Suite(.serialized) struct DaemonWatcherTests {
     /// Collects watcher events.

@@ -1,5 +1,10 @@
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 @Suite struct MaildirNameTests {
     @Test(arguments: [

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 @Suite struct MaildirScannerTests {
     @Test func findsMaildirPlusPlusAndNestedFolders() throws {

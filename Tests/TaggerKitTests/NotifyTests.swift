@@ -1,7 +1,12 @@
 import Foundation
 import Glibc
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 /// A bound AF_UNIX datagram socket standing in for systemd's notify socket.
 private final class FakeNotifySocket {

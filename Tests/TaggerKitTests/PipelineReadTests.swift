@@ -1,7 +1,12 @@
 import Foundation
 import MIME
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 @Suite struct PipelineReadTests {
     /// Only the first `maxMessageBytes` of a file are read; the document must say the message

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 /// Deferred writes made durable in batches: a small batch goes through per-file fsyncs, a
 /// large one through syncfs; either way every file lands with its content and nothing is

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import TaggerKit
+@testable import TaggerConfig
+@testable import TaggerCore
+@testable import TaggerDaemon
+@testable import TaggerMaildir
+@testable import TaggerState
+@testable import TaggerSystem
 
 /// The repository root, from this file's path (Tests/TaggerKitTests/<file>).
 private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -41,7 +46,7 @@ private let hasJSONSchema = run(["python3", "-c", "import jsonschema"]).status =
                     model: .init(id: "m", trainedAt: "2026-11-26T10:00:00Z"), taggedAt: "2026-11-26T10:04:12Z",
                     error: "unparseable")
         }
-        let schema = repoRoot.appendingPathComponent("Sources/TaggerKit/Sidecar/sidecar.schema.json").path
+        let schema = repoRoot.appendingPathComponent("Sources/TaggerState/Sidecar/sidecar.schema.json").path
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))

@@ -1,6 +1,10 @@
 import Foundation
 import Features
 import MIME
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// A message found from what the user typed (path, unique name or Message-ID).
 public struct LocatedMessage: Sendable {

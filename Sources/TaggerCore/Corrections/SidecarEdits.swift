@@ -3,9 +3,13 @@ import Features
 #if canImport(Glibc)
 import Glibc
 #endif
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// Corrections made by editing a sidecar's `user` object instead of running `tagger label`
-/// (SPEC: "picked up too"). The journal stays the source of truth: an edit becomes a journal
+/// (README "Corrections and retraining": they are picked up too). The journal stays the source of truth: an edit becomes a journal
 /// record before anything uses it.
 public enum SidecarEdits {
     /// Journals every sidecar whose `user` object is in a state the journal never had for its

@@ -1,6 +1,11 @@
 import Foundation
+import Features
 import Model
 import Synchronization
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// The real classifier behind the daemon: a model file and the pipeline it was trained with.
 public final class ModelScorer: MessageScoring {

@@ -2,6 +2,10 @@ import Foundation
 import Features
 import MIME
 import Model
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// The path from a message file to what the model reads: read the bytes, parse MIME, extract
 /// HTML text, featurise.

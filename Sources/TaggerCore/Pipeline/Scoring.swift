@@ -1,4 +1,8 @@
 import Synchronization
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// Identity of a loaded model, as written into sidecars (`model.id`, `model.trained_at`).
 public struct ModelInfo: Sendable, Equatable {
@@ -61,9 +65,10 @@ public protocol ScorerLoader: Sendable {
 
 /// The scorer before any model exists: the daemon runs and watches, but writes no sidecars
 /// until a model file appears.
-struct NoModelYet: MessageScoring {
-    var modelInfo: ModelInfo { ModelInfo(id: "none", trainedAt: "") }
-    func score(fileAt path: String) -> ScoreOutcome {
+package struct NoModelYet: MessageScoring {
+    package init() {}
+    package var modelInfo: ModelInfo { ModelInfo(id: "none", trainedAt: "") }
+    package func score(fileAt path: String) -> ScoreOutcome {
         ScoreOutcome(messageID: nil, scores: [:], thresholds: [:], tags: [], abstained: [], error: "no model", warnings: [])
     }
 }

@@ -1,8 +1,12 @@
 import Foundation
 import Model
+import TaggerSystem
 #if canImport(Glibc)
 import Glibc
 #endif
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// The current model file and its predecessors.
 ///
@@ -42,15 +46,10 @@ public struct ModelStore: Sendable {
             let target = historyDir + "/" + String(format: "%06d", last + 1) + "-\(Self.stamp()).tgm"
             // Keep a hard link of the current model in the history, then rename the candidate
             // over it: there is always a current model, and always a copy of the old one.
-            if link(current, target) != 0 {
-                throw .io(path: target, reason: "cannot keep the previous model: \(String(cString: strerror(errno)))")
-            }
+            try step("cannot keep the previous model", path: target) { link(current, target) }
         }
-        if rename(candidate, current) != 0 {
-            throw .io(path: current, reason: "cannot install the new model: \(String(cString: strerror(errno)))")
-        }
-        syncDirectory((current as NSString).deletingLastPathComponent)
-        syncDirectory(historyDir)
+        try step("cannot install the new model", path: current) { rename(candidate, current) }
+        try syncDirectories([(current as NSString).deletingLastPathComponent, historyDir])
         prune()
     }
 
@@ -79,16 +78,10 @@ public struct ModelStore: Sendable {
         if FileManager.default.fileExists(atPath: current) {
             try makeDirectory(rolledBackDir)
             let kept = rolledBackDir + "/\(Self.stamp())-\(UInt32.random(in: 0...UInt32.max)).tgm"
-            if link(current, kept) != 0 {
-                throw .io(path: kept, reason: "cannot keep the current model: \(String(cString: strerror(errno)))")
-            }
+            try step("cannot keep the current model", path: kept) { link(current, kept) }
         }
-        if rename(previous, current) != 0 {
-            throw .io(path: current, reason: "cannot restore \(previous): \(String(cString: strerror(errno)))")
-        }
-        syncDirectory((current as NSString).deletingLastPathComponent)
-        syncDirectory(historyDir)
-        syncDirectory(rolledBackDir)
+        try step("cannot restore \(previous)", path: current) { rename(previous, current) }
+        try syncDirectories([(current as NSString).deletingLastPathComponent, historyDir, rolledBackDir])
         let kept = ((try? FileManager.default.contentsOfDirectory(atPath: rolledBackDir)) ?? [])
             .filter { $0.hasSuffix(".tgm") }.sorted()
         for name in kept.dropLast(keep) { unlink(rolledBackDir + "/" + name) }
@@ -98,6 +91,25 @@ public struct ModelStore: Sendable {
     /// A fresh temporary path next to the current model, for writing a candidate.
     public func temporaryPath() -> String {
         (current as NSString).deletingLastPathComponent + "/.candidate-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tgm"
+    }
+
+    /// One link or rename of a model file; its failure names the file and what was being done.
+    private func step(_ what: String, path: String, _ call: () -> Int32) throws(TaggerError) {
+        do throws(SystemError) { _ = try Syscall.call(what, path: path, call) } catch {
+            throw .io(path: path, reason: "\(what): \(error.systemMessage)")
+        }
+    }
+
+    /// fsyncs the folders whose entries a swap or rollback changed: until then a crash could
+    /// bring the old names back. A failure is an error (the files themselves are in place).
+    private func syncDirectories(_ folders: [String]) throws(TaggerError) {
+        for folder in folders {
+            do throws(SystemError) { try FileIO.syncDirectory(folder) } catch where error.isNotFound {
+                continue   // a folder this swap did not need (no rolled-back model yet)
+            } catch {
+                throw .io(path: folder, reason: "the model files were moved but the folder could not be synced: \(error.systemMessage)")
+            }
+        }
     }
 
     private func prune() {
@@ -112,50 +124,5 @@ public struct ModelStore: Sendable {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         return f.string(from: Date())
-    }
-}
-
-/// Creates `path` and its parents with mode 0700 when missing.
-/// - Throws: `TaggerError.io` naming the folder.
-func makeDirectory(_ path: String) throws(TaggerError) {
-    do {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-    } catch {
-        throw .io(path: path, reason: "cannot create folder: \(describe(error))")
-    }
-}
-
-/// fsyncs a directory so that renames in it are durable.
-func syncDirectory(_ path: String) {
-    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { return }
-    fsync(fd)
-    close(fd)
-}
-
-/// An exclusive advisory lock on a file (flock), released when the value is dropped.
-public final class FileLock: @unchecked Sendable {
-    private let fd: Int32
-    public let path: String
-
-    /// Takes the lock; with `wait` false, fails at once when another process holds it.
-    /// - Throws: `TaggerError.io` when the lock file cannot be opened, `.usage` when it is busy.
-    public init(path: String, wait: Bool) throws(TaggerError) {
-        self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if fd < 0 { throw .io(path: path, reason: "cannot open lock: \(String(cString: strerror(errno)))") }
-        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
-            if errno == EINTR { continue }
-            let busy = errno == EWOULDBLOCK
-            close(fd)
-            if busy { throw .busy(path: path) }
-            throw .io(path: path, reason: "cannot lock: \(String(cString: strerror(errno)))")
-        }
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }

@@ -1,4 +1,8 @@
 import Model
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// Per-label and overall quality of one model's applied tags on a set of held-out messages.
 public struct HeldOutScore: Codable, Sendable, Equatable {

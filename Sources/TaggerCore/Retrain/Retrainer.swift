@@ -1,5 +1,9 @@
 import Foundation
 import Model
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// What a retrain decided.
 public enum RetrainDecision: String, Codable, Sendable {
@@ -122,10 +126,9 @@ public struct Retrainer {
         defer { withExtendedLifetime(lock) {} }
         let started = Timestamp.iso8601(Date())
         let pickUpWarnings = try beforeReadingJournal?() ?? []
-        let (records, journalWarnings) = try journal.read()
+        var (index, journalWarnings) = try journal.fold()
+        let journalRecords = index.recordCount
         var warnings = pickUpWarnings + journalWarnings
-        var index = CorrectionIndex()
-        for (line, c) in records { index.apply(c, line: line) }
         let (messages, buildWarnings) = try builder.build(corrections: index)
         warnings += buildWarnings
         index = CorrectionIndex()  // no longer needed
@@ -222,7 +225,7 @@ public struct Retrainer {
         let report = RetrainReport(
             startedAt: started, finishedAt: Timestamp.iso8601(Date()), decision: decision, reason: reason,
             examples: counts, heldOut: holdout.count, currentModel: current?.id, candidateModel: shown.id,
-            old: oldScore, new: newScore, labels: labelReports, warnings: warnings, journalRecords: records.count)
+            old: oldScore, new: newScore, labels: labelReports, warnings: warnings, journalRecords: journalRecords)
         try save(report)
         return report
     }

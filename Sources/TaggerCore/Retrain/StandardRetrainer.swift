@@ -1,5 +1,9 @@
 import Foundation
 import Model
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 extension Retrainer {
     /// The retrainer for a configuration: the state directory's journal and model store, the

@@ -1,5 +1,9 @@
 import Foundation
 import Model
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// A message chosen for training, with its full label set and where it came from.
 public struct LabelledMessage: Sendable {

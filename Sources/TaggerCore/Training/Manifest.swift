@@ -1,4 +1,8 @@
 import Foundation
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
+import TaggerState
 
 /// One labelled message of a labels manifest.
 public struct ManifestEntry: Sendable, Equatable {

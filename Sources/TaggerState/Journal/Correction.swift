@@ -58,6 +58,9 @@ public struct UserLabels: Sendable, Equatable {
     /// sidecar showing one of them is tagger's own (possibly out-of-date) writing, not an edit.
     public var past: Set<String> = [UserLabels.key(add: [], remove: [])]
 
+    /// A message the user never corrected.
+    public init() {}
+
     /// A state as one comparable value.
     public static func key<A: Sequence<String>, R: Sequence<String>>(add: A, remove: R) -> String {
         "+" + add.sorted().joined(separator: "\u{1}") + "\u{0}-" + remove.sorted().joined(separator: "\u{1}")

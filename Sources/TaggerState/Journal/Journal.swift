@@ -1,7 +1,10 @@
 import Foundation
+import TaggerSystem
 #if canImport(Glibc)
 import Glibc
 #endif
+import TaggerMaildir
+import TaggerConfig
 
 /// The append-only corrections journal (JSON Lines, fsynced on every append).
 ///
@@ -27,28 +30,27 @@ public struct Journal: Sendable {
             payload.append(0x0A)
         }
         // Read-write: the torn-line check below preads the last byte (a write-only fd cannot).
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if fd < 0 { throw .journal(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        // A torn last line (crash mid-append) must not swallow the next record.
-        var st = stat()
-        if fstat(fd, &st) == 0, st.st_size > 0 {
-            var last: UInt8 = 0
-            if pread(fd, &last, 1, st.st_size - 1) == 1, last != 0x0A { payload.insert(0x0A, at: 0) }
+        do throws(SystemError) {
+            let fd = try Syscall.call("open", path: path) { open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+            defer { close(fd) }
+            // A torn last line (crash mid-append) must not swallow the next record.
+            var st = stat()
+            if fstat(fd, &st) == 0, st.st_size > 0 {
+                var last: UInt8 = 0
+                if pread(fd, &last, 1, st.st_size - 1) == 1, last != 0x0A { payload.insert(0x0A, at: 0) }
+            }
+            try FileIO.writeAll(fd, payload, path: path)
+            try FileIO.sync(fd, path: path)
+        } catch {
+            throw .journal(path: path, reason: Self.reason(error))
         }
-        try writeAll(fd, payload)
-        if fsync(fd) != 0 { throw .journal(path: path, reason: "fsync failed: \(String(cString: strerror(errno)))") }
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(TaggerError) {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .journal(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
-            }
-            done += n
+    /// The journal's wording of a failed step (`cannot open: ...`, `write failed: ...`).
+    private static func reason(_ error: SystemError) -> String {
+        switch error.operation {
+        case "open": "cannot open: \(error.systemMessage)"
+        default: "\(error.operation) failed: \(error.systemMessage)"
         }
     }
 
@@ -56,10 +58,13 @@ public struct Journal: Sendable {
     /// (a torn last line, or damage in the middle). A missing journal is empty.
     /// - Throws: `TaggerError.journal` when the file exists but cannot be read.
     public func read() throws(TaggerError) -> (records: [(line: Int, correction: Correction)], warnings: [String]) {
-        guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .journal(path: path, reason: "cannot read: \(describe(error))")
+        let data: [UInt8]
+        do throws(SystemError) {
+            data = try FileIO.openForReading(path).read(count: nil)
+        } catch where error.isNotFound && error.operation == "open" {
+            return ([], [])
+        } catch {
+            throw .journal(path: path, reason: "cannot read: \(error.systemMessage)")
         }
         let decoder = JSONDecoder()
         var records: [(Int, Correction)] = []
@@ -83,9 +88,7 @@ public struct Journal: Sendable {
     /// (`CorrectionIndex` re-associates moved messages by Message-ID and digest).
     public func fold() throws(TaggerError) -> (index: CorrectionIndex, warnings: [String]) {
         let (records, warnings) = try read()
-        var index = CorrectionIndex()
-        for (line, c) in records { index.apply(c, line: line) }
-        return (index, warnings)
+        return (CorrectionIndex(folding: records), warnings)
     }
 }
 
@@ -95,8 +98,15 @@ public struct CorrectionIndex: Sendable {
     private var byUnique: [String: Int] = [:]
     private var byMessageID: [String: Int] = [:]
     private var byDigest: [String: Int] = [:]
+    /// How many journal records were folded in.
+    public private(set) var recordCount = 0
 
     public init() {}
+
+    /// The fold of `records` (journal order): the one place the journal becomes per-message state.
+    public init(folding records: [(line: Int, correction: Correction)]) {
+        for (line, c) in records { apply(c, line: line) }
+    }
 
     /// Index of the message a correction is about: same unique name, else same Message-ID,
     /// else same digest.
@@ -116,6 +126,7 @@ public struct CorrectionIndex: Sendable {
             i = messages.count - 1
         }
         messages[i].apply(c, line: line)
+        recordCount += 1
         if let u = c.unique { byUnique[u] = i }
         if let m = c.messageID { byMessageID[m] = i }
         if let d = c.digest { byDigest[d] = i }

@@ -56,13 +56,6 @@ public struct TagLine: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// The line for a model's verdict; probabilities rounded to 4 decimals (files stay small
-    /// and diffs readable).
-    public init(path: String, prediction p: Prediction, warnings: [String]? = nil) {
-        self.init(path: path, tags: p.tags, scores: p.scores.mapValues { (Double($0) * 10_000).rounded() / 10_000 },
-                  abstained: p.abstained, warnings: warnings)
-    }
-
     /// Compact JSON with sorted keys (`warnings` left out when nil), no newline.
     /// - Throws: when a score is not finite.
     public func json() throws -> [UInt8] {

@@ -1,4 +1,5 @@
-/// The sidecar JSON, schema 1 (SPEC.md "The sidecar JSON"). Keys are binding.
+/// The sidecar JSON, schema 1 (README "Where the sidecar of a message lives"; JSON Schema in
+/// `sidecar.schema.json` beside this file). Keys are binding.
 public struct Sidecar: Codable, Sendable, Equatable {
     /// Where the message is.
     public struct Message: Codable, Sendable, Equatable {
@@ -24,7 +25,7 @@ public struct Sidecar: Codable, Sendable, Equatable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(unique, forKey: .unique)
             try c.encode(path, forKey: .path)
-            try c.encode(messageID, forKey: .messageID)   // explicit null, as in SPEC
+            try c.encode(messageID, forKey: .messageID)   // explicit null, as the schema says
         }
     }
 

@@ -1,3 +1,5 @@
+import TaggerMaildir
+
 /// Where a message's sidecar lives. The mapping, for scripts that look a sidecar up without tagger:
 ///
 ///     <state_dir>/sidecars/<maildir-name>/<folder>/<unique>.json

@@ -1,4 +1,7 @@
 import Foundation
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
 
 /// Finds a message's sidecar from what a user types: a message file path, a maildir unique name,
 /// or a Message-ID (with or without angle brackets).

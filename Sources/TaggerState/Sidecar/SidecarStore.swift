@@ -2,6 +2,9 @@
 import Glibc
 #endif
 import Foundation
+import TaggerSystem
+import TaggerMaildir
+import TaggerConfig
 
 /// Reads, writes and removes sidecars under ``SidecarLayout``, atomically and without following
 /// symlinks inside the state directory (files 0600, directories 0700).
@@ -45,15 +48,9 @@ public struct SidecarStore: Sendable {
     /// Reads a message's sidecar; nil when there is none.
     /// - Throws: `SystemError` (unreadable, symlink) or `DecodingError` (not a schema-1 sidecar).
     public func read(maildirName: String, folder: MaildirFolder, unique: String) throws -> Sidecar? {
-        let dir: SecureDirectory
-        do {
-            dir = try directories.directory(
-                base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
-                create: false)
-        } catch let e as SystemError where e.isNotFound {
-            return nil
-        }
-        guard let bytes = try dir.read(layout.fileName(unique: unique)) else { return nil }
+        guard let dir = try directories.existingDirectory(
+            base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder)),
+            let bytes = try dir.read(layout.fileName(unique: unique)) else { return nil }
         return try JSONDecoder().decode(Sidecar.self, from: Data(bytes))
     }
 
@@ -99,12 +96,7 @@ public struct SidecarStore: Sendable {
     /// - Throws: `SystemError` for other failures.
     public func remove(maildirName: String, folderSidecarName: String, unique: String) throws {
         let comps = ["sidecars", maildirName] + folderSidecarName.split(separator: "/").map(String.init)
-        let dir: SecureDirectory
-        do {
-            dir = try SecureDirectory.open(base: layout.stateDirectory, components: comps, create: false)
-        } catch let e as SystemError where e.isNotFound {
-            return
-        }
+        guard let dir = try SecureDirectory.openIfPresent(base: layout.stateDirectory, components: comps) else { return }
         try dir.remove(layout.fileName(unique: unique))
     }
 

@@ -1,7 +1,15 @@
 import ArgumentParser
 import Foundation
 import HTMLText
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerBench
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

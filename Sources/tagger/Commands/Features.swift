@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
 
 /// The JSON object `tagger features --json` prints per message (SPEC.md "features output").
 /// Absent values are written as explicit `null`s so readers can rely on every key.

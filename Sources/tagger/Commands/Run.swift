@@ -1,20 +1,19 @@
 import ArgumentParser
 import Foundation
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerCore
+import TaggerMaildir
+import TaggerDaemon
+import TaggerState
+import TaggerSystem
 
-/// Flags shared by every command that touches state; each overrides the config file's key.
+/// The state flags every command shares, plus the daemon's settings; each overrides the config
+/// file's key.
 struct ConfigOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: "Config file (default: $XDG_CONFIG_HOME/tagger/config.toml).")
-    var configFile: String?
-
-    @Option(name: .customLong("maildir"), help: "A Maildir root to watch (repeatable; default ~/Maildir).")
-    var maildirs: [String] = []
-
-    @Option(name: .customLong("state-dir"), help: "State directory (default $XDG_STATE_HOME/tagger).")
-    var stateDir: String?
-
-    @Option(name: .customLong("model"), help: "Model file (default <state-dir>/model/current.tgm).")
-    var model: String?
+    @OptionGroup var state: StateOptions
 
     @Option(name: .customLong("reconcile-interval"), help: "Full rescan period, e.g. 15m.")
     var reconcileInterval: String?
@@ -47,10 +46,7 @@ struct ConfigOptions: ParsableArguments {
             }
             return d
         }
-        var s = ConfigSettings()
-        s.maildirs = maildirs.isEmpty ? nil : maildirs
-        s.stateDir = stateDir
-        s.model = model
+        var s = state.settings
         s.reconcileInterval = try duration(reconcileInterval, "--reconcile-interval")
         s.deletionGrace = try duration(deletionGrace, "--deletion-grace")
         s.retrainInterval = try duration(retrainInterval, "--retrain-interval")
@@ -84,8 +80,7 @@ struct ConfigOptions: ParsableArguments {
     /// Config file + flags + defaults.
     /// - Throws: `ConfigError` naming the file and key at fault.
     func resolve() throws -> ResolvedConfig {
-        try ResolvedConfig.resolve(configPath: configFile, overrides: settings(),
-                                   environment: ProcessInfo.processInfo.environment)
+        try state.resolve(settings())
     }
 }
 

@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerBench
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
 
 /// `tagger status [--json]`: the daemon's state from its status file.
 struct StatusCommand: ParsableCommand {

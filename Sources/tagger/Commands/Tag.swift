@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import TaggerKit
+import Features
+import MIME
+import Model
+import TaggerConfig
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
 
 struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

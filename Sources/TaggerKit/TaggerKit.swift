@@ -1,3 +1,0 @@
-@_exported import MIME
-@_exported import Features
-@_exported import Model

@@ -1,4 +1,0 @@
-import Testing
-@testable import TaggerKit
-
-@Test func taggerkittestsBuilds() {}
