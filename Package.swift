@@ -2,13 +2,13 @@
 import PackageDescription
 
 // Module graph (dependencies point one way):
-//   CZlib → ZlibSupport ─┬→ MIME ─┬→ Features ──────────────────────┐
-//   CLibXML2 → HTMLText ─┼────────┘                                 │
-//   CSystem → TaggerSystem ─┬→ Model ───────────────────────────────┼→ TaggerCore ─┬→ TaggerDaemon ─┐
-//                           ├→ TaggerMaildir ─┬→ TaggerState ───────┘              └→ TaggerBench ──┴→ tagger
-//                           └→ TaggerConfig ──┘
+//   CZlib → ZlibSupport ─┬→ MIME ─┬→ Features ──────────────────────────────┐
+//   CLibXML2 → HTMLText ─┼────────┘                                         │
+//   CSystem → TaggerSystem ─┬→ Model ───────────────────────────────────────┼→ TaggerCore ─┬→ TaggerDaemon ─┐
+//                           └→ TaggerMaildir → TaggerState → TaggerConfig ──┘              └→ TaggerBench ──┴→ tagger
 // `Model` knows nothing of mail; `MIME` knows nothing of models; `TaggerSystem` is the only
-// module that makes a system call whose errno matters (one chokepoint, `Syscall`).
+// module that reads errno (one chokepoint, `Syscall`); `TaggerState` writes every file of the
+// state directory through one writer (`TagStore`) and knows nothing of configuration.
 let package = Package(
     name: "tagger",
     platforms: [.macOS(.v15)],
@@ -30,9 +30,11 @@ let package = Package(
         .target(name: "TaggerSystem", dependencies: ["CSystem"]),
         .target(name: "Model", dependencies: ["ZlibSupport", "TaggerSystem"]),
         .target(name: "TaggerMaildir", dependencies: ["TaggerSystem"]),
-        .target(name: "TaggerConfig", dependencies: ["TaggerSystem", .product(name: "TOMLKit", package: "TOMLKit")]),
-        .target(name: "TaggerState", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig"],
+        .target(name: "TaggerState", dependencies: ["TaggerSystem", "TaggerMaildir"],
                 exclude: ["Sidecar/sidecar.schema.json"]),
+        .target(name: "TaggerConfig", dependencies: [
+            "TaggerSystem", "TaggerMaildir", "TaggerState", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TaggerCore", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "MIME", "Features", "Model",
         ]),

@@ -1,14 +1,13 @@
 import Foundation
+import TaggerMaildir
+import TaggerState
 import TaggerSystem
 
 /// The complete, validated settings commands use: config file, then command-line flags, then
 /// defaults from the XDG directories.
 public struct ResolvedConfig: Sendable, Equatable {
     /// One watched Maildir: its root and the name used in sidecar paths (last path component).
-    public struct Maildir: Sendable, Equatable {
-        public var root: String
-        public var name: String
-    }
+    public typealias Maildir = MaildirRoot
 
     public var maildirs: [Maildir]
     public var stateDir: String
@@ -22,6 +21,9 @@ public struct ResolvedConfig: Sendable, Equatable {
     public var retrainInterval: Double
     /// The config file that was read, if any.
     public var configFile: String?
+
+    /// The state directory's files and locks.
+    public var state: StateDirectory { StateDirectory(stateDir) }
 
     /// The default config file: `$XDG_CONFIG_HOME/tagger/config.toml` (`~/.config/tagger/config.toml`).
     public static func defaultConfigPath(environment: [String: String]) -> String {
@@ -77,7 +79,7 @@ public struct ResolvedConfig: Sendable, Equatable {
             seen[name] = r
         }
         return ResolvedConfig(
-            maildirs: maildirs, stateDir: stateDir, modelPath: expand(s.model ?? stateDir + "/model/current.tgm"),
+            maildirs: maildirs, stateDir: stateDir, modelPath: expand(s.model ?? StateDirectory(stateDir).defaultModel),
             reconcileInterval: s.reconcileInterval ?? 900, deletionGrace: s.deletionGrace ?? 600,
             retagOnReload: s.retagOnReload ?? false, logLevel: s.logLevel ?? .info,
             folderLabels: s.folderLabels ?? [:], minNewCorrections: s.minNewCorrections ?? 20,

@@ -63,7 +63,7 @@ public struct StatusReport: Encodable {
         } else {
             summary.error = "no model yet (tagger train --manifest M.jsonl, or tagger retrain after some corrections)"
         }
-        let journal = Journal(path: config.stateDir + "/corrections.jsonl")
+        let journal = Journal(path: config.state.journal)
         var corrections = Corrections(journal: journal.path, records: 0, correctedMessages: 0, sinceLastRetrain: 0, warnings: [])
         do {
             let (index, warnings) = try journal.fold()
@@ -73,7 +73,7 @@ public struct StatusReport: Encodable {
         } catch {
             corrections.warnings = ["\(error)"]
         }
-        let last = FileManager.default.contents(atPath: config.stateDir + "/reports/last-retrain.json")
+        let last = FileManager.default.contents(atPath: config.state.lastRetrainReport)
             .flatMap { try? JSONDecoder().decode(RetrainReport.self, from: $0) }
         corrections.sinceLastRetrain = corrections.records - (last?.journalRecords ?? 0)
         return StatusReport(model: summary, corrections: corrections, lastRetrain: last)

@@ -50,7 +50,7 @@ public final class Daemon: Sendable {
         let lock: FileLock
         do {
             try makeDirectory(config.stateDir)
-            lock = try FileLock(path: config.stateDir + "/daemon.lock", wait: false)
+            lock = try FileLock(path: config.state.daemonLock, wait: false)
         } catch {
             if case .busy = error {
                 throw DaemonStartError(path: config.stateDir, reason: "another `tagger run` is using this state directory")
@@ -105,6 +105,7 @@ public final class Daemon: Sendable {
         let p = DaemonProcessor(config: config, loader: loader, scorer: scorer, logger: logger,
                                 notifier: notifier, queue: queue, watcher: watcher)
         processor.withLock { $0 = p }
+        for note in p.store.openCatalog() { logger.notice(note) }
         for i in config.maildirs.indices { p.watchStructure(maildir: i) }
         // The model's folder must exist to be watched, even before the first model is written.
         try? FileManager.default.createDirectory(atPath: (config.modelPath as NSString).deletingLastPathComponent,

@@ -18,21 +18,20 @@ final class DaemonProcessor: @unchecked Sendable {
     let notifier: SystemdNotifier
     let queue: WorkQueue
     let watcher: MaildirWatcher
-    let store: SidecarStore
+    /// The journal, sidecars and catalog: the daemon writes them only through it.
+    let store: TagStore
     let scorer: Mutex<any MessageScoring>
     let stats: Mutex<DaemonStats>
     let startedAt = Timestamp.iso8601(Date())
 
-    /// key `<maildir-name>/<folder>/<unique>` → relative path last written in its sidecar.
+    /// key `<maildir-name>/<folder>/<unique>` → relative path this run wrote or found in its
+    /// sidecar (the catalog answers for the rest: it remembers them between runs).
     private var known: [String: String] = [:]
-    /// `<maildir-name>/<unique>` → folder (sidecar name) it was last seen in: a message moved to
-    /// another folder keeps the user's corrections.
-    private var folderOfUnique: [String: String] = [:]
     /// key → when the message was first found missing.
     private var missingSince: [String: Date] = [:]
     private var watchedFolders = Set<String>()
-    /// Sidecar directories with renames not yet made durable (directory fsync is batched).
-    private var unsynced: [String: (maildir: String, folder: MaildirFolder)] = [:]
+    /// Sidecars written since the last folder fsync (directory fsync is batched).
+    private var unsynced = 0
     /// The user's corrections (the journal is the source of truth for `user`).
     let corrections: CorrectionsCache
     /// Starts background retrains after enough new corrections.
@@ -40,12 +39,12 @@ final class DaemonProcessor: @unchecked Sendable {
     private var stopWhenIdle = false
     /// Sidecars written under temporary names, made durable together by one filesystem sync and
     /// then renamed into place (a burst costs one sync per batch, not one per message).
-    private var pending: [(dir: SecureDirectory, file: SecureDirectory.PendingFile, key: String)] = []
+    private var pending: [TagStore.PendingSidecar] = []
     private var pendingSince = Date.distantFuture
     /// Renames batches of fsynced sidecars into place, in order, off the processing thread.
     private let committer = DispatchQueue(label: "tagger-sidecar-commit")
     private let commitSlots = DispatchSemaphore(value: 2)
-    private let commitFailures = Mutex<[(String, String)]>([])
+    private let commitFailures = Mutex<[(key: String, message: String)]>([])
     private var lastStatus = Date.distantPast
     private var lastWatchdog = Date.distantPast
 
@@ -57,8 +56,8 @@ final class DaemonProcessor: @unchecked Sendable {
         self.notifier = notifier
         self.queue = queue
         self.watcher = watcher
-        self.store = SidecarStore(layout: SidecarLayout(stateDirectory: config.stateDir))
-        self.corrections = CorrectionsCache(journal: Journal(path: config.stateDir + "/corrections.jsonl"))
+        self.store = TagStore(state: config.state, maildirs: config.maildirs)
+        self.corrections = CorrectionsCache(journal: store.journal)
         self.retrainScheduler = RetrainScheduler(config: config, logger: logger)
         self.scorer = Mutex(scorer)
         var s = DaemonStats()
@@ -76,7 +75,7 @@ final class DaemonProcessor: @unchecked Sendable {
             if !pending.isEmpty && (pending.count >= 128 || Date().timeIntervalSince(pendingSince) > 0.05) {
                 flushPending()
             }
-            guard let next = queue.take(timeout: !pending.isEmpty ? 0 : unsynced.isEmpty ? tick : 0.05) else {
+            guard let next = queue.take(timeout: !pending.isEmpty ? 0 : unsynced == 0 ? tick : 0.05) else {
                 flushPending()
                 drainCommits()
                 syncDirectories()
@@ -88,7 +87,7 @@ final class DaemonProcessor: @unchecked Sendable {
                 publishStatus(force: false)
                 continue
             }
-            if unsynced.count >= 64 { syncDirectories() }
+            if unsynced >= 64 { syncDirectories() }
             switch next {
             case .control(.stop):
                 flushPending()
@@ -151,19 +150,44 @@ final class DaemonProcessor: @unchecked Sendable {
     // MARK: reconcile
 
     /// Queues every message lacking an up-to-date sidecar (all of them when `force`), and removes
-    /// sidecars whose message has been gone for longer than the deletion grace period.
+    /// sidecars whose message has been gone for longer than the deletion grace period. A folder
+    /// whose `new/` and `cur/` have not changed since a reconcile found all its messages
+    /// catalogued is not listed again (as notmuch-new skips unchanged directories).
     func reconcile(force: Bool) {
         let started = Date()
-        var queued = 0
+        var queued = 0, skipped = 0
+        var folderTimes: [(key: String, mtime: Int64)] = []
         for (i, md) in config.maildirs.enumerated() {
             guard let structure = watchStructure(maildir: i) else { continue }
             let scanner = MaildirScanner(root: md.root)
             var blocked = structure.unreadable.map { String($0.path.dropFirst(md.root.count + 1)) }
             var present = Set<String>()
             var items: [WorkItem] = []
-            let sidecars = store.keys(maildirName: md.name)
+            let sidecars = store.sidecars.keys(maildirName: md.name)
+            // Catalog entries whose sidecar is gone (deleted by hand) are forgotten, and their
+            // folders listed again.
+            var catalogued: [String: [CatalogEntry]] = [:]
+            var lostSidecars = Set<String>()
+            for e in store.catalog.allEntries where e.maildir == md.name {
+                if sidecars.contains(e.folder + "/" + e.unique) {
+                    catalogued[e.folder, default: []].append(e)
+                } else {
+                    lostSidecars.insert(e.folder)
+                }
+            }
+            store.forget(keys: store.catalog.allEntries.filter { $0.maildir == md.name && lostSidecars.contains($0.folder)
+                                                                 && !sidecars.contains($0.folder + "/" + $0.unique) }.map(\.key))
             for folder in structure.folders {
                 watchedFolders.insert(folder.path)
+                let times = Self.modificationTimes(folder)
+                let timeKeys = ["new", "cur"].map { md.name + "/" + folder.sidecarName + "/" + $0 }
+                if !force, let times, !lostSidecars.contains(folder.sidecarName),
+                   zip(timeKeys, times).allSatisfy({ store.catalog.folderMTime($0) == $1 }) {
+                    for e in catalogued[folder.sidecarName] ?? [] { present.insert(e.folder + "/" + e.unique) }
+                    skipped += 1
+                    continue
+                }
+                let before = items.count
                 let messages: [MaildirMessage]
                 do {
                     messages = try scanner.messages(in: folder)
@@ -176,17 +200,35 @@ final class DaemonProcessor: @unchecked Sendable {
                     let sidecarKey = m.folder.sidecarName + "/" + m.unique
                     present.insert(sidecarKey)
                     if !sidecars.contains(sidecarKey) { known.removeValue(forKey: key(md, m)) }  // sidecar deleted
-                    if force || known[key(md, m)] != m.relativePath {
+                    if force || knownPath(key(md, m)) != m.relativePath {
                         items.append(.message(maildir: i, m, force: force))
                     }
+                }
+                // Remembered only when every message was in the catalog and every catalogued
+                // message still there (none waits to expire), and only times at least a second
+                // old (a file added later in the same clock tick would not change them).
+                if items.count == before, let times, times.allSatisfy({ $0 < Int64((started.timeIntervalSince1970 - 1) * 1e9) }),
+                   (catalogued[folder.sidecarName] ?? []).allSatisfy({ present.contains($0.folder + "/" + $0.unique) }) {
+                    folderTimes += zip(timeKeys, times).map { ($0, $1) }
                 }
             }
             queued += items.count
             queue.pushBacklog(items)
             expire(maildir: md, present: present, blocked: blocked, sidecars: sidecars)
         }
+        store.rememberFolders(folderTimes)
         let ms = Int(Date().timeIntervalSince(started) * 1000)
-        logger.info("reconcile: \(queued) message(s) queued in \(ms) ms")
+        logger.info("reconcile: \(queued) message(s) queued in \(ms) ms" + (skipped > 0 ? ", \(skipped) unchanged folder(s) not listed" : ""))
+    }
+
+    /// The modification times (ns) of a folder's `new/` and `cur/`; nil when either cannot be read.
+    static func modificationTimes(_ folder: MaildirFolder) -> [Int64]? {
+        var out: [Int64] = []
+        for sub in ["new", "cur"] {
+            guard let info = try? FileIO.status(folder.path + "/" + sub) else { return nil }
+            out.append(Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        }
+        return out
     }
 
     private func expire(maildir md: ResolvedConfig.Maildir, present: Set<String>, blocked: [String], sidecars: Set<String>) {
@@ -203,12 +245,9 @@ final class DaemonProcessor: @unchecked Sendable {
             guard now.timeIntervalSince(since) >= config.deletionGrace else { continue }
             let slash = k.lastIndex(of: "/")!
             do {
-                try store.remove(maildirName: md.name, folderSidecarName: String(k[..<slash]),
-                                 unique: String(k[k.index(after: slash)...]))
+                try store.removeSidecar(maildir: md.name, folder: String(k[..<slash]), unique: String(k[k.index(after: slash)...]))
                 missingSince.removeValue(forKey: full)
                 known.removeValue(forKey: full)
-                let folder = String(k[..<slash]), unique = md.name + "/" + String(k[k.index(after: slash)...])
-                if folderOfUnique[unique] == folder { folderOfUnique.removeValue(forKey: unique) }
                 logger.info("removed sidecar of deleted message \(full)")
             } catch {
                 note(error: "\(error)")
@@ -219,7 +258,14 @@ final class DaemonProcessor: @unchecked Sendable {
     // MARK: one message
 
     private func key(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage) -> String {
-        md.name + "/" + m.folder.sidecarName + "/" + m.unique
+        CatalogEntry.key(maildir: md.name, folder: m.folder.sidecarName, unique: m.unique)
+    }
+
+    /// The relative path a message's sidecar holds, as far as this run or the catalog knows.
+    /// A key whose sidecar was found missing is absent from both (see ``reconcile(force:)``).
+    private func knownPath(_ k: String) -> String? {
+        if let p = known[k] { return p }
+        return store.catalog.entry(key: k)?.path
     }
 
     /// Makes sure `message` has a sidecar with its current path; scores it when it has none
@@ -228,22 +274,21 @@ final class DaemonProcessor: @unchecked Sendable {
         let md = config.maildirs[i]
         let k = key(md, m)
         let rel = m.relativePath
-        if !force && known[k] == rel { return }
+        if !force && knownPath(k) == rel { return }
+        let ref = TagStore.MessageRef(maildir: md.name, folder: m.folder, unique: m.unique)
         do {
             if !force, let existing = try readExisting(md, m) {
                 if existing.message.path != rel {
-                    let result = try store.write(maildirName: md.name, folder: m.folder, unique: m.unique,
-                                                 syncDirectory: false, deferred: true) { old in
+                    hold(try store.write(ref, deferred: true) { old in
                         var s = old ?? existing
                         s.message.path = rel
                         return s
-                    }
-                    hold(result, key: k)
-                    wrote(md, m.folder)
+                    })
                     logger.debug("moved \(md.name)/\(rel)")
+                } else {
+                    store.remember(existing, of: ref)
                 }
                 known[k] = rel
-                folderOfUnique[md.name + "/" + m.unique] = m.folder.sidecarName
                 missingSince.removeValue(forKey: k)
                 return
             }
@@ -259,19 +304,15 @@ final class DaemonProcessor: @unchecked Sendable {
             let carried = userFromOtherFolder(md, m)
             for w in corrections.refresh() { logger.warning(w) }
             let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
-            let result = try store.write(maildirName: md.name, folder: m.folder, unique: m.unique,
-                                         syncDirectory: false, deferred: true) { old in
+            hold(try store.write(ref, deferred: true) { old in
                 Sidecar(
                     message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
                     abstained: outcome.abstained, user: old?.user ?? carried ?? journalled ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
-            }
-            hold(result, key: k)
-            wrote(md, m.folder)
+            })
             known[k] = rel
-            folderOfUnique[md.name + "/" + m.unique] = m.folder.sidecarName
             missingSince.removeValue(forKey: k)
             stats.withLock { $0.tagged += 1 }
             if let e = outcome.error {
@@ -288,19 +329,21 @@ final class DaemonProcessor: @unchecked Sendable {
 
     /// The `user` object of the same unique name's sidecar in another folder (a moved message).
     private func userFromOtherFolder(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage) -> Sidecar.User? {
-        guard let other = folderOfUnique[md.name + "/" + m.unique], other != m.folder.sidecarName else { return nil }
-        let folder = MaildirFolder(path: "", relativePath: other == "INBOX" ? "" : other)
-        guard let s = try? store.read(maildirName: md.name, folder: folder, unique: m.unique),
-              s.user != Sidecar.User() else { return nil }
-        logger.info("\(md.name)/\(m.relativePath): moved from \(other), keeping the user's corrections")
-        return s.user
+        for other in store.catalog.entries(unique: m.unique) where other.maildir == md.name && other.folder != m.folder.sidecarName {
+            let folder = MaildirFolder(path: "", relativePath: other.folder == "INBOX" ? "" : other.folder)
+            guard let s = try? store.sidecar(of: .init(maildir: md.name, folder: folder, unique: m.unique)),
+                  s.user != Sidecar.User() else { continue }
+            logger.info("\(md.name)/\(m.relativePath): moved from \(other.folder), keeping the user's corrections")
+            return s.user
+        }
+        return nil
     }
 
     private func readExisting(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage) throws -> Sidecar? {
         do {
-            return try store.read(maildirName: md.name, folder: m.folder, unique: m.unique)
+            return try store.sidecar(of: .init(maildir: md.name, folder: m.folder, unique: m.unique))
         } catch is DecodingError {
-            logger.warning("\(store.layout.path(maildirName: md.name, message: m)): not a valid sidecar, rewriting")
+            logger.warning("\(store.sidecars.layout.path(maildirName: md.name, message: m)): not a valid sidecar, rewriting")
             return nil
         }
     }
@@ -342,14 +385,12 @@ final class DaemonProcessor: @unchecked Sendable {
         }
     }
 
-    private func wrote(_ md: ResolvedConfig.Maildir, _ folder: MaildirFolder) {
-        unsynced[md.name + "/" + folder.sidecarName] = (md.name, folder)
-    }
-
-    private func hold(_ result: SidecarStore.WriteResult, key: String) {
-        guard case .pending(let dir, let file) = result else { return }
+    /// Keeps a deferred sidecar for the next batch commit.
+    private func hold(_ result: TagStore.WriteResult) {
+        guard case .pending(let p) = result else { return }
         if pending.isEmpty { pendingSince = Date() }
-        pending.append((dir, file, key))
+        pending.append(p)
+        unsynced += 1
     }
 
     /// Makes the pending sidecars durable (their fsyncs run concurrently, so the filesystem
@@ -366,17 +407,9 @@ final class DaemonProcessor: @unchecked Sendable {
         commitSlots.wait()
         committer.async { [self] in
             defer { commitSlots.signal() }
-            let failed = SecureDirectory.syncPending(batch.map(\.file))
-            var problems: [(String, String)] = []
-            for (i, p) in batch.enumerated() {
-                if let e = failed[i] {
-                    p.dir.discard(p.file)
-                    problems.append((p.key, "\(e); old sidecar kept, retrying at the next reconcile"))
-                    continue
-                }
-                do { try p.dir.commit(p.file) } catch {
-                    problems.append((p.key, "\(error); retrying at the next reconcile"))
-                }
+            let problems = store.commit(batch).map { p, e in
+                (key: p.key, message: e.operation == "rename" ? "\(e); retrying at the next reconcile"
+                                                              : "\(e); old sidecar kept, retrying at the next reconcile")
             }
             if !problems.isEmpty { commitFailures.withLock { $0.append(contentsOf: problems) } }
         }
@@ -400,12 +433,13 @@ final class DaemonProcessor: @unchecked Sendable {
         }
     }
 
-    /// fsyncs every sidecar directory written since the last call.
+    /// fsyncs every sidecar directory written since the last call, and records in the catalog
+    /// the sidecars found already right.
     private func syncDirectories() {
-        for (_, d) in unsynced {
-            do { try store.syncDirectory(maildirName: d.maildir, folder: d.folder) } catch { logger.warning("\(error)") }
-        }
-        unsynced.removeAll()
+        for w in store.syncDirectories() { logger.warning(w) }
+        unsynced = 0
+        store.flushCatalog()
+        for p in store.takeProblems() { logger.warning(p) }
     }
 
     private func pingWatchdog() {

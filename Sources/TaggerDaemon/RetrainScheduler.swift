@@ -26,7 +26,7 @@ final class RetrainScheduler {
 
     /// The last retrain report, if any.
     func lastReport() -> RetrainReport? {
-        guard let data = FileManager.default.contents(atPath: config.stateDir + "/reports/last-retrain.json") else { return nil }
+        guard let data = FileManager.default.contents(atPath: config.state.lastRetrainReport) else { return nil }
         return try? JSONDecoder().decode(RetrainReport.self, from: data)
     }
 

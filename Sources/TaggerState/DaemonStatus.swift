@@ -4,7 +4,6 @@ import Glibc
 import Foundation
 import TaggerSystem
 import TaggerMaildir
-import TaggerConfig
 
 /// The daemon's status file, `<state_dir>/status.json`, rewritten atomically while it runs;
 /// `tagger status` reads it.
@@ -41,8 +40,6 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.state = state
     }
 
-    /// The file name inside the state directory.
-    public static let fileName = "status.json"
 
     /// Writes the status file atomically (0600).
     /// - Throws: `SystemError` when the state directory cannot be written.
@@ -50,14 +47,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys]
         let dir = try SecureDirectory.open(base: stateDirectory, components: [], create: true)
-        try dir.writeAtomically(Self.fileName, bytes: Array(try e.encode(self)) + [10], syncDirectory: false)
+        try dir.writeAtomically(StateDirectory.statusFileName, bytes: Array(try e.encode(self)) + [10], syncDirectory: false)
     }
 
     /// Reads the status file; nil when there is none.
     /// - Throws: `SystemError` (unreadable) or `DecodingError` (corrupt file).
     public static func read(stateDirectory: String) throws -> DaemonStatus? {
         guard let dir = try SecureDirectory.openIfPresent(base: stateDirectory, components: []),
-              let bytes = try dir.read(fileName) else { return nil }
+              let bytes = try dir.read(StateDirectory.statusFileName) else { return nil }
         return try JSONDecoder().decode(DaemonStatus.self, from: Data(bytes))
     }
 

@@ -97,6 +97,14 @@ public enum FileIO {
         }
     }
 
+    /// `stat` of `path` (following symlinks).
+    /// - Throws: `SystemError` when it fails.
+    public static func status(_ path: String) throws(SystemError) -> stat {
+        var info = stat()
+        _ = try Syscall.call("stat", path: path) { stat(path, &info) }
+        return info
+    }
+
     /// True when `path` names nothing (`ENOENT`); any other answer, a failure included, is false.
     public static func isMissing(_ path: String) -> Bool {
         do throws(SystemError) {

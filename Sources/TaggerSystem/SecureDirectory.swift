@@ -62,9 +62,10 @@ public final class SecureDirectory: Sendable {
         }
     }
 
-    /// Reads the whole regular file `name` in this directory; nil when it does not exist.
+    /// Reads the regular file `name` in this directory, from byte `offset` to its end; nil
+    /// when it does not exist.
     /// - Throws: `SystemError` for any other failure, including a symlink at `name`.
-    public func read(_ name: String) throws(SystemError) -> [UInt8]? {
+    public func read(_ name: String, from offset: Int = 0) throws(SystemError) -> [UInt8]? {
         let f: Int32
         do throws(SystemError) {
             f = try Syscall.call("open", path: path + "/" + name) { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
@@ -72,7 +73,34 @@ public final class SecureDirectory: Sendable {
             return nil
         }
         defer { close(f) }
+        if offset > 0 {
+            _ = try Syscall.call("lseek", path: path + "/" + name) { lseek(f, off_t(offset), SEEK_SET) }
+        }
         return try FileIO.readAll(f, path: path + "/" + name, count: nil)
+    }
+
+    /// `fstatat` of `name` without following a symlink; nil when it does not exist.
+    /// - Throws: `SystemError` for any other failure.
+    public func status(_ name: String) throws(SystemError) -> stat? {
+        var info = stat()
+        do throws(SystemError) {
+            _ = try Syscall.call("stat", path: path + "/" + name) { fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) }
+        } catch where error.isNotFound {
+            return nil
+        }
+        return info
+    }
+
+    /// Appends `bytes` to `name` (created mode 0600 when missing; never through a symlink) in
+    /// one `O_APPEND` write sequence, without fsync: what was written survives the process
+    /// being killed, not a power cut (for files that are rebuilt when lost).
+    /// - Throws: `SystemError` naming the failing step.
+    public func append(_ name: String, bytes: [UInt8]) throws(SystemError) {
+        let f = try Syscall.call("open", path: path + "/" + name) {
+            openat(fd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        defer { close(f) }
+        try FileIO.writeAll(f, bytes, path: path + "/" + name)
     }
 
     /// Replaces `name` atomically with `bytes`: a temporary file in this directory (mode 0600,
@@ -189,17 +217,19 @@ public final class SecureDirectory: Sendable {
         // are affected. Small batches (mail trickling in) keep per-file fsyncs so that
         // tagging one message never flushes unrelated data.
         if fds.count >= syncfsBatch, Self.kernelReportsSyncfsErrors {
-            var devices: [dev_t: Int32] = [:]
+            var devices: [dev_t: Int] = [:]   // one file per filesystem
             var ok = true
-            for f in fds where f >= 0 {
+            for (i, f) in fds.enumerated() where f >= 0 {
                 var st = stat()
                 guard fstat(f, &st) == 0 else { ok = false; break }
                 if devices[st.st_dev] == nil {
                     guard Self.isLocalDiskFilesystem(f) else { ok = false; break }
-                    devices[st.st_dev] = f
+                    devices[st.st_dev] = i
                 }
             }
-            if ok, devices.values.allSatisfy({ tagger_syncfs($0) == 0 }) { return [:] }
+            if ok, devices.values.allSatisfy({ i in
+                (try? Syscall.call("syncfs", path: files[i].directory) { tagger_syncfs(fds[i]) }) != nil
+            }) { return [:] }
         }
         let threads = min(8, fds.count)
         guard threads > 0 else { return [:] }

@@ -66,6 +66,7 @@ public enum Syscall {
     }
 
     /// Runs `body` with `fault` armed, then disarms it; returns the body's result.
+    @discardableResult
     public static func withFault<T>(_ fault: Fault, _ body: () throws -> T) rethrows -> T {
         let token = inject(fault)
         defer { remove(token) }

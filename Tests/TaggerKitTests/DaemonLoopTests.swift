@@ -134,6 +134,71 @@ import Testing
         try await d2.stop()
     }
 
+    /// Sets a folder's modification time (as if its last change were long ago).
+    func age(_ dir: String, _ date: Date) {
+        var times = [timespec(tv_sec: Int(date.timeIntervalSince1970), tv_nsec: 0),
+                     timespec(tv_sec: Int(date.timeIntervalSince1970), tv_nsec: 0)]
+        _ = utimensat(AT_FDCWD, dir, &times, 0)
+    }
+
+    /// The catalog remembers folder modification times: a reconcile does not list a folder
+    /// that has not changed since every message in it was catalogued; a changed one (mail
+    /// delivered while the daemon was down) is listed, and so is one whose sidecar was lost.
+    @Test func unchangedFoldersAreNotListedAgain() async throws {
+        defer { t.cleanup() }
+        try Fixture.deliver(root, unique: "700.a.h", body: "x")
+        let hourAgo = Date(timeIntervalSinceNow: -3600)
+        for sub in ["new", "cur"] { age(root + "/" + sub, hourAgo) }
+        let d = start()
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("700.a.h")) })
+        func skips() -> Int { d.logs.all.filter { $0.contains("unchanged folder(s) not listed") }.count }
+        func reconciles() -> Int { d.logs.all.filter { $0.contains("reconcile:") }.count }
+        // The first reconcile after tagging finds everything catalogued and notes the times;
+        // the next one skips the folder.
+        var tries = 0
+        while skips() == 0 && tries < 20 {
+            let n = reconciles()
+            d.triggers.yield(.reconcile)
+            #expect(await Fixture.waitUntil { reconciles() > n })
+            tries += 1
+        }
+        #expect(skips() > 0, "an unchanged folder is not listed")
+        // A lost sidecar makes its folder listed again.
+        try FileManager.default.removeItem(atPath: sidecar("700.a.h"))
+        d.triggers.yield(.reconcile)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("700.a.h")) }, "a lost sidecar is rewritten")
+        try await d.stop()
+
+        // Mail delivered while the daemon is down changes the folder: listed at the next start.
+        try Fixture.deliver(root, unique: "701.b.h", body: "an invoice")
+        age(root + "/new", hourAgo.addingTimeInterval(60))
+        let d2 = start()
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("701.b.h")) }, "a changed folder is listed")
+        try await d2.stop()
+        #expect(try read(sidecar("701.b.h")).tags == ["finance"])
+    }
+
+    /// A full disk (ENOSPC) or a failing one (EIO) while the daemon writes sidecars: the error is
+    /// logged and counted, the loop goes on, and the next reconcile writes what was missed.
+    @Test(arguments: [(ENOSPC, "write"), (EIO, "fsync")])
+    func sidecarWriteFailuresAreCountedAndRetriedAtTheNextReconcile(code: Int32, operation: String) async throws {
+        defer { t.cleanup() }
+        let d = start()
+        #expect(await Fixture.waitUntil { d.daemon.status != nil })
+        let token = Syscall.inject(.init(operation: operation, pathContains: state + "/sidecars/", code: code))
+        try Fixture.deliver(root, unique: "600.full.h", body: "an invoice")
+        #expect(await Fixture.waitUntil { (d.daemon.status?.errors ?? 0) > 0 }, "the failure is counted")
+        #expect(Syscall.remove(token) > 0)
+        #expect(!Fixture.exists(sidecar("600.full.h")))
+        #expect(d.logs.all.contains { $0.contains("600.full.h") && $0.contains(String(cString: strerror(code))) })
+        try Fixture.deliver(root, unique: "601.after.h", body: "the loop goes on")
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("601.after.h")) })
+        d.triggers.yield(.reconcile)
+        #expect(await Fixture.waitUntil { Fixture.exists(sidecar("600.full.h")) }, "retried at the next reconcile")
+        try await d.stop()
+        #expect(try read(sidecar("600.full.h")).tags == ["finance"])
+    }
+
     @Test func deletedMessagesLoseTheirSidecarAfterTheGracePeriod() async throws {
         defer { t.cleanup() }
         let file = try Fixture.deliver(root, unique: "600.del.h", body: "x")

@@ -35,6 +35,50 @@ import Testing
         }
     }
 
+    /// Where a large batch's temporaries go: tmpfs when there is one (see above).
+    func batch(_ count: Int, in root: String) throws -> (SecureDirectory, [SecureDirectory.PendingFile]) {
+        let dir = try SecureDirectory.open(base: root + "/state", components: ["sidecars", "m"], create: true)
+        let pending = try (0..<count).map { i in
+            try dir.writePending("\(i).json", bytes: Array("{\"n\": \(i)}\n".utf8), fsyncFile: false)
+        }
+        return (dir, pending)
+    }
+
+    /// A large batch is made durable by one syncfs, not by a fsync per file: with every fsync
+    /// of these files failing (EIO injected), the batch still succeeds, and the syncfs ran.
+    /// Were the syncfs branch gone, the per-file fsyncs would report the failures.
+    @Test func aLargeBatchIsMadeDurableBySyncfs() throws {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let root = base + "/tagger-batch-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (dir, pending) = try batch(SecureDirectory.syncfsBatch + 4, in: root)
+        defer { for p in pending { dir.discard(p) } }
+        let fd = try #require(pending.first?.descriptor)
+        let onlySyncfs = SecureDirectory.kernelReportsSyncfsErrors && SecureDirectory.isLocalDiskFilesystem(fd)
+        try #require(onlySyncfs, "this test needs Linux 5.8 or later and tmpfs or a local disk filesystem")
+        let fsyncs = Syscall.inject(.init(operation: "fsync", pathContains: root, code: EIO))
+        let failures = SecureDirectory.syncPending(pending)
+        #expect(Syscall.remove(fsyncs) == 0, "no per-file fsync")
+        #expect(failures.isEmpty)
+    }
+
+    /// When syncfs fails, the per-file fsyncs run and name the files that failed.
+    @Test func aFailedSyncfsFallsBackToPerFileFsyncs() throws {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let root = base + "/tagger-batch-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (dir, pending) = try batch(SecureDirectory.syncfsBatch + 4, in: root)
+        defer { for p in pending { dir.discard(p) } }
+        let syncfs = Syscall.inject(.init(operation: "syncfs", pathContains: root, code: EIO))
+        let fsyncs = Syscall.inject(.init(operation: "fsync", pathContains: root + "/state/sidecars/m/.3.json", code: EIO))
+        let failures = SecureDirectory.syncPending(pending)
+        let syncfsCalls = Syscall.remove(syncfs)
+        #expect(Syscall.remove(fsyncs) == 1)
+        #expect(syncfsCalls == (SecureDirectory.kernelReportsSyncfsErrors ? 1 : 0))
+        #expect(failures.keys.sorted() == [3])
+        #expect(failures[3]?.code == EIO)
+    }
+
     @Test func syncfsIsTrustedOnLocalDiskFilesystemsOnly() throws {
         // tmpfs is one; /proc (procfs) is not.
         if FileManager.default.fileExists(atPath: "/dev/shm") {

@@ -26,21 +26,16 @@ extension Sidecar {
     }
 }
 
-/// Records user corrections: journal first (durable), then the sidecar's `user` object.
+/// Records user corrections: journal first (durable), then the sidecar's `user` object, both
+/// through the state's one writer.
 public struct Labeler {
     public var config: ResolvedConfig
-    public var journal: Journal
-    public var store: SidecarStore
+    /// The journal, sidecars and catalog.
+    public let store: TagStore
 
     public init(config: ResolvedConfig) {
         self.config = config
-        journal = Journal(path: config.stateDir + "/corrections.jsonl")
-        store = SidecarStore(layout: SidecarLayout(stateDirectory: config.stateDir))
-    }
-
-    /// The lock that serialises read-check-append on the journal (`label`, sidecar pick-up).
-    func journalLock() throws(TaggerError) -> FileLock {
-        try FileLock(path: config.stateDir + "/journal.lock", wait: true)
+        store = TagStore(state: config.state, maildirs: config.maildirs)
     }
 
     /// Finds the message `query` names: an existing file path, a maildir unique name, or a
@@ -49,7 +44,7 @@ public struct Labeler {
     public func locate(_ query: String) throws -> LocatedMessage {
         let fm = FileManager.default
         var isDir: ObjCBool = false
-        let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.layout)
+        let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.sidecars.layout)
         if fm.fileExists(atPath: query, isDirectory: &isDir), !isDir.boolValue {
             if let (md, m) = try lookup.message(forFile: query) {
                 return LocatedMessage(path: m.path, maildir: md, message: m)
@@ -59,7 +54,7 @@ public struct Labeler {
         }
         var unique = query
         if query.contains("@") {
-            if let sidecarPath = try? lookup.find(query),
+            if let sidecarPath = try? store.findSidecar(query),
                let data = fm.contents(atPath: sidecarPath),
                let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) {
                 unique = sidecar.message.unique
@@ -87,19 +82,19 @@ public struct Labeler {
     @discardableResult
     public func record(_ located: LocatedMessage, add: [String], remove: [String], reset: Bool,
                        modelTags fallback: () -> [String]) throws -> (Correction, UserLabels) {
-        var sidecar: Sidecar?
-        if let md = located.maildir, let m = located.message {
-            sidecar = try? store.read(maildirName: md.name, folder: m.folder, unique: m.unique)
+        let ref = located.maildir.flatMap { md in
+            located.message.map { TagStore.MessageRef(maildir: md.name, folder: $0.folder, unique: $0.unique) }
         }
+        let sidecar = ref.flatMap { try? store.sidecar(of: $0) }
         // Read-check-append under the journal lock (retrain's pick-up of sidecar edits takes it too).
-        let lock = try journalLock()
+        let lock = try store.journalLock()
         defer { withExtendedLifetime(lock) {} }
         // An edit the user made in the sidecar itself is journalled first, so rewriting the
         // sidecar's `user` below does not lose it.
         let bytes = try MessageFile.read(located.path)
-        if let s = sidecar, SidecarEdits.isEdit(s, index: try journal.fold().index) {
-            try journal.append([SidecarEdits.correction(s, path: located.path, digest: Self.digest(bytes),
-                                                        at: Timestamp.iso8601(Date()))])
+        if let s = sidecar, SidecarEdits.isEdit(s, index: try store.journal.fold().index) {
+            try store.appendCorrections([SidecarEdits.correction(s, path: located.path, digest: Self.digest(bytes),
+                                                                 at: Timestamp.iso8601(Date()))])
         }
         let headerEnd = Self.headerEnd(bytes)
         let messageID = sidecar?.message.messageID
@@ -111,17 +106,13 @@ public struct Labeler {
             unique: located.message?.unique ?? MaildirName.unique(ofFile: (located.path as NSString).lastPathComponent),
             messageID: messageID, digest: digest, path: located.path, add: add, remove: remove,
             modelTags: sidecar?.modelTags ?? fallback())
-        try journal.append([correction])
-        let (index, _) = try journal.fold()
+        try store.appendCorrections([correction])
+        let (index, _) = try store.journal.fold()
         let standing = index.lookup(unique: correction.unique, messageID: messageID, digest: digest) ?? UserLabels()
-        if let md = located.maildir, let m = located.message, sidecar != nil {
-            let user = Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted())
-            try store.write(maildirName: md.name, folder: m.folder, unique: m.unique) { old in
-                guard var s = old else { return sidecar! }
-                s.tags = Sidecar.applying(user: user, to: s.modelTags)
-                s.user = user
-                return s
-            }
+        if var ref, let sidecar {
+            ref.digest = digest
+            try SidecarEdits.setUser(Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted()),
+                                     of: ref, fallback: sidecar, in: store)
         }
         return (correction, standing)
     }

@@ -22,18 +22,18 @@ public enum SidecarEdits {
     /// - Returns: how many messages got a record, and warnings (sidecars that could not be read).
     /// - Throws: `TaggerError.journal` when the journal cannot be read or written.
     public static func pickUp(config: ResolvedConfig) throws(TaggerError) -> (recorded: Int, warnings: [String]) {
-        let labeler = Labeler(config: config)
-        let lock = try labeler.journalLock()
+        let store = TagStore(state: config.state, maildirs: config.maildirs)
+        let lock = try store.journalLock()
         defer { withExtendedLifetime(lock) {} }
-        let (index, _) = try labeler.journal.fold()
+        let (index, _) = try store.journal.fold()
         var warnings: [String] = []
         var edits: [(maildir: ResolvedConfig.Maildir, sidecar: Sidecar)] = []
         for md in config.maildirs {
-            eachSidecar(in: labeler.store.layout.root + "/" + md.name) { path in
-                guard let data = FileManager.default.contents(atPath: path),
+            for file in store.sidecars.files(maildirName: md.name) {
+                guard let data = FileManager.default.contents(atPath: file.path),
                       let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) else {
-                    warnings.append("\(path): not a readable sidecar; any correction in it was not picked up")
-                    return
+                    warnings.append("\(file.path): not a readable sidecar; any correction in it was not picked up")
+                    continue
                 }
                 if isEdit(sidecar, index: index) { edits.append((md, sidecar)) }
             }
@@ -57,16 +57,25 @@ public enum SidecarEdits {
             let digest = path.flatMap { try? MessageFile.read($0) }.map(Labeler.digest)
             corrections.append(correction(s, path: path, digest: digest, at: now))
         }
-        try labeler.journal.append(corrections)
+        try store.appendCorrections(corrections)
         for (md, s) in edits {
             guard let file = files[md.root]?[s.message.unique] else { continue }
-            _ = try? labeler.store.write(maildirName: md.name, folder: file.folder, unique: s.message.unique) { old in
-                var current = old ?? s
-                current.tags = Sidecar.applying(user: current.user, to: current.modelTags)
-                return current
-            }
+            try? setUser(s.user, of: TagStore.MessageRef(maildir: md.name, folder: file.folder, unique: s.message.unique),
+                         fallback: s, in: store)
         }
         return (corrections.count, warnings)
+    }
+
+    /// Writes the user's standing labels into a message's sidecar: its `user` object, and its
+    /// `tags` recomputed from the model's tags (`fallback` when the sidecar has gone meanwhile).
+    /// - Throws: `SystemError` when the sidecar cannot be written (the journal already has it).
+    static func setUser(_ user: Sidecar.User, of ref: TagStore.MessageRef, fallback: Sidecar, in store: TagStore) throws {
+        try store.write(ref, deferred: false) { old in
+            guard var s = old else { return fallback }
+            s.tags = Sidecar.applying(user: user, to: s.modelTags)
+            s.user = user
+            return s
+        }
     }
 
     /// Whether `sidecar` carries a `user` object in a state the journal never had for its
@@ -82,20 +91,5 @@ public enum SidecarEdits {
         Correction(op: .reset, at: now, unique: s.message.unique, messageID: s.message.messageID, digest: digest,
                    path: path, add: s.user.add.sorted(), remove: s.user.remove.sorted(), modelTags: s.modelTags,
                    source: "sidecar")
-    }
-
-    /// Calls `body` with the path of every sidecar file below `dir`. Folders are all walked
-    /// (Maildir++ folders such as `.Lists` start with a dot); dot-files, such as other
-    /// processes' temporaries, are left alone.
-    private static func eachSidecar(in dir: String, _ body: (String) -> Void) {
-        guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
-        for e in entries {
-            let path = dir + "/" + e.name
-            if e.isDirectory {
-                eachSidecar(in: path, body)
-            } else if !e.name.hasPrefix("."), e.name.hasSuffix(".json") {
-                body(path)
-            }
-        }
     }
 }

@@ -115,8 +115,8 @@ public struct Retrainer {
         self.featurize = featurize; self.loadModel = loadModel; self.writeModel = writeModel
     }
 
-    public var lockPath: String { stateDir + "/retrain.lock" }
-    public var lastReportPath: String { stateDir + "/reports/last-retrain.json" }
+    public var lockPath: String { StateDirectory(stateDir).retrainLock }
+    public var lastReportPath: String { StateDirectory(stateDir).lastRetrainReport }
 
     /// Runs one retrain.
     /// - Throws: `TaggerError.busy` when another retrain holds the lock (unless `wait`),
@@ -231,12 +231,12 @@ public struct Retrainer {
     }
 
     private func save(_ report: RetrainReport) throws {
-        let dir = try SecureDirectory.open(base: stateDir, components: ["reports"], create: true)
+        let dir = try SecureDirectory.open(base: stateDir, components: [StateDirectory.reportsFolderName], create: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(report)
         let name = "retrain-" + ModelStore.stamp() + ".json"
         try dir.writeAtomically(name, bytes: Array(data))
-        try dir.writeAtomically("last-retrain.json", bytes: Array(data))
+        try dir.writeAtomically(StateDirectory.lastRetrainName, bytes: Array(data))
     }
 }

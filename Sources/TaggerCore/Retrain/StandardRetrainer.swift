@@ -13,7 +13,7 @@ extension Retrainer {
         let box = PipelineBox(try Pipeline())
         var retrainer = Retrainer(
             store: ModelStore(current: config.modelPath),
-            journal: Journal(path: config.stateDir + "/corrections.jsonl"),
+            journal: Journal(path: config.state.journal),
             builder: TrainingSetBuilder(maildirs: config.maildirs.map(\.root), folderLabels: config.folderLabels,
                                         manifests: manifests),
             stateDir: config.stateDir,

@@ -4,7 +4,6 @@ import Glibc
 #endif
 import TaggerSystem
 import TaggerMaildir
-import TaggerConfig
 
 /// The fold of the corrections journal, re-read only when the file changed (size or mtime),
 /// and at most once per `minInterval`. Used by the daemon's single processing thread.

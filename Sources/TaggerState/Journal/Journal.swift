@@ -4,7 +4,6 @@ import TaggerSystem
 import Glibc
 #endif
 import TaggerMaildir
-import TaggerConfig
 
 /// The append-only corrections journal (JSON Lines, fsynced on every append).
 ///
@@ -16,9 +15,10 @@ public struct Journal: Sendable {
 
     public init(path: String) { self.path = path }
 
-    /// Appends `corrections` and fsyncs before returning: durable once this returns.
+    /// Appends `corrections` and fsyncs before returning: durable once this returns (only
+    /// `TagStore` appends).
     /// - Throws: `TaggerError.journal` naming the file when it cannot be opened or written.
-    public func append(_ corrections: [Correction]) throws(TaggerError) {
+    func append(_ corrections: [Correction]) throws(TaggerError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var payload: [UInt8] = []

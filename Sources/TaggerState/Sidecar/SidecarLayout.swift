@@ -26,11 +26,17 @@ public struct SidecarLayout: Sendable, Equatable {
     }
 
     /// The directory every sidecar lives under: `<state_dir>/sidecars`.
-    public var root: String { stateDirectory + "/sidecars" }
+    public var root: String { StateDirectory(stateDirectory).sidecars }
 
     /// Directory components below the state dir for a folder's sidecars.
     public func components(maildirName: String, folder: MaildirFolder) -> [String] {
-        ["sidecars", maildirName] + folder.sidecarName.split(separator: "/").map(String.init)
+        components(maildirName: maildirName, folderSidecarName: folder.sidecarName)
+    }
+
+    /// Directory components below the state dir for the sidecars of the folder whose sidecar
+    /// name (``MaildirFolder/sidecarName``) is `folderSidecarName`.
+    public func components(maildirName: String, folderSidecarName: String) -> [String] {
+        [StateDirectory.sidecarsFolderName, maildirName] + folderSidecarName.split(separator: "/").map(String.init)
     }
 
     /// The sidecar file name for a unique name: `<unique>.json`.

@@ -1,17 +1,16 @@
 import Foundation
 import TaggerSystem
 import TaggerMaildir
-import TaggerConfig
 
 /// Finds a message's sidecar from what a user types: a message file path, a maildir unique name,
 /// or a Message-ID (with or without angle brackets).
 public struct SidecarLookup: Sendable {
     /// The Maildirs the message may live in.
-    public var maildirs: [ResolvedConfig.Maildir]
+    public var maildirs: [MaildirRoot]
     /// The path mapping.
     public var layout: SidecarLayout
 
-    public init(maildirs: [ResolvedConfig.Maildir], layout: SidecarLayout) {
+    public init(maildirs: [MaildirRoot], layout: SidecarLayout) {
         self.maildirs = maildirs
         self.layout = layout
     }
@@ -51,7 +50,7 @@ public struct SidecarLookup: Sendable {
 
     /// The Maildir and message a file path belongs to (nil if it is in none of the Maildirs).
     /// - Throws: `NotFound` when the path is in a Maildir but not in a `cur/` or `new/` directory.
-    public func message(forFile file: String) throws -> (maildir: ResolvedConfig.Maildir, message: MaildirMessage)? {
+    public func message(forFile file: String) throws -> (maildir: MaildirRoot, message: MaildirMessage)? {
         let full = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
         for md in maildirs {
             let root = URL(fileURLWithPath: md.root).standardizedFileURL.resolvingSymlinksInPath().path

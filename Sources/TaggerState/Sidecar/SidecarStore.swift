@@ -4,7 +4,6 @@ import Glibc
 import Foundation
 import TaggerSystem
 import TaggerMaildir
-import TaggerConfig
 
 /// Reads, writes and removes sidecars under ``SidecarLayout``, atomically and without following
 /// symlinks inside the state directory (files 0600, directories 0700).
@@ -54,12 +53,13 @@ public struct SidecarStore: Sendable {
         return try JSONDecoder().decode(Sidecar.self, from: Data(bytes))
     }
 
-    /// Writes a message's sidecar. `build` receives the existing sidecar (nil when absent or
-    /// unreadable as JSON) so it can keep its `user` object, and returns the new content. The file
-    /// is replaced only when the new bytes differ from the old ones ignoring `tagged_at`.
+    /// Writes a message's sidecar (only `TagStore` writes: it keeps the catalog in step). `build`
+    /// receives the existing sidecar (nil when absent or unreadable as JSON) so it can keep its
+    /// `user` object, and returns the new content. The file is replaced only when the new bytes
+    /// differ from the old ones ignoring `tagged_at`.
     /// - Throws: `SystemError` (ENOSPC, permission, symlinked component); the old file is then intact.
     @discardableResult
-    public func write(
+    func write(
         maildirName: String, folder: MaildirFolder, unique: String, syncDirectory: Bool = true,
         deferred: Bool = false, build: (Sidecar?) -> Sidecar
     ) throws -> WriteResult {
@@ -85,7 +85,7 @@ public struct SidecarStore: Sendable {
 
     /// fsyncs a folder's sidecar directory (after writes made with `syncDirectory: false`).
     /// - Throws: `SystemError` when the directory cannot be opened or synced.
-    public func syncDirectory(maildirName: String, folder: MaildirFolder) throws {
+    func syncDirectory(maildirName: String, folder: MaildirFolder) throws {
         try directories.directory(
             base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
             create: false
@@ -94,31 +94,52 @@ public struct SidecarStore: Sendable {
 
     /// Removes a message's sidecar; missing is fine.
     /// - Throws: `SystemError` for other failures.
-    public func remove(maildirName: String, folderSidecarName: String, unique: String) throws {
-        let comps = ["sidecars", maildirName] + folderSidecarName.split(separator: "/").map(String.init)
+    func remove(maildirName: String, folderSidecarName: String, unique: String) throws {
+        let comps = layout.components(maildirName: maildirName, folderSidecarName: folderSidecarName)
         guard let dir = try SecureDirectory.openIfPresent(base: layout.stateDirectory, components: comps) else { return }
         try dir.remove(layout.fileName(unique: unique))
     }
 
-    /// Every sidecar of one Maildir, as `<folder>/<unique>` keys (folder as in ``SidecarLayout``).
-    /// Leftover temporaries of other (crashed) processes are deleted on the way.
-    public func keys(maildirName: String) -> Set<String> {
-        var out = Set<String>()
-        walk(layout.root + "/" + maildirName, relative: "", into: &out)
+    /// One sidecar file found by ``files(maildirName:removingStaleTemporaries:)``.
+    public struct File: Sendable, Equatable {
+        /// `<folder>/<unique>` (folder as in ``SidecarLayout``).
+        public var key: String
+        /// The file's path.
+        public var path: String
+        /// The folder's sidecar name.
+        public var folder: String { String(key[..<key.lastIndex(of: "/")!]) }
+        /// The message's unique name.
+        public var unique: String { String(key[key.index(after: key.lastIndex(of: "/")!)...]) }
+    }
+
+    /// Every sidecar file of one Maildir, in name order: the one walk of the sidecar tree.
+    /// Folders are all walked (Maildir++ folders such as `.Lists` start with a dot); dot-files,
+    /// such as temporaries, are no sidecars. With `removingStaleTemporaries`, temporaries left
+    /// by other (crashed) processes are deleted on the way.
+    public func files(maildirName: String, removingStaleTemporaries: Bool = false) -> [File] {
+        var out: [File] = []
+        func walk(_ dir: String, relative: String) {
+            guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
+            for e in entries.sorted(by: { $0.name < $1.name }) {
+                let rel = relative.isEmpty ? e.name : relative + "/" + e.name
+                if e.isDirectory {
+                    walk(dir + "/" + e.name, relative: rel)
+                } else if e.name.hasPrefix(".") {
+                    if removingStaleTemporaries, e.name.hasSuffix(".tmp"), !e.name.contains(".\(getpid()).") {
+                        unlink(dir + "/" + e.name)
+                    }
+                } else if e.name.hasSuffix(".json"), !relative.isEmpty {
+                    out.append(File(key: String(rel.dropLast(5)), path: dir + "/" + e.name))
+                }
+            }
+        }
+        walk(layout.root + "/" + maildirName, relative: "")
         return out
     }
 
-    private func walk(_ dir: String, relative: String, into out: inout Set<String>) {
-        guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
-        for e in entries {
-            let rel = relative.isEmpty ? e.name : relative + "/" + e.name
-            if e.isDirectory {
-                walk(dir + "/" + e.name, relative: rel, into: &out)
-            } else if e.name.hasPrefix(".") {
-                if e.name.hasSuffix(".tmp"), !e.name.contains(".\(getpid()).") { unlink(dir + "/" + e.name) }
-            } else if e.name.hasSuffix(".json"), !relative.isEmpty {
-                out.insert(String(rel.dropLast(5)))
-            }
-        }
+    /// Every sidecar of one Maildir, as `<folder>/<unique>` keys. Leftover temporaries of other
+    /// (crashed) processes are deleted on the way.
+    public func keys(maildirName: String) -> Set<String> {
+        Set(files(maildirName: maildirName, removingStaleTemporaries: true).map(\.key))
     }
 }

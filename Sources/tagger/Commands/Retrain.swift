@@ -57,7 +57,7 @@ struct RollbackCommand: ParsableCommand {
     func run() throws {
         try failing {
             let config = try state.resolve()
-            let lock = try FileLock(path: config.stateDir + "/retrain.lock", wait: true)
+            let lock = try FileLock(path: config.state.retrainLock, wait: true)
             defer { withExtendedLifetime(lock) {} }
             let restored = try ModelStore(current: config.modelPath).rollback()
             emit("restored \((restored as NSString).lastPathComponent) as \(config.modelPath)")

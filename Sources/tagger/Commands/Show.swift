@@ -35,8 +35,7 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.resolve()
-        let lookup = SidecarLookup(maildirs: config.maildirs, layout: SidecarLayout(stateDirectory: config.stateDir))
-        let file = try lookup.find(message)
+        let file = try TagStore(state: config.state, maildirs: config.maildirs).findSidecar(message)
         if path {
             print(file)
             return
