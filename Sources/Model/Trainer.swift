@@ -119,7 +119,8 @@ public enum Trainer {
                                 ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective))
             let positives = labelTruth.reduce(0) { $0 + ($1 ? 1 : 0) }
             infos.append(LabelInfo(
-                name: name, threshold: threshold, abstains: positives < options.minPositives,
+                name: name, threshold: threshold,
+                abstains: positives < options.minPositives || n - positives < options.minNegatives,
                 positives: positives, examples: n,
                 crossValidated: Evaluation.metrics(scores, labelTruth, threshold: threshold)))
         }

@@ -5,12 +5,12 @@ import TaggerKit
 struct RetrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrain",
-        abstract: "Trains a candidate from your corrections, compares it with the current model on the most recent corrected messages, and swaps it in only if it is not worse.",
-        discussion: "Exit status: 0 the candidate was swapped in (or --dry-run finished); 3 the gate kept the current model; 75 another retrain is running (use --wait); 1 an error.")
+        abstract: "Trains a candidate from your corrections and labelled folders, compares it with the current model on recent messages neither was trained on, and swaps it in unless it is worse beyond chance.",
+        discussion: "Exit status: 0 the candidate was swapped in, nothing was new since the current model (nothing changes), or --dry-run finished; 3 the gate kept the current model (tagger-retrain.service counts it as success); 75 another retrain is running (use --wait); 1 an error.")
 
     @OptionGroup var state: StateOptions
     @OptionGroup var training: TrainingFlags
-    @Flag(help: "Swap the candidate in even when it is worse.")
+    @Flag(help: "Swap the candidate in even when it is worse, and retrain even when nothing is new.")
     var force = false
     @Flag(name: .customLong("dry-run"), help: "Train and compare, but install nothing (corrections made by editing sidecars are still journalled).")
     var dryRun = false

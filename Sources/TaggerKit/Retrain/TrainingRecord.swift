@@ -1,0 +1,125 @@
+import Foundation
+import Features
+import Model
+
+/// What the installed model was trained on, written by `tagger retrain` when it installs a model
+/// (`<state_dir>/reports/model-training.json`). The gate holds out only messages the current
+/// model has not seen, and a retrain whose training set and options are those of the current
+/// model has nothing new to learn.
+public struct ModelTrainingRecord: Codable, Sendable, Equatable {
+    /// The id of the model trained on this set.
+    public var modelID: String
+    /// `TrainingFingerprint` of the set and options.
+    public var fingerprint: String
+    /// Keys (`LabelledMessage.key`) of every training message.
+    public var keys: [String]
+
+    enum CodingKeys: String, CodingKey { case modelID = "model_id", fingerprint, keys }
+
+    static func path(stateDir: String) -> String { stateDir + "/reports/model-training.json" }
+
+    /// The record in `stateDir`, nil when there is none or it cannot be read.
+    public static func load(stateDir: String) -> ModelTrainingRecord? {
+        FileManager.default.contents(atPath: path(stateDir: stateDir))
+            .flatMap { try? JSONDecoder().decode(ModelTrainingRecord.self, from: $0) }
+    }
+
+    func save(stateDir: String) throws {
+        let dir = try SecureDirectory.open(base: stateDir, components: ["reports"], create: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try dir.writeAtomically("model-training.json", bytes: Array(try encoder.encode(self)))
+    }
+}
+
+/// A digest of a training set (message keys with their labels) and the training options: two
+/// retrains with the same fingerprint would train the same model.
+public enum TrainingFingerprint {
+    public static func of(_ messages: [LabelledMessage], options: TrainingOptions) -> String {
+        var lines = messages.map { $0.key + "\t" + $0.labels.sorted().joined(separator: ",") }
+        lines.sort()
+        lines.append("options\t\(options)")
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        return String(StableHash.hash(bytes[...]), radix: 16)
+    }
+}
+
+/// Where every Maildir message was at the last retrain (`<state_dir>/reports/folders.tsv`:
+/// unique name, tab, folder per line), to count moves into and out of labelled folders since.
+///
+/// A message moved in the mail client into a folder of `folder_labels`, out of one, or from one
+/// to another is a correction: the next retrain learns it, because the training set is derived
+/// from where messages are now (no daemon involvement), and each such message counts as one new
+/// correction towards `min_new_corrections`. Messages are matched by their Maildir unique name,
+/// which mail clients and Dovecot keep when they move a file; moves between folders that no
+/// label claims, and newly delivered mail, are not corrections.
+public enum FolderSnapshot {
+    static func path(stateDir: String) -> String { stateDir + "/reports/folders.tsv" }
+
+    /// The snapshot of the last retrain (empty when there is none).
+    public static func load(stateDir: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path(stateDir: stateDir)) else { return [:] }
+        var out: [String: String] = [:]
+        for line in data.split(separator: 0x0A) {
+            guard let tab = line.firstIndex(of: 0x09) else { continue }
+            out[String(decoding: line[..<tab], as: UTF8.self)] = String(decoding: line[(tab + 1)...], as: UTF8.self)
+        }
+        return out
+    }
+
+    static func save(_ folders: [String: String], stateDir: String) throws {
+        let dir = try SecureDirectory.open(base: stateDir, components: ["reports"], create: true)
+        var bytes: [UInt8] = []
+        for (unique, folder) in folders.sorted(by: { $0.key < $1.key })
+        where !unique.utf8.contains(0x09) && !unique.utf8.contains(0x0A) {
+            bytes += Array(unique.utf8) + [0x09] + Array(folder.utf8) + [0x0A]
+        }
+        try dir.writeAtomically("folders.tsv", bytes: bytes)
+    }
+
+    /// Every message's folder now (unique name → folder), over the Maildir roots.
+    public static func current(maildirs: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for root in maildirs {
+            let scanner = MaildirScanner(root: root)
+            guard let structure = try? scanner.structure() else { continue }
+            for folder in structure.folders {
+                for m in (try? scanner.messages(in: folder)) ?? [] { out[m.unique] = folder.sidecarName }
+            }
+        }
+        return out
+    }
+
+    /// Messages whose folder label changed between `before` and `now` (moved into, out of, or
+    /// between labelled folders). Zero without a snapshot or without folder labels.
+    public static func moves(before: [String: String], now: [String: String], folderLabels: [String: String]) -> Int {
+        guard !before.isEmpty, !folderLabels.isEmpty else { return 0 }
+        var count = 0
+        for (unique, folder) in now {
+            guard let old = before[unique], old != folder else { continue }
+            if TrainingSetBuilder.entry(folderLabels, folder: old) != TrainingSetBuilder.entry(folderLabels, folder: folder) {
+                count += 1
+            }
+        }
+        return count
+    }
+}
+
+/// Why a label abstains, in words for `retrain` and `status`.
+public enum AbstainReason {
+    /// nil when the label does not abstain.
+    public static func describe(_ info: LabelInfo, minPositives: Int = 5, minNegatives: Int = 5) -> String? {
+        guard info.abstains else { return nil }
+        let negatives = info.examples - info.positives
+        if info.positives < minPositives {
+            return "too few examples (\(info.positives) positive, needs \(minPositives))"
+        }
+        if negatives == 0 {
+            return "no negatives (every training message carries it: map or read mail outside its folder)"
+        }
+        if negatives < minNegatives {
+            return "too few negatives (\(negatives), needs \(minNegatives))"
+        }
+        return "cross-validated F1 \(String(format: "%.3f", info.crossValidated.f1)) too low"
+    }
+}
