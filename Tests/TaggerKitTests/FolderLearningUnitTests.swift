@@ -1,0 +1,71 @@
+import Foundation
+import Model
+import Testing
+@testable import TaggerKit
+
+@Suite struct FolderLearningUnitTests {
+    @Test func folderNegativesParseAndDefaults() throws {
+        let s = try ConfigSettings.parse("[folder_negatives]\nINBOX = \"all\"\n\".Trash\" = \"none\"\n", file: "c.toml")
+        #expect(s.folderNegatives == ["INBOX": .all, ".Trash": FolderNegatives.none])
+        #expect(FolderNegatives.defaultRule(forFolder: "INBOX") == .seen)
+        #expect(FolderNegatives.defaultRule(forFolder: ".Trash") == FolderNegatives.none)
+        #expect(FolderNegatives.defaultRule(forFolder: ".Archive.Junk") == FolderNegatives.none)
+        #expect(FolderNegatives.defaultRule(forFolder: ".Sent") == .seen)
+    }
+
+    @Test func seenFlag() {
+        #expect(TrainingSetBuilder.isSeen(fileName: "1.M1P1.host:2,RS"))
+        #expect(TrainingSetBuilder.isSeen(fileName: "1.M1P1.host,S=120:2,S"))
+        #expect(!TrainingSetBuilder.isSeen(fileName: "1.M1P1.host,S=120:2,R"))
+        #expect(!TrainingSetBuilder.isSeen(fileName: "1.M1P1.host,S=120"))
+    }
+
+    @Test func movesCountOnlyLabelChanges() {
+        let labels = [".Spam": "spam", "Lists": "lists"]
+        let before = ["a": "INBOX", "b": "INBOX", "c": ".Spam", "d": "INBOX", "e": ".Lists"]
+        let now = ["a": ".Spam", "b": ".Archive", "c": "INBOX", "d": "INBOX", "e": ".Spam", "f": ".Spam"]
+        // a into .Spam, c out of it, e from .Lists to .Spam; b between unlabelled folders, f new.
+        #expect(FolderSnapshot.moves(before: before, now: now, folderLabels: labels) == 3)
+        #expect(FolderSnapshot.moves(before: [:], now: now, folderLabels: labels) == 0)
+    }
+
+    @Test func gateNeedsMoreThanChance() {
+        let gate = QualityGate(tolerance: 0.01)
+        let old = HeldOutScore(perLabel: [:], microF1: 1.0, macroF1: 1.0)
+        let new = HeldOutScore(perLabel: [:], microF1: 0.667, macroF1: 0.667)
+        // Five held-out messages, two decisions differ: chance, not a verdict.
+        #expect(gate.verdict(candidate: new, current: old, comparison: GateComparison(onlyOldRight: 2, onlyNewRight: 0)) == nil)
+        // Twelve more wrong decisions and one better: beyond chance.
+        let why = gate.verdict(candidate: new, current: old, comparison: GateComparison(onlyOldRight: 13, onlyNewRight: 1))
+        #expect(why?.contains("beyond chance") == true)
+        // Not worse in F1: never rejected, however the decisions differ.
+        #expect(gate.verdict(candidate: old, current: old, comparison: GateComparison(onlyOldRight: 30, onlyNewRight: 0)) == nil)
+    }
+
+    @Test func labelsWithoutHeldOutSupportShowADash() {
+        let none = LabelMetrics(support: 0, predicted: 0, truePositives: 0)
+        let some = LabelMetrics(support: 2, predicted: 2, truePositives: 2)
+        let report = RetrainReport(
+            startedAt: "", finishedAt: "", decision: .swapped, reason: "r", examples: ["folder": 3], heldOut: 2,
+            currentModel: nil, candidateModel: nil, old: nil, new: nil,
+            labels: [RetrainLabelReport(label: "rare", positives: 1, abstains: true, why: "too few examples", old: none, new: none),
+                     RetrainLabelReport(label: "spam", positives: 9, abstains: false, why: nil, old: some, new: some)],
+            warnings: [], journalRecords: 0)
+        let lines = report.renderTable().split(separator: "\n")
+        #expect(lines[1].contains(" -       -") && !lines[1].contains("0.000"), "\(lines[1])")
+        #expect(lines[1].contains("abstains: too few examples"))
+        #expect(lines[2].contains("1.000"))
+    }
+
+    @Test func abstainReasons() {
+        func info(_ positives: Int, _ examples: Int, abstains: Bool = true) -> LabelInfo {
+            LabelInfo(name: "l", threshold: 0.5, abstains: abstains, positives: positives, examples: examples,
+                      crossValidated: LabelMetrics(support: positives, predicted: 0, truePositives: 0))
+        }
+        #expect(AbstainReason.describe(info(3, 50))?.contains("too few examples") == true)
+        #expect(AbstainReason.describe(info(40, 40))?.contains("no negatives") == true)
+        #expect(AbstainReason.describe(info(40, 42))?.contains("too few negatives") == true)
+        #expect(AbstainReason.describe(info(40, 80))?.contains("F1") == true)
+        #expect(AbstainReason.describe(info(40, 80, abstains: false)) == nil)
+    }
+}
