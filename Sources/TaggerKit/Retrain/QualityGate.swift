@@ -9,14 +9,17 @@ public struct HeldOutScore: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case perLabel = "per_label", microF1 = "micro_f1", macroF1 = "macro_f1" }
 
-    /// Scores applied tag sets against true label sets over `labels`.
-    public static func measure(predicted: [Set<String>], truth: [Set<String>], labels: [String]) -> HeldOutScore {
+    /// Scores applied tag sets against true label sets over `labels`; `known[i]`, when given and
+    /// not nil, limits message `i` to those labels (the others are neither right nor wrong).
+    public static func measure(predicted: [Set<String>], truth: [Set<String>], labels: [String],
+                               known: [Set<String>?]? = nil) -> HeldOutScore {
         var perLabel: [String: LabelMetrics] = [:]
         var tp = 0, pred = 0, sup = 0
         var f1Sum: Float = 0, f1Count = 0
         for label in labels {
             var m = LabelMetrics(support: 0, predicted: 0, truePositives: 0)
-            for (p, t) in zip(predicted, truth) {
+            for (i, (p, t)) in zip(predicted, truth).enumerated() {
+                if let k = known?[i], !k.contains(label), !t.contains(label) { continue }
                 let isP = p.contains(label), isT = t.contains(label)
                 if isP { m.predicted += 1 }
                 if isT { m.support += 1 }
@@ -45,10 +48,12 @@ public struct GateComparison: Sendable, Equatable {
     }
 
     /// Counts the differing decisions over `labels`.
-    public init(old: [Set<String>], new: [Set<String>], truth: [Set<String>], labels: [String]) {
+    public init(old: [Set<String>], new: [Set<String>], truth: [Set<String>], labels: [String],
+                known: [Set<String>?]? = nil) {
         var b = 0, c = 0
         for i in truth.indices {
             for l in labels {
+                if let k = known?[i], !k.contains(l), !truth[i].contains(l) { continue }
                 let t = truth[i].contains(l)
                 let oldRight = old[i].contains(l) == t, newRight = new[i].contains(l) == t
                 if oldRight && !newRight { b += 1 }

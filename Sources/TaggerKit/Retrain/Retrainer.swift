@@ -203,8 +203,10 @@ public struct Retrainer {
 
         func trainingExamples(_ rows: [Int]) -> [TrainingExample] {
             rows.map { r in
-                TrainingExample(vector: examples[r].vector,
-                                labels: examples[r].message.labels.compactMap { labels.firstIndex(of: $0) }.sorted())
+                let m = examples[r].message
+                return TrainingExample(vector: examples[r].vector,
+                                       labels: m.labels.compactMap { labels.firstIndex(of: $0) }.sorted(),
+                                       unknown: m.known.map { k in labels.indices.filter { !k.contains(labels[$0]) } } ?? [])
             }
         }
         let candidate = try Trainer.train(examples: trainingExamples(trainPart), labels: labels, options: options.training).model
@@ -214,13 +216,14 @@ public struct Retrainer {
         var comparison: GateComparison?
         if !holdout.isEmpty {
             let truth = holdout.map { examples[$0].message.labels }
+            let known = holdout.map { examples[$0].message.known }
             let allLabels = Set(labels).union(current?.labels ?? []).sorted()
             let newTags = holdout.map { Set(candidate.predict(examples[$0].vector).tags) }
-            newScore = .measure(predicted: newTags, truth: truth, labels: allLabels)
+            newScore = .measure(predicted: newTags, truth: truth, labels: allLabels, known: known)
             if let current {
                 let oldTags = holdout.map { Set(current.predict(examples[$0].vector).tags) }
-                oldScore = .measure(predicted: oldTags, truth: truth, labels: allLabels)
-                comparison = GateComparison(old: oldTags, new: newTags, truth: truth, labels: allLabels)
+                oldScore = .measure(predicted: oldTags, truth: truth, labels: allLabels, known: known)
+                comparison = GateComparison(old: oldTags, new: newTags, truth: truth, labels: allLabels, known: known)
             }
         }
         let gate = QualityGate(tolerance: options.tolerance)

@@ -36,7 +36,9 @@ public struct ModelTrainingRecord: Codable, Sendable, Equatable {
 /// retrains with the same fingerprint would train the same model.
 public enum TrainingFingerprint {
     public static func of(_ messages: [LabelledMessage], options: TrainingOptions) -> String {
-        var lines = messages.map { $0.key + "\t" + $0.labels.sorted().joined(separator: ",") }
+        var lines = messages.map {
+            $0.key + "\t" + $0.labels.sorted().joined(separator: ",") + ($0.known.map { "\t" + $0.sorted().joined(separator: ",") } ?? "")
+        }
         lines.sort()
         lines.append("options\t\(options)")
         let bytes = Array(lines.joined(separator: "\n").utf8)

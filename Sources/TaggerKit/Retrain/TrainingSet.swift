@@ -12,7 +12,7 @@ public struct LabelledMessage: Sendable {
         /// In a folder of `folder_labels`: a positive for that label.
         case folder
         /// Accepted mail outside the labelled folders (see `FolderNegatives`): a negative for
-        /// every label.
+        /// every folder label, and nothing for the other labels.
         case accepted
         /// A line of a `--manifest`.
         case manifest
@@ -26,6 +26,9 @@ public struct LabelledMessage: Sendable {
     public var key: String = ""
     /// When the user last said something about it: the correction's time, else the file's mtime.
     public var recency: Date = .distantPast
+    /// The only labels this message speaks to (nil: every label). Accepted mail is a negative
+    /// for the folder labels and says nothing about labels learnt from corrections.
+    public var known: Set<String>?
 }
 
 /// The training data of a retrain, and what the folder state looked like.
@@ -131,7 +134,8 @@ public struct TrainingSetBuilder: Sendable {
                     let accepted = rule == .all || (rule == .seen && Self.isSeen(fileName: m.fileName))
                     guard accepted else { continue }
                     result.append(LabelledMessage(path: path, labels: [], source: .accepted, order: 0,
-                                                  key: m.unique, recency: Self.mtime(path)))
+                                                  key: m.unique, recency: Self.mtime(path),
+                                                  known: Set(folderLabels.values)))
                 }
                 seen.insert(path)
             }

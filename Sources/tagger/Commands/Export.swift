@@ -9,6 +9,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Writes the training set retrain would use (corrections, labelled folders, accepted mail) as a labels manifest.",
         discussion: """
         One JSON object per line: {"path": ..., "labels": [...], "source": "correction"|"folder"|"accepted"|"manifest"}, \
+        plus "known": [...] on accepted mail (a negative for the folder labels only), \
         paths absolute, so `tagger eval --manifest FILE` or `tagger train --manifest FILE` read it as is. \
         Corrections made by editing sidecars count once journalled (by `tagger label` or `tagger retrain`); \
         export itself writes nothing but FILE.
@@ -30,10 +31,10 @@ struct ExportCommand: ParsableCommand {
             (journalWarnings + set.warnings).forEach { printError("warning: \($0)") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            struct Line: Encodable { var path: String; var labels: [String]; var source: String }
+            struct Line: Encodable { var path: String; var labels: [String]; var known: [String]?; var source: String }
             var bytes: [UInt8] = []
             for m in set.messages {
-                bytes += Array(try encoder.encode(Line(path: m.path, labels: m.labels.sorted(), source: m.source.rawValue)))
+                bytes += Array(try encoder.encode(Line(path: m.path, labels: m.labels.sorted(), known: m.known?.sorted(), source: m.source.rawValue)))
                 bytes.append(0x0A)
             }
             if let output {

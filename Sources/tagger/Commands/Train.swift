@@ -59,7 +59,9 @@ func loadExamples(_ manifest: Manifest, pipeline: inout Pipeline, labels: [Strin
     for entry in manifest.entries {
         do {
             let vector = try pipeline.vector(path: entry.path)
-            examples.append(TrainingExample(vector: vector, labels: entry.labels.compactMap { position[$0] }.sorted()))
+            let unknown = entry.known.map { k in labels.indices.filter { !k.contains(labels[$0]) && !entry.labels.contains(labels[$0]) } } ?? []
+            examples.append(TrainingExample(vector: vector, labels: entry.labels.compactMap { position[$0] }.sorted(),
+                                            unknown: unknown))
         } catch {
             if skipUnreadable {
                 printError("\(manifestPath):\(entry.line): skipped: \(error)")
