@@ -122,6 +122,12 @@ extension EndToEnd {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let corrections = try #require(object["corrections"] as? [String: Any])
             #expect(corrections["folder_moves"] as? Int == 1, "\(status.stdout)")
+            #expect(corrections["folder_arrivals"] as? Int == 0, "\(status.stdout)")
+            // New mail filed into .Spam after the retrain has arrived there: it counts too.
+            try ws.deliver(try Data(contentsOf: URL(fileURLWithPath: Self.laterSpam[0])), folder: ".Spam")
+            let again = try ws.tagger(["status", "--json", "--config", config])
+            let counts = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+            #expect((counts["corrections"] as? [String: Any])?["folder_arrivals"] as? Int == 1, "\(again.stdout)")
             let export = try ws.tagger(["export", "--config", config])
             #expect(export.status == 0, "\(export.stderr)")
             let line = try #require(export.lines.first { $0.contains(name) })
@@ -133,6 +139,7 @@ extension EndToEnd {
             let after = try ws.tagger(["status", "--json", "--config", config])
             let fields = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
             #expect((fields["corrections"] as? [String: Any])?["folder_moves"] as? Int == 0)
+            #expect((fields["corrections"] as? [String: Any])?["folder_arrivals"] as? Int == 0)
         }
 
         @Test("a folder_labels key naming no folder is an error naming it; a label with no negatives abstains and says why")

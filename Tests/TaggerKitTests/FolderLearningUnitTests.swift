@@ -24,9 +24,11 @@ import Testing
         let labels = [".Spam": "spam", "Lists": "lists"]
         let before = ["a": "INBOX", "b": "INBOX", "c": ".Spam", "d": "INBOX", "e": ".Lists"]
         let now = ["a": ".Spam", "b": ".Archive", "c": "INBOX", "d": "INBOX", "e": ".Spam", "f": ".Spam"]
-        // a into .Spam, c out of it, e from .Lists to .Spam; b between unlabelled folders, f new.
-        #expect(FolderSnapshot.moves(before: before, now: now, folderLabels: labels) == 3)
-        #expect(FolderSnapshot.moves(before: [:], now: now, folderLabels: labels) == 0)
+        // a into .Spam, c out of it, e from .Lists to .Spam; b between unlabelled folders; f arrived.
+        #expect(FolderSnapshot.changes(before: before, now: now, folderLabels: labels) == .init(moves: 3, arrivals: 1))
+        // Before the first retrain, everything in a labelled folder has arrived.
+        #expect(FolderSnapshot.changes(before: nil, now: now, folderLabels: labels) == .init(moves: 0, arrivals: 3))
+        #expect(FolderSnapshot.changes(before: before, now: now, folderLabels: [:]).total == 0)
     }
 
     @Test func gateNeedsMoreThanChance() {

@@ -61,12 +61,14 @@ public struct RetrainReport: Codable, Sendable {
     public var journalRecords: Int
     /// Messages moved into, out of or between labelled folders since the previous retrain.
     public var folderMoves: Int?
+    /// Messages that arrived in labelled folders since the previous retrain.
+    public var folderArrivals: Int?
 
     enum CodingKeys: String, CodingKey {
         case decision, reason, examples, labels, warnings, old, new
         case startedAt = "started_at", finishedAt = "finished_at", heldOut = "held_out"
         case currentModel = "current_model", candidateModel = "candidate_model", journalRecords = "journal_records"
-        case folderMoves = "folder_moves"
+        case folderMoves = "folder_moves", folderArrivals = "folder_arrivals"
     }
 
     /// A plain-text table: per label, examples, old vs new held-out F1.
@@ -84,7 +86,9 @@ public struct RetrainReport: Codable, Sendable {
             lines.append(String(format: "micro-F1 %.3f -> %.3f, macro-F1 %.3f -> %.3f on %d held-out messages neither model was trained on",
                                 o.microF1, n.microF1, o.macroF1, n.macroF1, heldOut))
         }
-        if let moves = folderMoves, moves > 0 { lines.append("messages moved into or out of labelled folders: \(moves)") }
+        if (folderMoves ?? 0) + (folderArrivals ?? 0) > 0 {
+            lines.append("since the previous retrain: \(folderMoves ?? 0) message(s) moved into or out of labelled folders, \(folderArrivals ?? 0) arrived in them")
+        }
         let counts = examples.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         lines.append("training messages: \(counts)")
         lines.append("decision: \(decision.rawValue) — \(reason)")
@@ -143,8 +147,8 @@ public struct Retrainer {
         let set = try builder.build(corrections: index)
         warnings += set.warnings
         index = CorrectionIndex()  // no longer needed
-        let moves = FolderSnapshot.moves(before: FolderSnapshot.load(stateDir: stateDir), now: set.folderOf,
-                                         folderLabels: builder.folderLabels)
+        let moves = FolderSnapshot.changes(before: FolderSnapshot.load(stateDir: stateDir), now: set.folderOf,
+                                           folderLabels: builder.folderLabels)
 
         var examples: [(message: LabelledMessage, vector: SparseVector)] = []
         for m in set.messages {
@@ -180,7 +184,8 @@ public struct Retrainer {
                 startedAt: started, finishedAt: Timestamp.iso8601(Date()), decision: .nothingNew,
                 reason: "nothing new since the current model (same \(examples.count) training messages, labels and options); it stays",
                 examples: counts, heldOut: 0, currentModel: current.id, candidateModel: nil, old: nil, new: nil,
-                labels: labelReports, warnings: warnings, journalRecords: records.count, folderMoves: moves)
+                labels: labelReports, warnings: warnings, journalRecords: records.count,
+                folderMoves: moves.moves, folderArrivals: moves.arrivals)
             if !options.dryRun { try save(report, folders: set.folderOf) }
             return report
         }
@@ -280,7 +285,7 @@ public struct Retrainer {
             startedAt: started, finishedAt: Timestamp.iso8601(Date()), decision: decision, reason: reason,
             examples: counts, heldOut: holdout.count, currentModel: current?.id, candidateModel: shown.id,
             old: oldScore, new: newScore, labels: labelReports, warnings: warnings, journalRecords: records.count,
-            folderMoves: moves)
+            folderMoves: moves.moves, folderArrivals: moves.arrivals)
         try save(report, folders: options.dryRun ? nil : set.folderOf)
         return report
     }

@@ -47,20 +47,33 @@ public enum TrainingFingerprint {
 }
 
 /// Where every Maildir message was at the last retrain (`<state_dir>/reports/folders.tsv`:
-/// unique name, tab, folder per line), to count moves into and out of labelled folders since.
+/// unique name, tab, folder per line), to count what changed in the labelled folders since.
 ///
 /// A message moved in the mail client into a folder of `folder_labels`, out of one, or from one
 /// to another is a correction: the next retrain learns it, because the training set is derived
-/// from where messages are now (no daemon involvement), and each such message counts as one new
-/// correction towards `min_new_corrections`. Messages are matched by their Maildir unique name,
-/// which mail clients and Dovecot keep when they move a file; moves between folders that no
-/// label claims, and newly delivered mail, are not corrections.
+/// from where messages are now (no daemon involvement). Each such message counts as one new
+/// correction towards `min_new_corrections`, and so does each message that has arrived in a
+/// labelled folder since the last retrain (mail that came in after it and was then filed there,
+/// or that a server-side filter delivered there: new training data either way). Messages are
+/// matched by their Maildir unique name, which mail clients and Dovecot keep when they move a
+/// file; moves between folders no label claims, and new mail outside the labelled folders, do
+/// not count. Before the first retrain every message in a labelled folder counts as arrived, so
+/// a mailbox with folder labels and no model gets its first retrain from the daemon.
 public enum FolderSnapshot {
+    /// What changed in the labelled folders.
+    public struct Changes: Sendable, Equatable {
+        /// Known messages whose folder label changed (moved into, out of, or between labelled folders).
+        public var moves = 0
+        /// Messages in a labelled folder that were in no folder at the last retrain.
+        public var arrivals = 0
+        public var total: Int { moves + arrivals }
+    }
+
     static func path(stateDir: String) -> String { stateDir + "/reports/folders.tsv" }
 
-    /// The snapshot of the last retrain (empty when there is none).
-    public static func load(stateDir: String) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path(stateDir: stateDir)) else { return [:] }
+    /// The snapshot of the last retrain (nil when there is none).
+    public static func load(stateDir: String) -> [String: String]? {
+        guard let data = FileManager.default.contents(atPath: path(stateDir: stateDir)) else { return nil }
         var out: [String: String] = [:]
         for line in data.split(separator: 0x0A) {
             guard let tab = line.firstIndex(of: 0x09) else { continue }
@@ -92,18 +105,19 @@ public enum FolderSnapshot {
         return out
     }
 
-    /// Messages whose folder label changed between `before` and `now` (moved into, out of, or
-    /// between labelled folders). Zero without a snapshot or without folder labels.
-    public static func moves(before: [String: String], now: [String: String], folderLabels: [String: String]) -> Int {
-        guard !before.isEmpty, !folderLabels.isEmpty else { return 0 }
-        var count = 0
+    /// What changed in the labelled folders between `before` (nil: no retrain yet) and `now`.
+    public static func changes(before: [String: String]?, now: [String: String], folderLabels: [String: String]) -> Changes {
+        var out = Changes()
+        guard !folderLabels.isEmpty else { return out }
         for (unique, folder) in now {
-            guard let old = before[unique], old != folder else { continue }
-            if TrainingSetBuilder.entry(folderLabels, folder: old) != TrainingSetBuilder.entry(folderLabels, folder: folder) {
-                count += 1
+            let label = TrainingSetBuilder.entry(folderLabels, folder: folder)
+            guard let old = before?[unique] else {
+                if label != nil { out.arrivals += 1 }
+                continue
             }
+            if old != folder && TrainingSetBuilder.entry(folderLabels, folder: old) != label { out.moves += 1 }
         }
-        return count
+        return out
     }
 }
 

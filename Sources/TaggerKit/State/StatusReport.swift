@@ -32,11 +32,13 @@ public struct StatusReport: Encodable {
         public var sinceLastRetrain: Int
         /// Messages moved into, out of or between labelled folders since the last retrain.
         public var folderMoves: Int = 0
+        /// Messages arrived in labelled folders since the last retrain.
+        public var folderArrivals: Int = 0
         public var warnings: [String]
         enum CodingKeys: String, CodingKey {
             case journal, records, warnings
             case correctedMessages = "corrected_messages", sinceLastRetrain = "since_last_retrain"
-            case folderMoves = "folder_moves"
+            case folderMoves = "folder_moves", folderArrivals = "folder_arrivals"
         }
     }
 
@@ -79,10 +81,12 @@ public struct StatusReport: Encodable {
         let last = FileManager.default.contents(atPath: config.stateDir + "/reports/last-retrain.json")
             .flatMap { try? JSONDecoder().decode(RetrainReport.self, from: $0) }
         corrections.sinceLastRetrain = corrections.records - (last?.journalRecords ?? 0)
-        corrections.folderMoves = FolderSnapshot.moves(
+        let changes = FolderSnapshot.changes(
             before: FolderSnapshot.load(stateDir: config.stateDir),
             now: config.folderLabels.isEmpty ? [:] : FolderSnapshot.current(maildirs: config.maildirs.map(\.root)),
             folderLabels: config.folderLabels)
+        corrections.folderMoves = changes.moves
+        corrections.folderArrivals = changes.arrivals
         return StatusReport(model: summary, corrections: corrections, lastRetrain: last)
     }
 
@@ -101,7 +105,8 @@ public struct StatusReport: Encodable {
             lines.append("model: \(model.error ?? "none")")
         }
         lines.append("corrections: \(corrections.records) in the journal, \(corrections.correctedMessages) corrected messages, \(corrections.sinceLastRetrain) since the last retrain"
-                     + (corrections.folderMoves > 0 ? " (+\(corrections.folderMoves) moved into or out of labelled folders)" : ""))
+                     + (corrections.folderMoves + corrections.folderArrivals > 0
+                        ? "; labelled folders: \(corrections.folderMoves) moved in or out, \(corrections.folderArrivals) arrived" : ""))
         for w in corrections.warnings { lines.append("warning: \(w)") }
         if let r = lastRetrain {
             var line = "last retrain: \(r.finishedAt) \(r.decision.rawValue) — \(r.reason)"
