@@ -40,8 +40,13 @@ import Testing
         // Twelve more wrong decisions and one better: beyond chance.
         let why = gate.verdict(candidate: new, current: old, comparison: GateComparison(onlyOldRight: 13, onlyNewRight: 1))
         #expect(why?.contains("beyond chance") == true)
-        // Not worse in F1: never rejected, however the decisions differ.
-        #expect(gate.verdict(candidate: old, current: old, comparison: GateComparison(onlyOldRight: 30, onlyNewRight: 0)) == nil)
+        // No held-out positives: every F1 is 0, but nine false tags against none still reject.
+        let zero = HeldOutScore(perLabel: [:], microF1: 0, macroF1: 0)
+        #expect(gate.verdict(candidate: zero, current: zero, comparison: GateComparison(onlyOldRight: 9, onlyNewRight: 0)) != nil)
+        // Clearly better F1 at the price of more slips elsewhere: swapped.
+        #expect(gate.verdict(candidate: old, current: new, comparison: GateComparison(onlyOldRight: 30, onlyNewRight: 10)) == nil)
+        // Within chance: swapped.
+        #expect(gate.verdict(candidate: new, current: old, comparison: GateComparison(onlyOldRight: 12, onlyNewRight: 8)) == nil)
     }
 
     @Test func labelsWithoutHeldOutSupportShowADash() {

@@ -78,17 +78,20 @@ public struct GateComparison: Sendable, Equatable {
 
 /// The rule that decides whether a candidate model replaces the current one.
 ///
-/// Both models are judged on held-out messages neither was trained on (see `Retrainer`). The
-/// candidate is rejected only when it is worse in micro- or macro-F1 by more than `tolerance`
-/// AND the difference is more than chance on this many messages: the decisions (message ×
-/// label) where exactly one model is right must favour the current model by at least
-/// `minExtraMistakes` and by a one-sided sign test at `zCritical` (1.645, 5%). A handful of
-/// held-out messages can rarely show that, so a bad candidate on few messages is rejected
-/// only when it is clearly bad. With fewer held-out messages than `RetrainOptions.minHoldout`
-/// there is no comparison: the candidate, trained on everything the current model could
-/// know plus what is new, is swapped in (`smallSetReason` says so in the report).
+/// Both models are judged on held-out messages neither was trained on (see `Retrainer`), by the
+/// tags they would really apply. The candidate is rejected when it is worse beyond chance: of
+/// the decisions (message × label) where exactly one model is right, the current model wins at
+/// least `minExtraMistakes` more, and enough more for a one-sided sign test at `zCritical`
+/// (1.645, 5%) — unless the candidate's micro-F1 is better by more than `tolerance` (it found
+/// more of what matters at the price of more slips on the rest). A difference within chance
+/// never rejects, whatever F1 says on a few messages; F1 alone could not judge a held-out set
+/// without positives (every F1 is 0 there, however many false tags). With fewer held-out
+/// messages than `RetrainOptions.minHoldout` there is no comparison: the candidate, trained on
+/// everything the current model could know plus what is new, is swapped in (`smallSetReason`
+/// says so in the report).
 public struct QualityGate: Sendable {
-    /// How much worse (in F1 points, 0–1) the candidate may be and still count as "not worse".
+    /// F1 margin (0–1): within it F1 counts as equal (`verdict(candidate:current:)`); beyond it a
+    /// better candidate F1 outweighs more wrong decisions.
     public var tolerance: Float
     /// One-sided sign-test critical value.
     public var zCritical: Double = 1.645
@@ -112,10 +115,11 @@ public struct QualityGate: Sendable {
 
     /// The verdict: nil when the candidate may replace the current model, else why not.
     public func verdict(candidate: HeldOutScore, current: HeldOutScore, comparison: GateComparison) -> String? {
-        guard let worse = verdict(candidate: candidate, current: current) else { return nil }
         let extra = comparison.onlyOldRight - comparison.onlyNewRight
         guard extra >= minExtraMistakes, comparison.z >= zCritical else { return nil }
-        return worse + String(format: ", beyond chance (%d more wrong decisions, sign test z = %.2f)", extra, comparison.z)
+        if candidate.microF1 > current.microF1 + tolerance { return nil }
+        return String(format: "candidate makes %d more wrong tag decisions than the current model, beyond chance (sign test z = %.2f); micro-F1 %.3f vs current %.3f, macro-F1 %.3f vs %.3f",
+                      extra, comparison.z, candidate.microF1, current.microF1, candidate.macroF1, current.macroF1)
     }
 
     /// The report's reason when too few unseen messages were there to compare the models.

@@ -15,7 +15,8 @@ public enum RetrainDecision: String, Codable, Sendable {
 
 /// Settings of one retrain.
 public struct RetrainOptions: Sendable {
-    /// How much worse (F1, 0–1) the candidate may be on held-out corrections and still be swapped in.
+    /// A candidate worse beyond chance is still swapped in when its held-out micro-F1 is better
+    /// by more than this (see `QualityGate`).
     public var tolerance: Float = 0.01
     /// Share of the messages the current model has not seen (the most recent ones) held out to
     /// compare the models.

@@ -16,7 +16,7 @@ struct RetrainCommand: ParsableCommand {
     var dryRun = false
     @Flag(help: "Wait for a running retrain to finish instead of failing.")
     var wait = false
-    @Option(help: "How much worse (F1, 0-1) the candidate may be on held-out corrections and still be swapped in.")
+    @Option(help: "A candidate worse beyond chance on the held-out messages is still swapped in when its micro-F1 is better by more than this (0-1).")
     var tolerance: Float = 0.01
     @Option(name: .customLong("manifest"), help: "Also train on this labels manifest (repeatable).")
     var manifests: [String] = []
