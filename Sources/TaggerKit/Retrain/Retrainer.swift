@@ -151,28 +151,18 @@ public struct Retrainer {
         let moves = FolderSnapshot.changes(before: FolderSnapshot.load(stateDir: stateDir), now: set.folderOf,
                                            folderLabels: builder.folderLabels)
 
-        var examples: [(message: LabelledMessage, vector: SparseVector)] = []
-        for m in set.messages {
-            do { examples.append((m, try featurize(m.path))) } catch {
-                warnings.append("\(m.path): skipped: \(error)")
-            }
-        }
-        let labels = Set(examples.flatMap(\.message.labels)).sorted()
-        guard !labels.isEmpty, examples.count >= max(2, options.training.folds) else {
-            throw TaggerError.usage("not enough training data: \(examples.count) usable messages with \(labels.count) labels (need at least \(max(2, options.training.folds)) messages and one label); correct some messages with `tagger label` or map folders with folder_labels first")
-        }
-
         var current: MultiLabelModel?
         if FileManager.default.fileExists(atPath: store.current) {
             do { current = try loadModel(store.current) } catch {
                 warnings.append("current model unusable, the candidate is compared with nothing: \(error)")
             }
         }
-        let fingerprint = TrainingFingerprint.of(examples.map(\.message), options: options.training)
+        // Decided before any message is read: a retrain with nothing new costs one folder scan.
+        let fingerprint = TrainingFingerprint.of(set.messages, options: options.training)
         // What the current model was trained on, when a retrain installed it.
         let record = ModelTrainingRecord.load(stateDir: stateDir).flatMap { $0.modelID == current?.id ? $0 : nil }
         var counts: [String: Int] = [:]
-        for e in examples { counts[e.message.source.rawValue, default: 0] += 1 }
+        for m in set.messages { counts[m.source.rawValue, default: 0] += 1 }
 
         if let current, let record, record.fingerprint == fingerprint, !options.force {
             // The same messages with the same labels and options: the same model again.
@@ -183,7 +173,7 @@ public struct Retrainer {
             }
             let report = RetrainReport(
                 startedAt: started, finishedAt: Timestamp.iso8601(Date()), decision: .nothingNew,
-                reason: "nothing new since the current model (same \(examples.count) training messages, labels and options); it stays",
+                reason: "nothing new since the current model (same \(set.messages.count) training messages, labels and options); it stays",
                 examples: counts, heldOut: 0, currentModel: current.id, candidateModel: nil, old: nil, new: nil,
                 labels: labelReports, warnings: warnings, journalRecords: records.count,
                 folderMoves: moves.moves, folderArrivals: moves.arrivals)
@@ -191,13 +181,28 @@ public struct Retrainer {
             return report
         }
 
+        var examples: [(message: LabelledMessage, vector: SparseVector)] = []
+        for m in set.messages {
+            do { examples.append((m, try featurize(m.path))) } catch {
+                warnings.append("\(m.path): skipped: \(error)")
+            }
+        }
+        let labels = Set(examples.flatMap(\.message.labels)).sorted()
+        guard !labels.isEmpty, examples.count >= max(2, options.training.folds) else {
+            throw TaggerError.usage("not enough training data: \(examples.count) usable messages with \(labels.count) labels (need at least \(max(2, options.training.folds)) messages and one label); correct some messages with `tagger label` or map folders with folder_labels first")
+        }
+        counts = [:]
+        for e in examples { counts[e.message.source.rawValue, default: 0] += 1 }
+
         // Hold out recent messages the current model has not seen (never manifest lines: they
         // are extra data, not the user's judgement of this mailbox).
         let seenByCurrent = Set(record?.keys ?? [])
         let unseen = examples.indices.filter { i in
             let m = examples[i].message
             guard m.source != .manifest, let current else { return false }
-            return record != nil ? !seenByCurrent.contains(m.key) : m.recency > current.trainedAt
+            // Journal times have whole seconds: one in the second the model was trained is after it.
+            return record != nil ? !seenByCurrent.contains(m.key)
+                : m.recency >= Date(timeIntervalSince1970: current.trainedAt.timeIntervalSince1970.rounded(.down))
         }.sorted { (examples[$0].message.recency, examples[$0].message.order) < (examples[$1].message.recency, examples[$1].message.order) }
         var holdout: [Int] = []
         let want = max(options.minHoldout, Int((Double(unseen.count) * options.holdoutFraction).rounded(.up)))
