@@ -109,6 +109,28 @@ extension EndToEnd {
             #expect(!third.stdout.contains("nothing new"), "\(third.stdout)")
         }
 
+        @Test("the gate holds out only mail the current model was not trained on; too little of it is decided by rule")
+        func gateOnUnseenMail() throws {
+            let (ws, config) = try Self.mailbox()
+            #expect(try ws.tagger(["retrain", "--config", config], timeout: 300).status == 0)
+            // Four new messages: too few to compare, swapped by the documented rule.
+            for src in Self.laterSpam.prefix(2) { try Self.put(ws, src, folder: ".Spam") }
+            for src in Self.plainHam.dropFirst(25).prefix(2) { try Self.put(ws, src, folder: "") }
+            let few = try ws.tagger(["retrain", "--config", config, "--json"], timeout: 300)
+            #expect(few.status == 0, "\(few.stdout)\n\(few.stderr)")
+            let small = try #require(try JSONSerialization.jsonObject(with: Data(few.stdout.utf8)) as? [String: Any])
+            #expect(small["held_out"] as? Int == 0)
+            #expect((small["reason"] as? String)?.contains("too few to tell the models apart") == true, "\(small["reason"] ?? "")")
+            // Twenty-four more: the newest half of them is held out, nothing older.
+            for src in Self.laterSpam.dropFirst(2).prefix(12) { try Self.put(ws, src, folder: ".Spam") }
+            for src in Self.plainHam.dropFirst(27).prefix(12) { try Self.put(ws, src, folder: "") }
+            let r = try ws.tagger(["retrain", "--config", config, "--json"], timeout: 300)
+            #expect([0, 3].contains(r.status), "\(r.stdout)\n\(r.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect(report["held_out"] as? Int == 12, "\(report["reason"] ?? "")")
+            #expect((report["reason"] as? String)?.contains("neither model") == true || r.status == 3, "\(report["reason"] ?? "")")
+        }
+
         @Test("moving a message into a mapped folder counts as a correction and teaches its label")
         func moveIsCorrection() throws {
             let (ws, config) = try Self.mailbox()
