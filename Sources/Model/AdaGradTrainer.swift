@@ -82,10 +82,12 @@ struct AdaGradTrainer: Sendable {
     /// replays the same shuffles from the same generator state.
     /// - Parameters:
     ///   - truth: `truth[example * chunks + c]` lanes are 1 for positive, 0 for negative.
+    ///   - mask: same layout, 1 where the example speaks to the label, 0 where it gives the
+    ///     label nothing (nil: 1 everywhere).
     ///   - positiveWeights: per label (lane) weight of positive examples.
     ///   - labelCount: lanes at or beyond it are padding and never trained.
-    func train(data: TrainingData, truth: [SIMD4<Float>], positiveWeights: [SIMD4<Float>], labelCount: Int,
-               rows: [Int], rng: inout SplitMix64) -> LabelBlockWeights {
+    func train(data: TrainingData, truth: [SIMD4<Float>], mask: [SIMD4<Float>]? = nil, positiveWeights: [SIMD4<Float>],
+               labelCount: Int, rows: [Int], rng: inout SplitMix64) -> LabelBlockWeights {
         let chunks = positiveWeights.count
         var block = [SIMD4<Float>](repeating: .zero, count: data.featureCount * chunks)
         var bias = [SIMD4<Float>](repeating: .zero, count: chunks)
@@ -104,8 +106,18 @@ struct AdaGradTrainer: Sendable {
                 data.rowStart.withUnsafeBufferPointer { rowStart in
                 truth.withUnsafeBufferPointer { truth in
                 state.withUnsafeMutableBufferPointer { state in
-                    for row in order {
-                        step.run(row: row, rowStart: rowStart, columns: columns, values: values, truth: truth, state: state)
+                    if let mask {
+                        mask.withUnsafeBufferPointer { mask in
+                            for row in order {
+                                step.run(row: row, rowStart: rowStart, columns: columns, values: values, truth: truth,
+                                         mask: mask[row * chunks + c], state: state)
+                            }
+                        }
+                    } else {
+                        for row in order {
+                            step.run(row: row, rowStart: rowStart, columns: columns, values: values, truth: truth,
+                                     mask: step.real, state: state)
+                        }
                     }
                 }}}}}
             }
@@ -147,7 +159,7 @@ private struct Step {
     @inline(__always)
     mutating func run(row: Int, rowStart: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Int32>,
                       values: UnsafeBufferPointer<Float>, truth: UnsafeBufferPointer<SIMD4<Float>>,
-                      state: UnsafeMutableBufferPointer<SIMD4<Float>>) {
+                      mask: SIMD4<Float>, state: UnsafeMutableBufferPointer<SIMD4<Float>>) {
         let start = rowStart[row], end = rowStart[row + 1]
         var z = bias
         for k in start..<end { z += values[k] * state[2 * Int(columns[k])] }
@@ -157,8 +169,9 @@ private struct Step {
             d[lane] = bceLoss(logit: z[lane], positive: y[lane] != 0, positiveWeight: positiveWeight[lane]).dLogit
             if abs(d[lane]) >= floor { active[lane] = 1 }
         }
-        d *= real
-        active *= real
+        // Padding lanes and labels this example says nothing about get no step at all.
+        d *= real * mask
+        active *= real * mask
         biasSquares += d * d
         bias -= rate * d * inverseSquareRoot(biasSquares)
         guard active != .zero else { return }

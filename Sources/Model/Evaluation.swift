@@ -31,7 +31,13 @@ public enum Evaluation {
     /// refer to the model's labels.
     public static func evaluate(model: MultiLabelModel, examples: [TrainingExample], minPositives: Int = 5) -> EvaluationReport {
         let info = model.labelInfo
-        return evaluate(probabilities: examples.map { model.probabilities($0.vector) }, truth: examples.map(\.labels),
+        // A label an example says nothing about is neutralised (score 0, not true), as in training.
+        let probabilities = examples.map { example in
+            var p = model.probabilities(example.vector)
+            for l in example.unknown where l >= 0 && l < p.count && !example.labels.contains(l) { p[l] = 0 }
+            return p
+        }
+        return evaluate(probabilities: probabilities, truth: examples.map(\.labels),
                         labels: model.labels, thresholds: info.map { $0.abstains ? Float.infinity : $0.threshold },
                         included: info.map { !$0.abstains || $0.positives >= minPositives })
     }

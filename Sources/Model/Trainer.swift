@@ -67,12 +67,21 @@ public enum Trainer {
         for l in 0..<labelCount {
             for e in 0..<n where data.truth[l][e] { truth[e * chunks + l / 4][l % 4] = 1 }
         }
+        var mask: [SIMD4<Float>]?
+        if let known = data.known {
+            var m = [SIMD4<Float>](repeating: SIMD4(repeating: 1), count: n * chunks)
+            for l in 0..<labelCount {
+                for e in 0..<n where !known[l][e] { m[e * chunks + l / 4][l % 4] = 0 }
+            }
+            mask = m
+        }
         func positiveWeights(_ rows: [Int]) -> [SIMD4<Float>] {
             var out = [SIMD4<Float>](repeating: .zero, count: chunks)
             for l in 0..<labelCount {
                 let positives = rows.reduce(0) { $0 + (data.truth[l][$1] ? 1 : 0) }
+                let total = data.known == nil ? rows.count : rows.reduce(0) { $0 + (data.isKnown(l, $1) ? 1 : 0) }
                 out[l / 4][l % 4] = AdaGradTrainer.positiveWeight(options.positiveWeighting, positives: positives,
-                                                                  total: rows.count)
+                                                                  total: total)
             }
             return out
         }
@@ -93,7 +102,7 @@ public enum Trainer {
             let rows = (0..<n).filter { fold[$0] != f }
             // IDF from the training rows only: held-out features unseen there get the largest IDF, as in scoring.
             let scaled = data.scaled(by: inverseDocumentFrequency(rows))
-            let block = trainer.train(data: scaled, truth: truth, positiveWeights: positiveWeights(rows),
+            let block = trainer.train(data: scaled, truth: truth, mask: mask, positiveWeights: positiveWeights(rows),
                                       labelCount: labelCount, rows: rows, rng: &rng)
             for r in 0..<n where fold[r] == f {
                 let z = block.logits(scaled, row: r)
@@ -112,23 +121,32 @@ public enum Trainer {
         let final = LabelBlockWeights.mean(foldModels)
         // Fold models can each be finite and still average to not-a-number (opposite infinities).
         if let l = final.firstNonFiniteLabel(labelCount: labelCount) { throw .diverged(label: labels[l]) }
+        // Where an example says nothing about a label, its score and truth are neutralised for
+        // tuning and evaluation (score 0, truth false: a true negative that moves no threshold,
+        // precision, recall or F1); those pairs are left out of the label's example count.
+        var scored = outOfFold
+        if let known = data.known {
+            for l in 0..<labelCount { for e in 0..<n where !known[l][e] { scored[l][e] = 0 } }
+        }
         var infos: [LabelInfo] = []
         for (l, name) in labels.enumerated() {
-            let scores = outOfFold[l], labelTruth = data.truth[l]
+            let scores = scored[l], labelTruth = data.truth[l]
             let threshold = max(options.thresholdFloor,
                                 ThresholdTuner.tune(scores: scores, truth: labelTruth, objective: options.thresholdObjective))
             let positives = labelTruth.reduce(0) { $0 + ($1 ? 1 : 0) }
             infos.append(LabelInfo(
-                name: name, threshold: threshold, abstains: positives < options.minPositives,
-                positives: positives, examples: n,
+                name: name, threshold: threshold,
+                abstains: positives < options.minPositives
+                    || (data.known.map { $0[l].reduce(0) { $0 + ($1 ? 1 : 0) } } ?? n) - positives < options.minNegatives,
+                positives: positives, examples: data.known.map { $0[l].reduce(0) { $0 + ($1 ? 1 : 0) } } ?? n,
                 crossValidated: Evaluation.metrics(scores, labelTruth, threshold: threshold)))
         }
         if options.thresholdObjective == .microF1 {
-            let thresholds = ThresholdTuner.tuneJointly(scores: outOfFold, truth: data.truth,
+            let thresholds = ThresholdTuner.tuneJointly(scores: scored, truth: data.truth,
                                                         included: infos.map { !$0.abstains }, start: infos.map(\.threshold))
             for l in infos.indices {
                 infos[l].threshold = thresholds[l]
-                infos[l].crossValidated = Evaluation.metrics(outOfFold[l], data.truth[l], threshold: thresholds[l])
+                infos[l].crossValidated = Evaluation.metrics(scored[l], data.truth[l], threshold: thresholds[l])
             }
         }
         // Enough examples but not worth applying: abstain. Decided after any joint tuning.
@@ -140,10 +158,10 @@ public enum Trainer {
         // counts as never applied (an infinite threshold), as it behaves in use.
         let included = infos.map { $0.positives >= options.minPositives }
         var report = Evaluation.evaluate(
-            scores: outOfFold, truth: data.truth, labels: labels,
+            scores: scored, truth: data.truth, labels: labels,
             thresholds: infos.map { $0.abstains ? Float.infinity : $0.threshold },
             included: included)
-        report.crossFitted = crossFitted(outOfFold: outOfFold, truth: data.truth, fold: fold,
+        report.crossFitted = crossFitted(outOfFold: scored, truth: data.truth, fold: fold,
                                          included: included, options: options)
         return TrainingResult(model: assemble(final, idf: idf, infos: infos, data: data, options: options, now: now),
                               crossValidation: report, outOfFold: outOfFold)

@@ -12,6 +12,9 @@ struct TrainingData: Sendable {
     var values: [Float]
     /// `truth[label][example]`.
     let truth: [[Bool]]
+    /// `known[label][example]`: false where the example says nothing about the label; nil when
+    /// every example speaks to every label.
+    let known: [[Bool]]?
 
     var exampleCount: Int { rowStart.count - 1 }
     var featureCount: Int { featureOfID.count }
@@ -37,6 +40,17 @@ struct TrainingData: Sendable {
                 truth[label][e] = true
             }
         }
+        var known: [[Bool]]?
+        if examples.contains(where: { !$0.unknown.isEmpty }) {
+            var k = [[Bool]](repeating: [Bool](repeating: true, count: examples.count), count: labelCount)
+            for (e, example) in examples.enumerated() {
+                for label in example.unknown {
+                    guard label >= 0 && label < labelCount else { throw .labelOutOfRange(example: e, label: label) }
+                    if !truth[label][e] { k[label][e] = false }
+                }
+            }
+            known = k
+        }
         var idOf = [Int32](repeating: -1, count: dimension)
         var featureOfID: [UInt32] = []
         for i in 0..<dimension where seen[i] {
@@ -59,5 +73,9 @@ struct TrainingData: Sendable {
         self.columns = columns
         self.values = values
         self.truth = truth
+        self.known = known
     }
+
+    /// Whether example `e` speaks to label `l`.
+    func isKnown(_ l: Int, _ e: Int) -> Bool { known?[l][e] ?? true }
 }

@@ -2,13 +2,19 @@
 public struct TrainingExample: Sendable, Equatable {
     /// The featurised message (sorted unique indices, normally L2-normalised).
     public var vector: SparseVector
-    /// Indices into the label list passed to `Trainer.train`; any label not listed is a negative.
+    /// Indices into the label list passed to `Trainer.train`; any label not listed (nor in
+    /// `unknown`) is a negative.
     public var labels: [Int]
+    /// Label indices the example says nothing about: neither positive nor negative, they give
+    /// those labels no gradient and no count (read mail outside the labelled folders teaches the
+    /// folder labels, not the labels learnt from corrections). A label in `labels` is positive.
+    public var unknown: [Int]
 
     /// Creates an example from a vector and its positive label indices.
-    public init(vector: SparseVector, labels: [Int]) {
+    public init(vector: SparseVector, labels: [Int], unknown: [Int] = []) {
         self.vector = vector
         self.labels = labels
+        self.unknown = unknown
     }
 }
 

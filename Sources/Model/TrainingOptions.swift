@@ -53,6 +53,9 @@ public struct TrainingOptions: Sendable {
     public var folds: Int = 5
     /// Labels with fewer positive examples than this abstain: scored, never applied.
     public var minPositives: Int = 5
+    /// Labels with fewer negative examples than this abstain too: a label every training
+    /// message carries (a spam folder and nothing else) has learnt nothing that tells mail apart.
+    public var minNegatives: Int = 5
     /// Labels whose cross-validated F1 (at their tuned threshold) stays below this abstain too
     /// (0, the default, turns this off). The cross-validation report still counts such labels
     /// (as never applied), so the figures are not flattered by leaving hard labels out.

@@ -13,9 +13,13 @@ import TOMLKit
 /// - `retag_on_reload` (bool) — re-score every message after a model reload. Default `false`.
 /// - `log_level` (`error`|`warning`|`notice`|`info`|`debug`). Default `info`.
 /// - `folder_labels` (table: folder → label) — folders whose mail counts as a label when retraining.
+///   A key must name an existing folder (checked when retraining); a label name is not empty and
+///   has no spaces or control characters.
+/// - `folder_negatives` (table: folder → `"seen"`|`"all"`|`"none"`) — which mail of a folder not
+///   in `folder_labels` counts as a negative for the folder labels (see ``FolderNegatives``).
 /// - `min_new_corrections` (integer) — corrections that trigger an automatic retrain. Default 20.
 /// - `retrain_interval` (duration) — minimum time between automatic retrains. Default `"24h"`.
-/// Durations are seconds (integer) or strings like `"90s"`, `"15m"`, `"24h"`, `"7d"`; `~/` expands.
+/// Durations are seconds (integer: `reconcile_interval = 15` is 15 seconds) or strings like `"90s"`, `"15m"`, `"24h"`, `"7d"`; `~/` expands.
 public struct ConfigSettings: Sendable, Equatable {
     public var maildirs: [String]?
     public var stateDir: String?
@@ -25,6 +29,7 @@ public struct ConfigSettings: Sendable, Equatable {
     public var retagOnReload: Bool?
     public var logLevel: LogLevel?
     public var folderLabels: [String: String]?
+    public var folderNegatives: [String: FolderNegatives]?
     public var minNewCorrections: Int?
     public var retrainInterval: Double?
 
@@ -33,7 +38,7 @@ public struct ConfigSettings: Sendable, Equatable {
     /// Every key a config file may hold.
     public static let keys: [String] = [
         "maildirs", "state_dir", "model", "reconcile_interval", "deletion_grace", "retag_on_reload",
-        "log_level", "folder_labels", "min_new_corrections", "retrain_interval",
+        "log_level", "folder_labels", "folder_negatives", "min_new_corrections", "retrain_interval",
     ]
 
     /// Parses TOML config text. `file` names the file in errors.
@@ -88,9 +93,26 @@ public struct ConfigSettings: Sendable, Equatable {
                     guard let l = label.string else {
                         throw ConfigError(file: file, key: "folder_labels.\(folder)", reason: "expected a label string, found \(label.type)")
                     }
+                    if let why = Self.badFolder(folder) ?? Self.badLabel(l) {
+                        throw ConfigError(file: file, key: "folder_labels.\(folder)", reason: why)
+                    }
                     map[folder] = l
                 }
                 s.folderLabels = map
+            case "folder_negatives":
+                guard let t = value.table else { throw bad("a table of folder = \"seen\", \"all\" or \"none\"") }
+                var map: [String: FolderNegatives] = [:]
+                for (folder, rule) in t {
+                    guard let r = rule.string.flatMap(FolderNegatives.init(rawValue:)) else {
+                        throw ConfigError(file: file, key: "folder_negatives.\(folder)",
+                                          reason: "expected \"seen\", \"all\" or \"none\", found \(rule.string.map { "'\($0)'" } ?? "\(rule.type)")")
+                    }
+                    if let why = Self.badFolder(folder) {
+                        throw ConfigError(file: file, key: "folder_negatives.\(folder)", reason: why)
+                    }
+                    map[folder] = r
+                }
+                s.folderNegatives = map
             case "min_new_corrections":
                 guard let v = value.int else { throw bad("an integer") }
                 guard v >= 1 else { throw ConfigError(file: file, key: key, reason: "must be at least 1") }
@@ -100,6 +122,20 @@ public struct ConfigSettings: Sendable, Equatable {
             }
         }
         return s
+    }
+
+    /// Why `name` cannot be a label (nil when it can): the same rule as `tagger label`'s.
+    public static func badLabel(_ name: String) -> String? {
+        if name.isEmpty { return "empty label name" }
+        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            return "'\(name)': a label name has no spaces or control characters"
+        }
+        return nil
+    }
+
+    /// Why `folder` cannot be a folder key (nil when it can).
+    static func badFolder(_ folder: String) -> String? {
+        folder.isEmpty ? "empty folder name (the root folder is \"INBOX\")" : nil
     }
 
     /// Reads and parses a config file.
@@ -148,6 +184,7 @@ public struct ConfigSettings: Sendable, Equatable {
         s.retagOnReload = other.retagOnReload ?? retagOnReload
         s.logLevel = other.logLevel ?? logLevel
         s.folderLabels = other.folderLabels ?? folderLabels
+        s.folderNegatives = other.folderNegatives ?? folderNegatives
         s.minNewCorrections = other.minNewCorrections ?? minNewCorrections
         s.retrainInterval = other.retrainInterval ?? retrainInterval
         return s

@@ -17,6 +17,8 @@ public struct ResolvedConfig: Sendable, Equatable {
     public var retagOnReload: Bool
     public var logLevel: LogLevel
     public var folderLabels: [String: String]
+    /// Which mail of the folders outside `folderLabels` is a negative for the folder labels.
+    public var folderNegatives: [String: FolderNegatives] = [:]
     public var minNewCorrections: Int
     public var retrainInterval: Double
     /// The config file that was read, if any.
@@ -82,7 +84,8 @@ public struct ResolvedConfig: Sendable, Equatable {
             maildirs: maildirs, stateDir: stateDir, modelPath: expand(s.model ?? StateDirectory(stateDir).defaultModel),
             reconcileInterval: s.reconcileInterval ?? 900, deletionGrace: s.deletionGrace ?? 600,
             retagOnReload: s.retagOnReload ?? false, logLevel: s.logLevel ?? .info,
-            folderLabels: s.folderLabels ?? [:], minNewCorrections: s.minNewCorrections ?? 20,
+            folderLabels: s.folderLabels ?? [:], folderNegatives: s.folderNegatives ?? [:],
+            minNewCorrections: s.minNewCorrections ?? 20,
             retrainInterval: s.retrainInterval ?? 86400, configFile: used)
     }
 }

@@ -15,7 +15,9 @@ public struct StatusReport: Encodable {
         public var abstains: Bool
         public var threshold: Float
         public var cvF1: Float
-        enum CodingKeys: String, CodingKey { case name, positives, examples, abstains, threshold, cvF1 = "cv_f1" }
+        /// Why the label abstains (nil when it does not).
+        public var why: String?
+        enum CodingKeys: String, CodingKey { case name, positives, examples, abstains, threshold, why, cvF1 = "cv_f1" }
     }
 
     public struct ModelSummary: Encodable {
@@ -32,10 +34,15 @@ public struct StatusReport: Encodable {
         public var records: Int
         public var correctedMessages: Int
         public var sinceLastRetrain: Int
+        /// Messages moved into, out of or between labelled folders since the last retrain.
+        public var folderMoves: Int = 0
+        /// Messages arrived in labelled folders since the last retrain.
+        public var folderArrivals: Int = 0
         public var warnings: [String]
         enum CodingKeys: String, CodingKey {
             case journal, records, warnings
             case correctedMessages = "corrected_messages", sinceLastRetrain = "since_last_retrain"
+            case folderMoves = "folder_moves", folderArrivals = "folder_arrivals"
         }
     }
 
@@ -55,7 +62,7 @@ public struct StatusReport: Encodable {
                 summary.trainedAt = Timestamp.iso8601(m.trainedAt)
                 summary.labels = m.labelInfo.map {
                     Label(name: $0.name, positives: $0.positives, examples: $0.examples, abstains: $0.abstains,
-                          threshold: $0.threshold, cvF1: $0.crossValidated.f1)
+                          threshold: $0.threshold, cvF1: $0.crossValidated.f1, why: AbstainReason.describe($0))
                 }
             } catch {
                 summary.error = "\(error)"
@@ -76,6 +83,12 @@ public struct StatusReport: Encodable {
         let last = FileManager.default.contents(atPath: config.state.lastRetrainReport)
             .flatMap { try? JSONDecoder().decode(RetrainReport.self, from: $0) }
         corrections.sinceLastRetrain = corrections.records - (last?.journalRecords ?? 0)
+        let changes = FolderSnapshot.changes(
+            before: FolderSnapshot.load(stateDir: config.stateDir),
+            now: config.folderLabels.isEmpty ? [:] : FolderSnapshot.current(maildirs: config.maildirs.map(\.root)),
+            folderLabels: config.folderLabels)
+        corrections.folderMoves = changes.moves
+        corrections.folderArrivals = changes.arrivals
         return StatusReport(model: summary, corrections: corrections, lastRetrain: last)
     }
 
@@ -88,12 +101,14 @@ public struct StatusReport: Encodable {
             for l in model.labels {
                 lines.append(l.name.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
                              + String(format: "%9d  %8d  %9.3f  %5.3f  ", l.positives, l.examples, l.threshold, l.cvF1)
-                             + (!l.abstains ? "yes" : l.positives < 5 ? "no (abstains: too few examples)" : "no (abstains: CV F1 too low)"))
+                             + (l.why.map { "no (abstains: \($0))" } ?? "yes"))
             }
         } else {
             lines.append("model: \(model.error ?? "none")")
         }
-        lines.append("corrections: \(corrections.records) in the journal, \(corrections.correctedMessages) corrected messages, \(corrections.sinceLastRetrain) since the last retrain")
+        lines.append("corrections: \(corrections.records) in the journal, \(corrections.correctedMessages) corrected messages, \(corrections.sinceLastRetrain) since the last retrain"
+                     + (corrections.folderMoves + corrections.folderArrivals > 0
+                        ? "; labelled folders: \(corrections.folderMoves) moved in or out, \(corrections.folderArrivals) arrived" : ""))
         for w in corrections.warnings { lines.append("warning: \(w)") }
         if let r = lastRetrain {
             var line = "last retrain: \(r.finishedAt) \(r.decision.rawValue) — \(r.reason)"

@@ -9,7 +9,8 @@ import TaggerCore
 #endif
 
 /// Starts `tagger retrain` in the background, at low priority, once enough new corrections
-/// have come in (`min_new_corrections`) and not more often than `retrain_interval`.
+/// have come in (`min_new_corrections`: journal records plus messages moved into, out of or
+/// arrived in labelled folders, see `FolderSnapshot`) and not more often than `retrain_interval`.
 ///
 /// The retrain runs as a separate process (`nice -n 19`, the same binary), so tagging never
 /// waits for it; the daemon picks the new model up through its model-file watch.
@@ -38,10 +39,18 @@ final class RetrainScheduler {
             child = nil
         }
         let last = lastReport()
-        let since = corrections - (last?.journalRecords ?? 0)
-        guard since >= config.minNewCorrections else { return }
+        var since = corrections - (last?.journalRecords ?? 0)
         let lastTime = max(lastStart, last.flatMap { Timestamp.parse($0.finishedAt) } ?? .distantPast)
         guard Date().timeIntervalSince(lastTime) >= config.retrainInterval else { return }
+        // Moves into and out of labelled folders, and mail arrived in them, count too (one per
+        // message; see `FolderSnapshot`), counted from the folder state only when the journal
+        // alone is not enough (one scan per reconcile).
+        if since < config.minNewCorrections && !config.folderLabels.isEmpty {
+            since += FolderSnapshot.changes(before: FolderSnapshot.load(stateDir: config.stateDir),
+                                            now: FolderSnapshot.current(maildirs: config.maildirs.map(\.root)),
+                                            folderLabels: config.folderLabels).total
+        }
+        guard since >= config.minNewCorrections else { return }
         start(newCorrections: since)
     }
 

@@ -8,7 +8,9 @@
 ///     <state_dir>/status.json            the daemon's counters, rewritten while it runs
 ///     <state_dir>/daemon.lock            one `tagger run` per state directory
 ///     <state_dir>/retrain.lock           one retrain or rollback at a time
-///     <state_dir>/reports/               retrain reports, `last-retrain.json` the latest
+///     <state_dir>/reports/               retrain reports, `last-retrain.json` the latest,
+///                                        `model-training.json` (what the model learnt from),
+///                                        `folders.tsv` (each message's folder at that retrain)
 ///     <state_dir>/model/current.tgm      the model (default location) and `history/`
 public struct StateDirectory: Sendable, Equatable {
     /// The state directory itself.
@@ -34,6 +36,10 @@ public struct StateDirectory: Sendable, Equatable {
     public static let reportsFolderName = "reports"
     /// The latest retrain report's name in the reports folder.
     public static let lastRetrainName = "last-retrain.json"
+    /// What the installed model was trained on, in the reports folder.
+    public static let modelTrainingName = "model-training.json"
+    /// Each message's folder at the last retrain, in the reports folder.
+    public static let folderSnapshotName = "folders.tsv"
     /// Where retrain reports go.
     public var reports: String { path + "/" + Self.reportsFolderName }
     /// The latest retrain report.

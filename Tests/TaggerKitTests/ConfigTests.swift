@@ -57,6 +57,10 @@ import Testing
         ("log_level = \"loud\"", "log_level"),
         ("min_new_corrections = 0", "min_new_corrections"),
         ("[folder_labels]\nInbox = 3", "folder_labels.Inbox"),
+        ("[folder_labels]\n\".Spam\" = \"\"", "folder_labels..Spam"),
+        ("[folder_labels]\n\".Spam\" = \"junk mail\"", "folder_labels..Spam"),
+        ("[folder_labels]\n\"\" = \"spam\"", "folder_labels."),
+        ("[folder_negatives]\nINBOX = \"read\"", "folder_negatives.INBOX"),
     ])
     func wrongTypeOrValueNamesTheKey(text: String, key: String) {
         let e = #expect(throws: ConfigError.self) { try ConfigSettings.parse(text, file: "c.toml") }

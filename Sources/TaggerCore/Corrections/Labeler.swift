@@ -39,37 +39,13 @@ public struct Labeler {
     }
 
     /// Finds the message `query` names: an existing file path, a maildir unique name, or a
-    /// Message-ID known from the sidecars.
+    /// Message-ID (see `MessageReference`); the first of several copies.
     /// - Throws: `TaggerError.notFound` when nothing matches.
     public func locate(_ query: String) throws -> LocatedMessage {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.sidecars.layout)
-        if fm.fileExists(atPath: query, isDirectory: &isDir), !isDir.boolValue {
-            if let (md, m) = try lookup.message(forFile: query) {
-                return LocatedMessage(path: m.path, maildir: md, message: m)
-            }
-            return LocatedMessage(path: URL(fileURLWithPath: query).standardizedFileURL.resolvingSymlinksInPath().path,
-                                  maildir: nil, message: nil)
+        guard let first = try MessageReference(maildirs: config.maildirs, layout: store.sidecars.layout).locateAll(query).first else {
+            throw TaggerError.notFound("\(query): no such message")
         }
-        var unique = query
-        if query.contains("@") {
-            if let sidecarPath = try? store.findSidecar(query),
-               let data = fm.contents(atPath: sidecarPath),
-               let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) {
-                unique = sidecar.message.unique
-            }
-        }
-        for md in config.maildirs {
-            let scanner = MaildirScanner(root: md.root)
-            guard let structure = try? scanner.structure() else { continue }
-            for folder in structure.folders {
-                for m in (try? scanner.messages(in: folder)) ?? [] where m.unique == unique {
-                    return LocatedMessage(path: m.path, maildir: md, message: m)
-                }
-            }
-        }
-        throw TaggerError.notFound("\(query): no such message (not a file, nor a unique name or Message-ID in \(config.maildirs.map(\.root).joined(separator: ", ")))")
+        return first
     }
 
     /// Records a correction and updates the sidecar.

@@ -15,6 +15,7 @@ extension Retrainer {
             store: ModelStore(current: config.modelPath),
             journal: Journal(path: config.state.journal),
             builder: TrainingSetBuilder(maildirs: config.maildirs.map(\.root), folderLabels: config.folderLabels,
+                                        folderNegatives: config.folderNegatives,
                                         manifests: manifests),
             stateDir: config.stateDir,
             featurize: { path in try box.pipeline.vector(path: path) },

@@ -8,13 +8,18 @@ import TaggerState
 public struct ManifestEntry: Sendable, Equatable {
     /// Absolute (or manifest-relative resolved) path of the message file.
     public var path: String
-    /// The message's labels; any label of the manifest not listed is a negative.
+    /// The message's labels; any label of the manifest not listed is a negative (unless
+    /// `known` leaves it out).
     public var labels: [String]
+    /// The only labels the line speaks to (`"known"`; nil: every label of the manifest).
+    public var known: [String]? = nil
     /// 1-based line number in the manifest, for error messages.
     public var line: Int
 }
 
-/// A labels manifest (JSON Lines): `{"path": "dir/msg.eml", "labels": ["a", "b"]}` per line.
+/// A labels manifest (JSON Lines): `{"path": "dir/msg.eml", "labels": ["a", "b"]}` per line;
+/// an optional `"known": ["a", "c"]` says the line gives an answer for those labels only
+/// (`tagger export` writes it for read mail outside the labelled folders).
 public struct Manifest: Sendable {
     /// Entries in file order.
     public var entries: [ManifestEntry]
@@ -75,8 +80,15 @@ public struct Manifest: Sendable {
                 }
                 unique.append(label)
             }
+            var known: [String]?
+            if let k = dict["known"] {
+                guard let names = k as? [String] else {
+                    throw .manifest(path: path, line: lineNo, reason: "\"known\" must be an array of strings")
+                }
+                known = names
+            }
             labelSet.formUnion(unique)
-            entries.append(ManifestEntry(path: full, labels: unique, line: lineNo))
+            entries.append(ManifestEntry(path: full, labels: unique, known: known, line: lineNo))
         }
         return Manifest(entries: entries, labels: labelSet.sorted(), warnings: warnings)
     }

@@ -14,7 +14,7 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Shows why a label got its score: the features of this message that pushed it most, both ways.")
 
-    @Argument(help: "A message file.")
+    @Argument(help: "The message: a path, a maildir unique name, a Message-ID (with or without <>), or - (standard input).")
     var file: String
     @Option(help: "Explain only this label (default: every label).")
     var label: String?
@@ -30,7 +30,17 @@ struct ExplainCommand: ParsableCommand {
         try failing {
             let config = try state.resolve()
             var (model, pipeline) = try loadModel(config.modelPath)
-            let doc = try pipeline.document(path: file)
+            let doc: Document
+            switch messageInputs([file], state: state).first {
+            case .file(let path):
+                doc = try pipeline.document(path: path)
+            case .standardInput:
+                doc = try pipeline.standardInputDocument()
+            case .unresolved(_, let error):
+                throw error
+            case nil:
+                throw TaggerError.notFound("\(file): no such message")
+            }
             let (x, names) = pipeline.namedVector(doc)
             var namesByIndex: [UInt32: [String]] = [:]
             for n in names { namesByIndex[n.index, default: []].append(n.name) }

@@ -60,8 +60,9 @@ struct FeaturesCommand: ParsableCommand {
         abstract: "Shows what tagger reads in a message: decoded headers, the leaf parts with their text, the features, and warnings.",
         discussion: "With --json: one JSON object per line per message. A file that cannot be read (missing, a folder, empty, binary) is one line on stderr; the other files go on; the exit status is then 1.")
 
-    @Argument(help: "Message files (folders are walked).")
+    @Argument(help: "Message files (folders are walked), maildir unique names, Message-IDs, or - (standard input).")
     var files: [String]
+    @OptionGroup var state: StateOptions
     @Flag(help: "One JSON object per message per line.")
     var json = false
 
@@ -71,9 +72,15 @@ struct FeaturesCommand: ParsableCommand {
         var out = FileHandleOutput()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for path in MessageFile.expand(files) {
+        for input in messageInputs(files, state: state) {
+            let path: String
             do {
-                let doc = try pipeline.document(path: path)
+                let doc: Document
+                switch input {
+                case .file(let p): path = p; doc = try pipeline.document(path: p)
+                case .standardInput: path = "-"; doc = try pipeline.standardInputDocument()
+                case .unresolved(_, let error): throw error
+                }
                 let (_, names) = pipeline.namedVector(doc)
                 if json {
                     out.write(try encoder.encode(FeaturesJSON(path: path, document: doc, features: names)))

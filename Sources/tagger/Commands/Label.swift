@@ -14,7 +14,8 @@ struct LabelCommand: ParsableCommand {
         commandName: "label",
         abstract: "Records a correction: +LABEL turns a tag on, -LABEL turns it off, = forgets the message's earlier corrections (any +LABEL/-LABEL given with it then apply).",
         discussion: """
-        MSG is a message file path, a maildir unique name, or a Message-ID. The correction is \
+        MSG is a message file path, a maildir unique name, or a Message-ID (with or without <>); \
+        when several files share it (copies in two folders), every copy is corrected. The correction is \
         durable (appended to the journal and fsynced) when the command returns; the sidecar's \
         `user` object is updated too. Example: tagger label '<abc@example.org>' +finance -newsletter
         """)
@@ -49,15 +50,19 @@ struct LabelCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: config.stateDir, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             let labeler = Labeler(config: config)
-            let located = try labeler.locate(message)
+            // Every copy of the message (a Message-ID or unique name two files share) is corrected.
+            let copies = try MessageReference(config: config).locateAll(message)
             let add = changes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
             let remove = changes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
             let loaded = try? loadModel(config.modelPath)
-            let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
-                guard let (model, modelPipeline) = loaded else { return [] }
-                var pipeline = modelPipeline
-                guard let x = try? pipeline.vector(path: located.path) else { return [] }
-                return model.predict(x).tags
+            for located in copies {
+                let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
+                    guard let (model, modelPipeline) = loaded else { return [] }
+                    var pipeline = modelPipeline
+                    guard let x = try? pipeline.vector(path: located.path) else { return [] }
+                    return model.predict(x).tags
+                }
+                emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
             }
             if let (model, _) = loaded {
                 let unknown = Set(add + remove).subtracting(model.labels).sorted()
@@ -66,7 +71,6 @@ struct LabelCommand: ParsableCommand {
                     printError("note: the model has no label \(unknown.map { "'\($0)'" }.joined(separator: ", ")) yet; it learns new labels at the next retrain (check the spelling)")
                 }
             }
-            emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
         }
     }
 }

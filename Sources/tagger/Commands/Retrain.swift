@@ -12,18 +12,18 @@ import TaggerSystem
 struct RetrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrain",
-        abstract: "Trains a candidate from your corrections, compares it with the current model on the most recent corrected messages, and swaps it in only if it is not worse.",
-        discussion: "Exit status: 0 the candidate was swapped in (or --dry-run finished); 3 the gate kept the current model; 75 another retrain is running (use --wait); 1 an error.")
+        abstract: "Trains a candidate from your corrections and labelled folders, compares it with the current model on recent messages neither was trained on, and swaps it in unless it is worse beyond chance.",
+        discussion: "Exit status: 0 the candidate was swapped in, nothing was new since the current model (nothing changes), or --dry-run finished; 3 the gate kept the current model (tagger-retrain.service counts it as success); 75 another retrain is running (use --wait); 1 an error.")
 
     @OptionGroup var state: StateOptions
     @OptionGroup var training: TrainingFlags
-    @Flag(help: "Swap the candidate in even when it is worse.")
+    @Flag(help: "Swap the candidate in even when it is worse, and retrain even when nothing is new.")
     var force = false
     @Flag(name: .customLong("dry-run"), help: "Train and compare, but install nothing (corrections made by editing sidecars are still journalled).")
     var dryRun = false
     @Flag(help: "Wait for a running retrain to finish instead of failing.")
     var wait = false
-    @Option(help: "How much worse (F1, 0-1) the candidate may be on held-out corrections and still be swapped in.")
+    @Option(help: "A candidate worse beyond chance on the held-out messages is still swapped in when its micro-F1 is better by more than this (0-1).")
     var tolerance: Float = 0.01
     @Option(name: .customLong("manifest"), help: "Also train on this labels manifest (repeatable).")
     var manifests: [String] = []

@@ -64,6 +64,9 @@ struct ConfigOptions: ParsableArguments {
                 guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                     throw ConfigError(file: "command line", key: "--folder-label", reason: "expected FOLDER=LABEL, got '\(pair)'")
                 }
+                if let why = ConfigSettings.badLabel(parts[1]) {
+                    throw ConfigError(file: "command line", key: "--folder-label", reason: why)
+                }
                 map[parts[0]] = parts[1]
             }
             s.folderLabels = map
@@ -93,7 +96,8 @@ struct RunCommand: AsyncParsableCommand {
             Loads the model, watches new/ and cur/ of every folder with inotify, tags new mail first \
             and the backlog behind it. SIGHUP (or replacing the model file) reloads the model; \
             SIGTERM/SIGINT stop cleanly. Speaks the systemd notify protocol when NOTIFY_SOCKET is set.
-            Exit status: 0 after a clean stop, 1 on a configuration, model or startup error.
+            Exit status: 0 after a clean stop, 1 on a configuration, model or startup error (with --once: \
+            also when there is no model, or some messages could not be tagged).
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -104,6 +108,11 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let config = try options.resolve()
+        // The daemon waits for a model to appear; a single pass without one would tag nothing
+        // and say all is well.
+        if once && !FileManager.default.fileExists(atPath: config.modelPath) {
+            throw reported(TaggerError.model(path: config.modelPath, reason: "no model, so `run --once` has nothing to tag with: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or pass --model"))
+        }
         let loader = ModelScorerLoader()
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
         let daemon = Daemon(config: config, loader: loader, logger: logger,

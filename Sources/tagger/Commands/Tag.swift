@@ -13,9 +13,9 @@ struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag",
         abstract: "Scores messages and prints one JSON object per line: path, tags, scores, abstained. Writes nothing.",
-        discussion: "FILE may be a message or a folder (walked recursively, skipping dot-files and tmp/). A file that cannot be read is reported on stderr; the others go on; the exit status is then 1.")
+        discussion: "MSG may be a message file, a folder (walked recursively, skipping dot-files and tmp/), a maildir unique name or a Message-ID (with or without <>; every copy), or - for standard input. A message that cannot be read is reported on stderr; the others go on; the exit status is then 1.")
 
-    @Argument(help: "Message files or folders.")
+    @Argument(help: "Message files, folders, unique names, Message-IDs, or - (standard input).")
     var files: [String]
     @OptionGroup var state: StateOptions
     @Flag(help: "Include parser warnings in the output.")
@@ -28,9 +28,15 @@ struct TagCommand: ParsableCommand {
         }
         var failed = 0
         var out = FileHandleOutput()
-        for path in MessageFile.expand(files) {
+        for input in messageInputs(files, state: state) {
+            let path: String
             do {
-                let doc = try pipeline.document(path: path)
+                let doc: Document
+                switch input {
+                case .file(let p): path = p; doc = try pipeline.document(path: p)
+                case .standardInput: path = "-"; doc = try pipeline.standardInputDocument()
+                case .unresolved(_, let error): throw error
+                }
                 let p = model.predict(pipeline.vector(doc))
                 let line = TagLine(path: path, prediction: p, warnings: warnings ? doc.warnings : nil)
                 out.write(try line.json())

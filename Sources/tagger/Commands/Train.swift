@@ -66,7 +66,9 @@ func loadExamples(_ manifest: Manifest, pipeline: inout Pipeline, labels: [Strin
     for entry in manifest.entries {
         do {
             let vector = try pipeline.vector(path: entry.path)
-            examples.append(TrainingExample(vector: vector, labels: entry.labels.compactMap { position[$0] }.sorted()))
+            let unknown = entry.known.map { k in labels.indices.filter { !k.contains(labels[$0]) && !entry.labels.contains(labels[$0]) } } ?? []
+            examples.append(TrainingExample(vector: vector, labels: entry.labels.compactMap { position[$0] }.sorted(),
+                                            unknown: unknown))
         } catch {
             if skipUnreadable {
                 printError("\(manifestPath):\(entry.line): skipped: \(error)")
@@ -81,7 +83,8 @@ func loadExamples(_ manifest: Manifest, pipeline: inout Pipeline, labels: [Strin
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Trains a model from a labels manifest and prints cross-validated per-label metrics.")
+        abstract: "Trains a model from a labels manifest and prints cross-validated per-label metrics.",
+        discussion: "The model goes to --model (default: the live model, <state-dir>/model/current.tgm). A model it replaces is kept in history/ next to it, so `tagger rollback` (with the same --model) brings it back.")
 
     @Option(help: "Labels manifest (JSON Lines: {\"path\": ..., \"labels\": [...]}).")
     var manifest: String
@@ -119,7 +122,18 @@ struct TrainCommand: ParsableCommand {
             } catch {
                 throw TaggerError.io(path: folder, reason: "cannot create the model's folder: \(describe(error))")
             }
-            try ModelFile.write(result.model, to: out)
+            // Through the model store: a model this replaces (the live one, when --model is not
+            // given) goes to history/, so `tagger rollback` brings it back.
+            let store = ModelStore(current: out)
+            let temp = store.temporaryPath()
+            let replaced = FileManager.default.fileExists(atPath: out)
+            do {
+                try ModelFile.write(result.model, to: temp)
+                try store.install(candidate: temp)
+            } catch {
+                unlink(temp)
+                throw error
+            }
             if json {
                 emit(jsonLine(result.crossValidation, pretty: true))
             } else {
@@ -128,7 +142,8 @@ struct TrainCommand: ParsableCommand {
                 emit(String(format: "%d messages, %d labels (%d abstain); read+featurise %.2f s, train %.2f s",
                             examples.count, m.labels.count, result.model.abstains.filter { $0 }.count,
                             seconds(featurised - start), seconds(trained - featurised)))
-                emit("model \(result.model.id) written to \(out)")
+                emit("model \(result.model.id) written to \(out)"
+                     + (replaced ? " (the model it replaced is in \(store.historyDir); `tagger rollback` restores it)" : ""))
             }
         }
     }
