@@ -7,15 +7,22 @@ enum AtomicFile {
         "\(what): \(String(cString: strerror(errno)))"
     }
 
-    /// Reads a whole file of at most `limit` bytes.
+    /// Reads a whole file of at most `limit` bytes. The file is opened without blocking, so a
+    /// FIFO (or device) at the path is refused at once instead of waiting for a writer; its
+    /// type is checked on the open descriptor. The path may be a symbolic link (it is the
+    /// user's configured model path).
     /// - Throws: `ModelFileError.unreadable` on any failure, including a file over the limit.
     static func read(_ path: String, limit: Int) throws(ModelFileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(path: path, reason: reason("open")) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: reason("stat")) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .unreadable(path: path, reason: "\(kindName(info.st_mode)), not a regular file")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         let size = Int(info.st_size)
         guard size <= limit else { throw .unreadable(path: path, reason: "file is \(size) bytes, over the \(limit)-byte limit") }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -28,6 +35,18 @@ enum AtomicFile {
             done += n
         }
         return Array(bytes[0..<done])
+    }
+
+    /// What kind of file `mode` describes, for messages.
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        default: return "not a regular file"
+        }
     }
 
     /// Writes `bytes` to `path` atomically: a temporary file in the same directory (mode 0600),

@@ -101,13 +101,26 @@ public struct ConfigSettings: Sendable, Equatable {
         return s
     }
 
+    /// The largest config file read (a real one is a few hundred bytes).
+    public static let maxBytes = 1 << 20
+
     /// Reads and parses a config file.
-    /// - Throws: `ConfigError` when the file is unreadable, not UTF-8, or invalid.
+    /// - Throws: `ConfigError` when the file is unreadable, not a regular file, over `maxBytes`,
+    ///   not UTF-8, or invalid.
     public static func load(path: String) throws -> ConfigSettings {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, key: nil, reason: "cannot read the file")
+        // The config file is the user's own choice and may be a symbolic link; it is still opened
+        // without blocking (a FIFO is refused, not waited on) and must be a regular file.
+        let bytes: [UInt8]
+        do throws(RegularFile.Refused) {
+            let read = try RegularFile.read(path, followLink: true, limit: maxBytes)
+            guard read.fileSize <= maxBytes else {
+                throw RegularFile.Refused(path: path, reason: "\(read.fileSize) bytes, over the \(maxBytes)-byte limit for a config file", code: 0)
+            }
+            bytes = read.bytes
+        } catch {
+            throw ConfigError(file: path, key: nil, reason: "cannot read the file: \(error.reason)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(file: path, key: nil, reason: "not UTF-8 text")
         }
         return try parse(text, file: path)

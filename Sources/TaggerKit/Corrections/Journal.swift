@@ -54,12 +54,16 @@ public struct Journal: Sendable {
 
     /// Everything in the journal, in order, with a warning for every line that could not be read
     /// (a torn last line, or damage in the middle). A missing journal is empty.
-    /// - Throws: `TaggerError.journal` when the file exists but cannot be read.
+    /// - Throws: `TaggerError.journal` when the file exists but cannot be read, or is not a
+    ///   regular file (a FIFO, a symbolic link: neither is opened for reading).
     public func read() throws(TaggerError) -> (records: [(line: Int, correction: Correction)], warnings: [String]) {
-        guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
+        // Not blocking on a FIFO, not following a link planted at the journal's path.
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .journal(path: path, reason: "cannot read: \(describe(error))")
+        do throws(RegularFile.Refused) {
+            data = Data(try RegularFile.read(path, followLink: false, limit: Int.max).bytes)
+        } catch {
+            if error.isNotFound { return ([], []) }
+            throw .journal(path: path, reason: "cannot read: \(error.reason)")
         }
         let decoder = JSONDecoder()
         var records: [(Int, Correction)] = []

@@ -161,7 +161,9 @@ final class DaemonProcessor: @unchecked Sendable {
                 watchedFolders.insert(folder.path)
                 let messages: [MaildirMessage]
                 do {
-                    messages = try scanner.messages(in: folder)
+                    let listing = try scanner.listing(in: folder)
+                    messages = listing.messages
+                    warnUnusableNames(listing.unusableNames)
                 } catch {
                     note(error: "\(error); retrying at the next reconcile")
                     blocked.append(folder.sidecarName)
@@ -208,6 +210,16 @@ final class DaemonProcessor: @unchecked Sendable {
             } catch {
                 note(error: "\(error)")
             }
+        }
+    }
+
+    /// Files whose names are not UTF-8 already warned about (once per file, not per reconcile).
+    private var warnedNames = Set<String>()
+
+    private func warnUnusableNames(_ paths: [String]) {
+        for p in paths where warnedNames.insert(p).inserted {
+            if warnedNames.count > 100_000 { warnedNames = [p] }
+            logger.warning("\(p): file name is not valid UTF-8 (shown with U+FFFD); not tagged: rename it to tag it")
         }
     }
 

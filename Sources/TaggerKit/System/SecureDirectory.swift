@@ -63,14 +63,26 @@ public final class SecureDirectory: @unchecked Sendable {
     }
 
     /// Reads the whole regular file `name` in this directory; nil when it does not exist.
-    /// - Throws: `SystemError` for any other failure, including a symlink at `name`.
+    /// It is opened without blocking and its type checked on the descriptor: a FIFO or device
+    /// planted at `name` is refused (a `SystemError` with code `ENODEV` saying what it is),
+    /// never waited on.
+    /// - Throws: `SystemError` for any other failure, including a symlink at `name` (`ELOOP`).
     public func read(_ name: String) throws -> [UInt8]? {
-        let f = retryingEINTR { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        let f = retryingEINTR { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         if f < 0 {
             if errno == ENOENT { return nil }
             throw SystemError.current("open", path: path + "/" + name)
         }
         defer { close(f) }
+        var st = stat()
+        if fstat(f, &st) != 0 { throw SystemError.current("fstat", path: path + "/" + name) }
+        if (st.st_mode & S_IFMT) != S_IFREG {
+            var e = SystemError("open", path: path + "/" + name, code: ENODEV)
+            e.detail = "\(RegularFile.kindName(st.st_mode)), not a regular file"
+            throw e
+        }
+        let flags = fcntl(f, F_GETFL)
+        if flags >= 0 { _ = fcntl(f, F_SETFL, flags & ~O_NONBLOCK) }
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 16384)
         while true {

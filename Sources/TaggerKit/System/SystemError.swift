@@ -12,6 +12,8 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String
     /// The raw `errno` value.
     public var code: Int32
+    /// What went wrong in words, when the errno alone would mislead (a file of the wrong kind).
+    public var detail: String?
 
     /// Makes an error from an explicit errno value.
     public init(_ operation: String, path: String, code: Int32) {
@@ -33,7 +35,8 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     public var isSymlinkRefused: Bool { code == ELOOP || code == ENOTDIR }
 
     public var description: String {
-        "\(path): \(operation) failed: \(String(cString: strerror(code)))"
+        if let detail { return "\(path): \(detail)" }
+        return "\(path): \(operation) failed: \(String(cString: strerror(code)))"
     }
 }
 

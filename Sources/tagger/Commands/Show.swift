@@ -21,11 +21,6 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print only the sidecar's path.")
     var path = false
 
-    struct Missing: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "\(path): no sidecar yet (is `tagger run` running?)" }
-    }
-
     func run() throws {
         let config = try options.resolve()
         let lookup = SidecarLookup(maildirs: config.maildirs, layout: SidecarLayout(stateDirectory: config.stateDir))
@@ -34,7 +29,7 @@ struct ShowCommand: ParsableCommand {
             print(file)
             return
         }
-        guard let data = FileManager.default.contents(atPath: file) else { throw Missing(path: file) }
-        FileHandle.standardOutput.write(data)
+        // Read without following links or blocking on a FIFO planted at the sidecar's path.
+        FileHandle.standardOutput.write(Data(try lookup.read(sidecarAt: file)))
     }
 }
