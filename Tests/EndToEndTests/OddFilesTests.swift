@@ -76,11 +76,11 @@ extension EndToEnd {
             let outside = ws.root + "/outside"
             try Workspace.makeFolder(outside + "/Stolen")
             let stolenMail = outside + "/Stolen/new/1.M1.outside"
-            FileManager.default.createFile(atPath: stolenMail, contents: SampleMail.bytes[2])
+            _ = FileManager.default.createFile(atPath: stolenMail, contents: SampleMail.bytes[2])
             try FileManager.default.createSymbolicLink(atPath: ws.maildir + "/Elsewhere", withDestinationPath: outside)
             // A 0600 file outside the Maildir, linked as a message.
             let secret = ws.root + "/secret.eml"
-            FileManager.default.createFile(atPath: secret, contents: Data("Message-ID: <secret-id@example.org>\nSubject: s\n\nsecret\n".utf8),
+            _ = FileManager.default.createFile(atPath: secret, contents: Data("Message-ID: <secret-id@example.org>\nSubject: s\n\nsecret\n".utf8),
                                            attributes: [.posixPermissions: 0o600])
             let linkName = ws.nextUnique()
             try FileManager.default.createSymbolicLink(atPath: ws.maildir + "/cur/" + linkName, withDestinationPath: secret)
@@ -129,7 +129,7 @@ extension EndToEnd {
             #expect(shown.status == 0 && shown.stdout.contains(d.unique), "\(shown.stderr)")
 
             let secret = ws.root + "/secret.txt"
-            FileManager.default.createFile(atPath: secret, contents: Data("TOP-SECRET\n".utf8))
+            _ = FileManager.default.createFile(atPath: secret, contents: Data("TOP-SECRET\n".utf8))
             #expect(unlink(sidecar) == 0)
             try FileManager.default.createSymbolicLink(atPath: sidecar, withDestinationPath: secret)
             for query in [d.unique, d.path] {

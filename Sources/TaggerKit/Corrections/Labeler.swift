@@ -79,7 +79,8 @@ public struct Labeler {
     ///   - modelTags: the model's tags when the message has no sidecar to take them from.
     /// - Returns: the correction written and the user's standing labels for the message.
     /// - Throws: `TaggerError.journal` when the journal cannot be written (nothing was recorded),
-    ///   `TaggerError.io` when the file cannot be read.
+    ///   `TaggerError.io` when the file cannot be read, or when the sidecar cannot be updated
+    ///   after the correction was journalled (the message says it was saved).
     @discardableResult
     public func record(_ located: LocatedMessage, add: [String], remove: [String], reset: Bool,
                        modelTags fallback: () -> [String]) throws -> (Correction, UserLabels) {
@@ -112,14 +113,29 @@ public struct Labeler {
         let standing = index.lookup(unique: correction.unique, messageID: messageID, digest: digest) ?? UserLabels()
         if let md = located.maildir, let m = located.message, sidecar != nil {
             let user = Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted())
-            try store.write(maildirName: md.name, folder: m.folder, unique: m.unique) { old in
-                guard var s = old else { return sidecar! }
-                s.tags = Sidecar.applying(user: user, to: s.modelTags)
-                s.user = user
-                return s
+            do {
+                try store.write(maildirName: md.name, folder: m.folder, unique: m.unique) { old in
+                    guard var s = old else { return sidecar! }
+                    s.tags = Sidecar.applying(user: user, to: s.modelTags)
+                    s.user = user
+                    return s
+                }
+            } catch {
+                // The journal (the source of truth) has the correction: say so, not only that the
+                // sidecar failed (a full disk), so the user does not label the message again.
+                throw TaggerError.io(path: store.layout.path(maildirName: md.name, message: m),
+                                     reason: "\(Self.reason(error)); the correction WAS saved in \(journal.path) "
+                                        + "(labels now [\(standing.labels.sorted().joined(separator: ", "))]) "
+                                        + "but this sidecar still shows the old labels until it is rewritten")
             }
         }
         return (correction, standing)
+    }
+
+    /// A store failure in words, without repeating the sidecar path the error will name.
+    private static func reason(_ error: any Error) -> String {
+        if let e = error as? SystemError { return "\(e.operation) failed: \(String(cString: strerror(e.code)))" }
+        return "\(error)"
     }
 
     /// The body digest that finds a message again after a move and rename.

@@ -170,7 +170,7 @@ final class DaemonProcessor: @unchecked Sendable {
                     continue
                 }
                 for m in messages {
-                    let sidecarKey = m.folder.sidecarName + "/" + m.unique
+                    let sidecarKey = m.folder.sidecarName + "/" + store.layout.stem(unique: m.unique)
                     present.insert(sidecarKey)
                     if !sidecars.contains(sidecarKey) { known.removeValue(forKey: key(md, m)) }  // sidecar deleted
                     if force || known[key(md, m)] != m.relativePath {

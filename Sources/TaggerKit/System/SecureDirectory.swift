@@ -26,6 +26,8 @@ public final class SecureDirectory: @unchecked Sendable {
 
     /// Opens `base` (created with parents, mode 0700, if missing; the base itself may be a
     /// symlink the user made), then each of `components` below it without following symlinks.
+    /// With `create`, an existing base that others may read (0755) is tightened to 0700 once per
+    /// process, with a warning on stderr (see `StateDirectoryMode`).
     /// - Throws: `SystemError` when a directory cannot be created or opened, or a component is a symlink.
     public static func open(base: String, components: [String], create: Bool) throws -> SecureDirectory {
         if create {
@@ -52,7 +54,10 @@ public final class SecureDirectory: @unchecked Sendable {
 
     private static func makeBase(_ base: String) throws {
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: base, isDirectory: &isDir), isDir.boolValue { return }
+        if FileManager.default.fileExists(atPath: base, isDirectory: &isDir), isDir.boolValue {
+            StateDirectoryMode.tighten(base)
+            return
+        }
         var prefix = ""
         for part in base.split(separator: "/", omittingEmptySubsequences: true) {
             prefix += "/" + part
@@ -243,6 +248,12 @@ public final class SecureDirectory: @unchecked Sendable {
     /// - Throws: `SystemError` when fsync fails.
     public func sync() throws {
         if fsync(fd) != 0 { throw SystemError.current("fsync", path: path) }
+    }
+
+    /// True when an entry called `name` exists in this directory (a link counts; not followed).
+    public func contains(_ name: String) -> Bool {
+        var st = stat()
+        return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
     }
 
     /// Removes the file `name`; a missing file is not an error.
