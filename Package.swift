@@ -34,6 +34,9 @@ let package = Package(
             "TaggerKit", "HTMLText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzz targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING; a plain
+        // build makes a replayer: `tagger-fuzz TARGET FILE...`).
+        .executableTarget(name: "tagger-fuzz", dependencies: ["MIME", "HTMLText", "TaggerKit"], path: "Tests/Fuzz/Targets"),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),

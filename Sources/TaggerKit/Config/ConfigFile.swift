@@ -38,6 +38,8 @@ public struct ConfigSettings: Sendable, Equatable {
     /// Parses TOML config text. `file` names the file in errors.
     /// - Throws: `ConfigError` for a syntax error (with line), an unknown key, or a wrong type/value.
     public static func parse(_ text: String, file: String) throws -> ConfigSettings {
+        // toml++ aborts the process on a few malformed inputs instead of reporting them.
+        if let problem = TOMLPrecheck.problem(text) { throw ConfigError(file: file, key: nil, reason: problem) }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

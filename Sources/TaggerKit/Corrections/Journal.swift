@@ -65,6 +65,12 @@ public struct Journal: Sendable {
             if error.isNotFound { return ([], []) }
             throw .journal(path: path, reason: "cannot read: \(error.reason)")
         }
+        return Self.parse(data, path: path)
+    }
+
+    /// The records of journal bytes, with a warning for every line that cannot be read; `path`
+    /// only names the file in warnings. Never fails (the fuzz target feeds it anything).
+    static func parse(_ data: Data, path: String) -> (records: [(line: Int, correction: Correction)], warnings: [String]) {
         let decoder = JSONDecoder()
         var records: [(Int, Correction)] = []
         var warnings: [String] = []
