@@ -45,6 +45,9 @@ let package = Package(
             "MIME", "HTMLText", "Features", "Model",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzz targets (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer -DFUZZING; a plain
+        // build makes a replayer: `tagger-fuzz TARGET FILE...`).
+        .executableTarget(name: "tagger-fuzz", dependencies: ["MIME", "HTMLText", "TaggerConfig", "TaggerState"], path: "Tests/Fuzz/Targets"),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),

@@ -10,7 +10,7 @@ enum ModelFileIO {
         do throws(SystemError) { file = try FileIO.openForReading(path) } catch {
             throw .unreadable(path: path, reason: error.reason)
         }
-        guard file.isRegular else { throw .unreadable(path: path, reason: "not a regular file") }
+        guard file.isRegular else { throw .unreadable(path: path, reason: "\(FileIO.kindName(file.info.st_mode)), not a regular file") }
         guard file.size <= limit else {
             throw .unreadable(path: path, reason: "file is \(file.size) bytes, over the \(limit)-byte limit")
         }

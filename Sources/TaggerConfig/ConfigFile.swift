@@ -44,6 +44,8 @@ public struct ConfigSettings: Sendable, Equatable {
     /// Parses TOML config text. `file` names the file in errors.
     /// - Throws: `ConfigError` for a syntax error (with line), an unknown key, or a wrong type/value.
     public static func parse(_ text: String, file: String) throws -> ConfigSettings {
+        // toml++ aborts the process on a few malformed inputs instead of reporting them.
+        if let problem = TOMLPrecheck.problem(text) { throw ConfigError(file: file, key: nil, reason: problem) }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -138,13 +140,26 @@ public struct ConfigSettings: Sendable, Equatable {
         folder.isEmpty ? "empty folder name (the root folder is \"INBOX\")" : nil
     }
 
+    /// The largest config file read (a real one is a few hundred bytes).
+    public static let maxBytes = 1 << 20
+
     /// Reads and parses a config file.
-    /// - Throws: `ConfigError` when the file is unreadable, not UTF-8, or invalid.
+    /// - Throws: `ConfigError` when the file is unreadable, not a regular file, over `maxBytes`,
+    ///   not UTF-8, or invalid.
     public static func load(path: String) throws -> ConfigSettings {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, key: nil, reason: "cannot read the file")
+        // The config file is the user's own choice and may be a symbolic link; it is still opened
+        // without blocking (a FIFO is refused, not waited on) and must be a regular file.
+        let read: (bytes: [UInt8], fileSize: Int)
+        do throws(SystemError) {
+            read = try FileIO.readRegularFile(path, followLink: true, limit: maxBytes)
+        } catch {
+            throw ConfigError(file: path, key: nil, reason: "cannot read the file: \(error.detail ?? error.systemMessage)")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard read.fileSize <= maxBytes else {
+            throw ConfigError(file: path, key: nil, reason: "cannot read the file: \(read.fileSize) bytes, over the \(maxBytes)-byte limit for a config file")
+        }
+        let bytes = read.bytes
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError(file: path, key: nil, reason: "not UTF-8 text")
         }
         return try parse(text, file: path)

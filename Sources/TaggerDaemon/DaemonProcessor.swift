@@ -168,36 +168,39 @@ final class DaemonProcessor: @unchecked Sendable {
             // folders listed again.
             var catalogued: [String: [CatalogEntry]] = [:]
             var lostSidecars = Set<String>()
+            let stem = { (e: CatalogEntry) in e.folder + "/" + self.store.sidecars.layout.stem(unique: e.unique) }
             for e in store.catalog.allEntries where e.maildir == md.name {
-                if sidecars.contains(e.folder + "/" + e.unique) {
+                if sidecars.contains(stem(e)) {
                     catalogued[e.folder, default: []].append(e)
                 } else {
                     lostSidecars.insert(e.folder)
                 }
             }
             store.forget(keys: store.catalog.allEntries.filter { $0.maildir == md.name && lostSidecars.contains($0.folder)
-                                                                 && !sidecars.contains($0.folder + "/" + $0.unique) }.map(\.key))
+                                                                 && !sidecars.contains(stem($0)) }.map(\.key))
             for folder in structure.folders {
                 watchedFolders.insert(folder.path)
                 let times = Self.modificationTimes(folder)
                 let timeKeys = ["new", "cur"].map { md.name + "/" + folder.sidecarName + "/" + $0 }
                 if !force, let times, !lostSidecars.contains(folder.sidecarName),
                    zip(timeKeys, times).allSatisfy({ store.catalog.folderMTime($0) == $1 }) {
-                    for e in catalogued[folder.sidecarName] ?? [] { present.insert(e.folder + "/" + e.unique) }
+                    for e in catalogued[folder.sidecarName] ?? [] { present.insert(stem(e)) }
                     skipped += 1
                     continue
                 }
                 let before = items.count
                 let messages: [MaildirMessage]
                 do {
-                    messages = try scanner.messages(in: folder)
+                    let listing = try scanner.listing(in: folder)
+                    messages = listing.messages
+                    warnUnusableNames(listing.unusableNames)
                 } catch {
                     note(error: "\(error); retrying at the next reconcile")
                     blocked.append(folder.sidecarName)
                     continue
                 }
                 for m in messages {
-                    let sidecarKey = m.folder.sidecarName + "/" + m.unique
+                    let sidecarKey = m.folder.sidecarName + "/" + store.sidecars.layout.stem(unique: m.unique)
                     present.insert(sidecarKey)
                     if !sidecars.contains(sidecarKey) { known.removeValue(forKey: key(md, m)) }  // sidecar deleted
                     if force || knownPath(key(md, m)) != m.relativePath {
@@ -208,7 +211,7 @@ final class DaemonProcessor: @unchecked Sendable {
                 // message still there (none waits to expire), and only times at least a second
                 // old (a file added later in the same clock tick would not change them).
                 if items.count == before, let times, times.allSatisfy({ $0 < Int64((started.timeIntervalSince1970 - 1) * 1e9) }),
-                   (catalogued[folder.sidecarName] ?? []).allSatisfy({ present.contains($0.folder + "/" + $0.unique) }) {
+                   (catalogued[folder.sidecarName] ?? []).allSatisfy({ present.contains(stem($0)) }) {
                     folderTimes += zip(timeKeys, times).map { ($0, $1) }
                 }
             }
@@ -252,6 +255,16 @@ final class DaemonProcessor: @unchecked Sendable {
             } catch {
                 note(error: "\(error)")
             }
+        }
+    }
+
+    /// Files whose names are not UTF-8 already warned about (once per file, not per reconcile).
+    private var warnedNames = Set<String>()
+
+    private func warnUnusableNames(_ paths: [String]) {
+        for p in paths where warnedNames.insert(p).inserted {
+            if warnedNames.count > 100_000 { warnedNames = [p] }
+            logger.warning("\(p): file name is not valid UTF-8 (shown with U+FFFD); not tagged: rename it to tag it")
         }
     }
 

@@ -100,7 +100,8 @@ final class MaildirWatcher: Sendable {
         case .container(let maildir):
             return isDir || e.mask & InotifyMask.deleteSelf != 0 ? .structureChanged(maildir: maildir) : nil
         case .messages(let maildir, let folder, let sub):
-            guard !isDir, !MaildirName.isIgnored(fileName: e.name) else { return nil }
+            // A name that is not UTF-8 names no file once decoded: the reconcile reports it.
+            guard !isDir, e.validName, !MaildirName.isIgnored(fileName: e.name) else { return nil }
             let m = MaildirMessage(folder: folder, subdirectory: sub, fileName: e.name)
             if e.mask & (InotifyMask.movedTo | InotifyMask.create) != 0 { return .messageArrived(maildir: maildir, m) }
             return .messageLeft(maildir: maildir, m)

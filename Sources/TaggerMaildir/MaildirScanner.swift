@@ -35,7 +35,7 @@ public struct MaildirScanner: Sendable {
     /// - Throws: `SystemError` when the root itself cannot be read.
     public func structure() throws(SystemError) -> Structure {
         var out = Structure()
-        let entries = try Self.directoryEntries(root)
+        let entries = try Self.directoryEntries(root, followLink: true)
         visit(MaildirFolder(path: root, relativePath: ""), entries: entries, depth: 0, into: &out)
         return out
     }
@@ -66,7 +66,24 @@ public struct MaildirScanner: Sendable {
     /// Lists the message files in `folder`'s `new/` and `cur/`, skipping ignored names.
     /// - Throws: `SystemError` when a subdirectory exists but cannot be read.
     public func messages(in folder: MaildirFolder) throws(SystemError) -> [MaildirMessage] {
-        var out: [MaildirMessage] = []
+        try listing(in: folder).messages
+    }
+
+    /// What ``listing(in:)`` found in a folder.
+    public struct Listing: Sendable {
+        /// The message files (symbolic links and other odd files included: reading them refuses
+        /// them with a reason, so each gets an error sidecar instead of vanishing unseen).
+        public var messages: [MaildirMessage] = []
+        /// Paths of files whose names are not valid UTF-8 (shown with U+FFFD in place of the bad
+        /// bytes). tagger cannot name them in a sidecar, so they are reported, not tagged.
+        public var unusableNames: [String] = []
+    }
+
+    /// Lists `folder`'s `new/` and `cur/`: the message files, and the names tagger cannot use.
+    /// `new/` and `cur/` are opened without following symbolic links.
+    /// - Throws: `SystemError` when a subdirectory exists but cannot be read.
+    public func listing(in folder: MaildirFolder) throws(SystemError) -> Listing {
+        var out = Listing()
         for sub in ["new", "cur"] {
             let entries: [Entry]
             do {
@@ -75,37 +92,62 @@ public struct MaildirScanner: Sendable {
                 continue
             }
             for e in entries where !e.isDirectory && !MaildirName.isIgnored(fileName: e.name) {
-                out.append(MaildirMessage(folder: folder, subdirectory: sub, fileName: e.name))
+                guard e.validName else {
+                    out.unusableNames.append(folder.path + "/" + sub + "/" + e.name)
+                    continue
+                }
+                out.messages.append(MaildirMessage(folder: folder, subdirectory: sub, fileName: e.name))
             }
         }
         return out
     }
 
-    /// One directory entry.
     package struct Entry {
         package var name: String
         package var isDirectory: Bool
+        /// A symbolic link (never followed: neither walked into nor counted as a folder).
+        package var isLink: Bool = false
+        /// False when the name's bytes are not valid UTF-8 (`name` then holds a lossy copy that
+        /// names no file; such entries are reported, never read).
+        package var validName: Bool = true
     }
 
-    /// Reads a directory's entries (without `.` and `..`).
-    package static func directoryEntries(_ path: String) throws(SystemError) -> [Entry] {
-        let d = try Syscall.pointer("opendir", path: path) { opendir(path) }
+    /// Reads a directory's entries (without `.` and `..`). The directory itself is opened
+    /// without following a symbolic link unless `followLink` (a configured root may be a link;
+    /// nothing below it is followed); entries that are links are marked, not followed.
+    package static func directoryEntries(_ path: String, followLink: Bool = false) throws(SystemError) -> [Entry] {
+        let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK | (followLink ? 0 : O_NOFOLLOW)
+        let fd = try Syscall.call("opendir", path: path) { open(path, flags) }
+        let d: OpaquePointer
+        do throws(SystemError) {
+            d = try Syscall.pointer("opendir", path: path) { fdopendir(fd) }
+        } catch {
+            close(fd)
+            throw error
+        }
         defer { closedir(d) }
         var out: [Entry] = []
         while let ent = readdir(d) {
-            let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            let (name, valid) = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { p -> (String, Bool) in
+                    if let s = String(validatingCString: p) { return (s, true) }
+                    return (String(cString: p), false)
+                }
             }
             if name == "." || name == ".." { continue }
-            var isDir: Bool
+            var isDir = false, isLink = false
             switch Int32(ent.pointee.d_type) {
             case Int32(DT_DIR): isDir = true
-            case Int32(DT_UNKNOWN), Int32(DT_LNK):
+            case Int32(DT_LNK): isLink = true
+            case Int32(DT_UNKNOWN):
                 var st = stat()
-                isDir = stat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-            default: isDir = false
+                if valid, fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
+                    isDir = (st.st_mode & S_IFMT) == S_IFDIR
+                    isLink = (st.st_mode & S_IFMT) == S_IFLNK
+                }
+            default: break
             }
-            out.append(Entry(name: name, isDirectory: isDir))
+            out.append(Entry(name: name, isDirectory: isDir, isLink: isLink, validName: valid))
         }
         return out
     }

@@ -7,25 +7,26 @@ import Glibc
 /// Reading message files from disk, with the checks every command shares.
 public enum MessageFile {
     /// Reads at most `maxBytes` of the file at `path` (the rest is left unread).
-    /// - Throws: `TaggerError.io` naming the file: missing, a folder, unreadable, empty.
+    /// - Throws: `TaggerError.io` naming the file: missing, a folder, unreadable, empty, or not a
+    ///   regular file (a FIFO, a device, a symbolic link: see ``readPrefix(_:maxBytes:)``).
     public static func read(_ path: String, maxBytes: Int = 32 << 20) throws(TaggerError) -> [UInt8] {
         try readPrefix(path, maxBytes: maxBytes).bytes
     }
 
     /// Like `read`, also giving the file's size, so a caller can tell the message was cut.
+    ///
+    /// The file is opened without blocking (a FIFO is refused at once, never waited on) and
+    /// without following a symbolic link at its last component: a link planted in a Maildir
+    /// must not make tagger read a file elsewhere. The folders above it may be links.
     public static func readPrefix(_ path: String, maxBytes: Int) throws(TaggerError) -> (bytes: [UInt8], fileSize: Int) {
-        let file: FileIO.OpenFile
-        do throws(SystemError) { file = try FileIO.openForReading(path) } catch {
-            throw .io(path: path, reason: error.systemMessage)
+        let result: (bytes: [UInt8], fileSize: Int)
+        do throws(SystemError) {
+            result = try FileIO.readRegularFile(path, followLink: false, limit: maxBytes)
+        } catch {
+            throw .io(path: path, reason: error.code == EISDIR ? "is a folder, not a message" : error.detail ?? error.systemMessage)
         }
-        if file.isDirectory { throw .io(path: path, reason: "is a folder, not a message") }
-        if !file.isRegular { throw .io(path: path, reason: "not a regular file") }
-        let bytes: [UInt8]
-        do throws(SystemError) { bytes = try file.read(count: min(file.size, maxBytes)) } catch {
-            throw .io(path: path, reason: error.systemMessage)
-        }
-        if bytes.isEmpty { throw .io(path: path, reason: "empty file, not a message") }
-        return (bytes, file.size)
+        if result.bytes.isEmpty { throw .io(path: path, reason: "empty file, not a message") }
+        return result
     }
 
     /// Why `bytes` cannot be a mail message at all (binary formats such as an Outlook .msg),
@@ -46,6 +47,7 @@ public enum MessageFile {
 
     /// Expands files and folders into message files: folders are walked recursively in name
     /// order, skipping dot-files, `tmp/` of maildirs, `dovecot*` and `maildirfolder` files.
+    /// A folder named in `paths` may be a symbolic link; links inside it are not followed.
     /// Paths that do not exist, and named folders holding no message, are returned as is, so
     /// that reading them reports the error.
     public static func expand(_ paths: [String]) -> [String] {
@@ -63,9 +65,10 @@ public enum MessageFile {
                 var files: [String] = [], dirs: [String] = []
                 for name in names.sorted() {
                     let full = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                    var sub: ObjCBool = false
-                    _ = fm.fileExists(atPath: full, isDirectory: &sub)
-                    if sub.boolValue {
+                    // lstat: a link found inside a folder is not followed (a link to `.` would
+                    // walk the folder again and again); it is listed, and reading it says why not.
+                    var st = stat()
+                    if lstat(full, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
                         if !skipFolder(name) { dirs.append(full) }
                     } else if !skipFile(name) {
                         files.append(full)

@@ -29,10 +29,25 @@ public enum FileIO {
         deinit { Glibc.close(fd) }
     }
 
-    /// Opens `path` for reading (following symlinks) and `fstat`s it.
+    /// Opens `path` for reading and `fstat`s the descriptor. The open never blocks: a FIFO is
+    /// opened (and then refused by its type) instead of waiting for a writer. With `followLink`
+    /// false a symbolic link at the last component is refused (`ELOOP`, with a detail saying
+    /// so); the folders above it may be links. A regular file's descriptor is put back to
+    /// blocking mode.
     /// - Throws: `SystemError` (`open` or `fstat`).
-    public static func openForReading(_ path: String) throws(SystemError) -> OpenFile {
-        let fd = try Syscall.call("open", path: path) { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+    public static func openForReading(_ path: String, followLink: Bool = true) throws(SystemError) -> OpenFile {
+        let flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW)
+        let fd: Int32
+        do throws(SystemError) {
+            fd = try Syscall.call("open", path: path) { Glibc.open(path, flags) }
+        } catch where error.code == ELOOP && !followLink {
+            var st = stat()
+            var refused = error
+            if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+                refused.detail = "a symbolic link (tagger does not follow links below a configured folder)"
+            }
+            throw refused
+        }
         var info = stat()
         do throws(SystemError) {
             _ = try Syscall.call("fstat", path: path) { fstat(fd, &info) }
@@ -40,7 +55,40 @@ public enum FileIO {
             Glibc.close(fd)
             throw error
         }
+        if (info.st_mode & S_IFMT) == S_IFREG {
+            let fl = fcntl(fd, F_GETFL)
+            if fl >= 0 { _ = fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) }
+        }
         return OpenFile(fd: fd, path: path, info: info)
+    }
+
+    /// Reads at most `limit` bytes of the regular file at `path`, opened as
+    /// ``openForReading(_:followLink:)`` does.
+    /// - Returns: the bytes and the file's size (larger than the bytes when cut at `limit`).
+    /// - Throws: `SystemError` naming the file: missing, unreadable, a refused link, or not a
+    ///   regular file (`detail` says what it is: "a FIFO (named pipe), not a regular file").
+    public static func readRegularFile(_ path: String, followLink: Bool, limit: Int) throws(SystemError) -> (bytes: [UInt8], fileSize: Int) {
+        let file = try openForReading(path, followLink: followLink)
+        guard file.isRegular else {
+            var e = SystemError("open", path: path, code: file.isDirectory ? EISDIR : EINVAL)
+            e.detail = file.isDirectory ? "is a folder, not a file" : "\(kindName(file.info.st_mode)), not a regular file"
+            throw e
+        }
+        return (try file.read(count: min(file.size, limit)), file.size)
+    }
+
+    /// The name of the kind of file `mode` describes, for messages ("a FIFO (named pipe)", ...).
+    public static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFLNK: return "a symbolic link"
+        case S_IFREG: return "a regular file"
+        default: return "not a regular file"
+        }
     }
 
     /// Reads from `fd` until `count` bytes (nil: end of file) — the one read loop.

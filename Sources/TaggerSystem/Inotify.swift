@@ -28,6 +28,8 @@ package struct InotifyEvent: Sendable, Equatable {
     package var cookie: UInt32
     /// The entry name inside the watched directory (empty for events on the directory itself).
     package var name: String
+    /// False when the name's bytes are not valid UTF-8 (`name` is then a lossy copy naming no file).
+    package var validName: Bool = true
 
     /// Decodes every event in `buffer[0..<count]` by byte offset: `wd` at 0, `mask` at 4,
     /// `cookie` at 8, `len` at 12, then `len` bytes of NUL-padded name.
@@ -43,8 +45,10 @@ package struct InotifyEvent: Sendable, Equatable {
             guard start + len <= buffer.count else { break }
             var end = start
             while end < start + len && buffer[end] != 0 { end += 1 }
-            let name = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
-            out.append(InotifyEvent(wd: wd, mask: mask, cookie: cookie, name: name))
+            let raw = UnsafeRawBufferPointer(rebasing: buffer[start..<end])
+            let valid = String(validating: raw, as: UTF8.self)
+            let name = valid ?? String(decoding: raw, as: UTF8.self)
+            out.append(InotifyEvent(wd: wd, mask: mask, cookie: cookie, name: name, validName: valid != nil))
             offset = start + len
         }
         return out

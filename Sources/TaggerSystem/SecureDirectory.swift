@@ -26,10 +26,13 @@ public final class SecureDirectory: Sendable {
 
     /// Opens `base` (created with parents, mode 0700, if missing; the base itself may be a
     /// symlink the user made), then each of `components` below it without following symlinks.
+    /// With `create`, an existing base that others may read (0755) is tightened to 0700 once per
+    /// process, with a warning on stderr (see `StateDirectoryMode`).
     /// - Throws: `SystemError` when a directory cannot be created or opened, or a component is a symlink.
     public static func open(base: String, components: [String], create: Bool) throws(SystemError) -> SecureDirectory {
         if create {
             try FileIO.makeDirectory(base)
+            StateDirectoryMode.tighten(base)
         }
         var fd = try Syscall.call("open", path: base) { Glibc.open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         var path = base
@@ -63,16 +66,27 @@ public final class SecureDirectory: Sendable {
     }
 
     /// Reads the regular file `name` in this directory, from byte `offset` to its end; nil
-    /// when it does not exist.
-    /// - Throws: `SystemError` for any other failure, including a symlink at `name`.
+    /// when it does not exist. It is opened without blocking and its type checked on the
+    /// descriptor: a FIFO or device planted at `name` is refused (a `SystemError` with code
+    /// `ENODEV` saying what it is), never waited on.
+    /// - Throws: `SystemError` for any other failure, including a symlink at `name` (`ELOOP`).
     public func read(_ name: String, from offset: Int = 0) throws(SystemError) -> [UInt8]? {
         let f: Int32
         do throws(SystemError) {
-            f = try Syscall.call("open", path: path + "/" + name) { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+            f = try Syscall.call("open", path: path + "/" + name) { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         } catch where error.isNotFound {
             return nil
         }
         defer { close(f) }
+        var st = stat()
+        _ = try Syscall.call("fstat", path: path + "/" + name) { fstat(f, &st) }
+        if (st.st_mode & S_IFMT) != S_IFREG {
+            var e = SystemError("open", path: path + "/" + name, code: ENODEV)
+            e.detail = "\(FileIO.kindName(st.st_mode)), not a regular file"
+            throw e
+        }
+        let flags = fcntl(f, F_GETFL)
+        if flags >= 0 { _ = fcntl(f, F_SETFL, flags & ~O_NONBLOCK) }
         if offset > 0 {
             _ = try Syscall.call("lseek", path: path + "/" + name) { lseek(f, off_t(offset), SEEK_SET) }
         }
@@ -260,6 +274,11 @@ public final class SecureDirectory: Sendable {
     /// - Throws: `SystemError` when fsync fails.
     public func sync() throws(SystemError) {
         try FileIO.sync(fd, path: path)
+    }
+
+    /// True when an entry called `name` exists in this directory (a link counts; not followed).
+    public func contains(_ name: String) -> Bool {
+        (try? status(name)) != nil
     }
 
     /// Removes the file `name`; a missing file is not an error.

@@ -12,6 +12,8 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String
     /// The raw `errno` value.
     public var code: Int32
+    /// What went wrong in words, when the errno alone would mislead (a file of the wrong kind).
+    public var detail: String?
 
     /// Makes an error from an explicit errno value.
     public init(_ operation: String, path: String, code: Int32) {
@@ -30,10 +32,12 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The system's text for `code` (`No space left on device`).
     public var systemMessage: String { String(cString: strerror(code)) }
 
-    /// `operation: system message`, for errors that name the path themselves.
-    public var reason: String { "\(operation): \(systemMessage)" }
+    /// `operation: system message` (or the detail, when there is one), for errors that name the
+    /// path themselves.
+    public var reason: String { detail ?? "\(operation): \(systemMessage)" }
 
     public var description: String {
-        "\(path): \(operation) failed: \(systemMessage)"
+        if let detail { return "\(path): \(detail)" }
+        return "\(path): \(operation) failed: \(systemMessage)"
     }
 }

@@ -147,3 +147,33 @@ struct ModelFileTests {
         return (try? reader.u32("crc")) ?? 0
     }
 }
+
+@Suite("Model file: odd files at the model path")
+struct ModelFileOddFileTests {
+    @Test("a FIFO or a folder at the model path is refused at once, naming what it is")
+    func fifoAtModelPathIsRefused() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fifo = directory + "/current.tgm"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Opening it blocking would wait for a writer forever; the read must return at once.
+        #expect { try ModelFile.read(fifo) } throws: { error in
+            guard case .unreadable(_, let reason) = error as? ModelFileError else { return false }
+            return reason.contains("FIFO")
+        }
+        #expect { try ModelFile.read(directory) } throws: { error in
+            guard case .unreadable(_, let reason) = error as? ModelFileError else { return false }
+            return reason.contains("folder")
+        }
+    }
+
+    @Test("the model path may be a symbolic link (it is the user's configured path)")
+    func linkedModelPathIsRead() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let model = try tinyModel()
+        try ModelFile.write(model, to: directory + "/v1.tgm")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/current.tgm", withDestinationPath: "v1.tgm")
+        #expect(try ModelFile.read(directory + "/current.tgm") == model)
+    }
+}

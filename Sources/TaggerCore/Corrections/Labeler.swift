@@ -54,7 +54,8 @@ public struct Labeler {
     ///   - modelTags: the model's tags when the message has no sidecar to take them from.
     /// - Returns: the correction written and the user's standing labels for the message.
     /// - Throws: `TaggerError.journal` when the journal cannot be written (nothing was recorded),
-    ///   `TaggerError.io` when the file cannot be read.
+    ///   `TaggerError.io` when the file cannot be read, or when the sidecar cannot be updated
+    ///   after the correction was journalled (the message says it was saved).
     @discardableResult
     public func record(_ located: LocatedMessage, add: [String], remove: [String], reset: Bool,
                        modelTags fallback: () -> [String]) throws -> (Correction, UserLabels) {
@@ -85,12 +86,27 @@ public struct Labeler {
         try store.appendCorrections([correction])
         let (index, _) = try store.journal.fold()
         let standing = index.lookup(unique: correction.unique, messageID: messageID, digest: digest) ?? UserLabels()
-        if var ref, let sidecar {
+        if var ref, let sidecar, let md = located.maildir, let m = located.message {
             ref.digest = digest
-            try SidecarEdits.setUser(Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted()),
-                                     of: ref, fallback: sidecar, in: store)
+            do {
+                try SidecarEdits.setUser(Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted()),
+                                         of: ref, fallback: sidecar, in: store)
+            } catch {
+                // The journal (the source of truth) has the correction: say so, not only that the
+                // sidecar failed (a full disk), so the user does not label the message again.
+                throw TaggerError.io(path: store.sidecars.layout.path(maildirName: md.name, message: m),
+                                     reason: "\(Self.reason(error)); the correction WAS saved in \(store.journal.path) "
+                                        + "(labels now [\(standing.labels.sorted().joined(separator: ", "))]) "
+                                        + "but this sidecar still shows the old labels until it is rewritten")
+            }
         }
         return (correction, standing)
+    }
+
+    /// A store failure in words, without repeating the sidecar path the error will name.
+    private static func reason(_ error: any Error) -> String {
+        if let e = error as? SystemError { return "\(e.operation) failed: \(e.systemMessage)" }
+        return "\(error)"
     }
 
     /// The body digest that finds a message again after a move and rename.

@@ -304,8 +304,7 @@ public struct Retrainer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(report)
-        let name = "retrain-" + ModelStore.stamp() + ".json"
-        try dir.writeAtomically(name, bytes: Array(data))
+        try dir.writeAtomically(ReportName.unused(in: dir), bytes: Array(data))
         try dir.writeAtomically(StateDirectory.lastRetrainName, bytes: Array(data))
         if let folders { try FolderSnapshot.save(folders, stateDir: stateDir) }
     }

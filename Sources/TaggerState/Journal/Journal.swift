@@ -56,16 +56,24 @@ public struct Journal: Sendable {
 
     /// Everything in the journal, in order, with a warning for every line that could not be read
     /// (a torn last line, or damage in the middle). A missing journal is empty.
-    /// - Throws: `TaggerError.journal` when the file exists but cannot be read.
+    /// - Throws: `TaggerError.journal` when the file exists but cannot be read, or is not a
+    ///   regular file (a FIFO, a symbolic link: neither is opened for reading).
     public func read() throws(TaggerError) -> (records: [(line: Int, correction: Correction)], warnings: [String]) {
+        // Not blocking on a FIFO, not following a link planted at the journal's path.
         let data: [UInt8]
         do throws(SystemError) {
-            data = try FileIO.openForReading(path).read(count: nil)
+            data = try FileIO.readRegularFile(path, followLink: false, limit: Int.max).bytes
         } catch where error.isNotFound && error.operation == "open" {
             return ([], [])
         } catch {
-            throw .journal(path: path, reason: "cannot read: \(error.systemMessage)")
+            throw .journal(path: path, reason: "cannot read: \(error.reason)")
         }
+        return Self.parse(data, path: path)
+    }
+
+    /// The records of journal bytes, with a warning for every line that cannot be read; `path`
+    /// only names the file in warnings. Never fails (the fuzz target feeds it anything).
+    static func parse(_ data: [UInt8], path: String) -> (records: [(line: Int, correction: Correction)], warnings: [String]) {
         let decoder = JSONDecoder()
         var records: [(Int, Correction)] = []
         var warnings: [String] = []

@@ -26,7 +26,7 @@ public struct SidecarLookup: Sendable {
     /// - Throws: `NotFound` when no sidecar matches, or a unique name / Message-ID matches several.
     public func find(_ query: String) throws -> String {
         if query.contains("/"), let p = try path(forFile: query) { return p }
-        let byUnique = scan { name, _ in name == query + ".json" }
+        let byUnique = scan { name, _ in name == layout.fileName(unique: query) }
         if byUnique.count == 1 { return byUnique[0] }
         if byUnique.count > 1 {
             throw NotFound(query: query, reason: "unique name matches \(byUnique.count) sidecars; give the path")
@@ -51,7 +51,9 @@ public struct SidecarLookup: Sendable {
     /// The Maildir and message a file path belongs to (nil if it is in none of the Maildirs).
     /// - Throws: `NotFound` when the path is in a Maildir but not in a `cur/` or `new/` directory.
     public func message(forFile file: String) throws -> (maildir: MaildirRoot, message: MaildirMessage)? {
-        let full = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
+        // The folders may be links (a root given through one); the file itself is not followed.
+        let url = URL(fileURLWithPath: file).standardizedFileURL
+        let full = url.deletingLastPathComponent().resolvingSymlinksInPath().path + "/" + url.lastPathComponent
         for md in maildirs {
             let root = URL(fileURLWithPath: md.root).standardizedFileURL.resolvingSymlinksInPath().path
             guard full.hasPrefix(root + "/") else { continue }
@@ -66,6 +68,31 @@ public struct SidecarLookup: Sendable {
         return nil
     }
 
+    /// The bytes of the sidecar at `path` (a path ``find(_:)`` returned), read without following
+    /// a symbolic link at it or at any folder between the state directory and it, and without
+    /// blocking on a FIFO: a link planted at a sidecar's path is refused, never printed through.
+    /// - Throws: `NotFound` when the file is missing, outside the state directory, a link or
+    ///   not a regular file; `SystemError` for other failures (permission).
+    public func read(sidecarAt path: String) throws -> [UInt8] {
+        let base = layout.stateDirectory
+        guard path.hasPrefix(base + "/") else {
+            throw NotFound(query: path, reason: "not a sidecar path (outside \(base))")
+        }
+        var parts = path.dropFirst(base.count + 1).split(separator: "/").map(String.init)
+        guard let name = parts.popLast() else { throw NotFound(query: path, reason: "not a sidecar path") }
+        do {
+            let dir = try SecureDirectory.open(base: base, components: parts, create: false)
+            guard let bytes = try dir.read(name) else { throw NotFound(query: path, reason: "no sidecar yet (is `tagger run` running?)") }
+            return bytes
+        } catch let e as SystemError where e.isNotFound {
+            throw NotFound(query: path, reason: "no sidecar yet (is `tagger run` running?)")
+        } catch let e as SystemError where e.code == ELOOP {
+            throw NotFound(query: path, reason: "a symbolic link where a sidecar or its folder should be; tagger does not follow links inside its state directory")
+        } catch let e as SystemError where e.code == ENODEV || e.code == ENOTDIR {
+            throw NotFound(query: path, reason: e.detail ?? "not a regular file")
+        }
+    }
+
     /// Every sidecar path for which `match(fileName, read)` is true; `read` decodes the sidecar.
     private func scan(_ match: (String, () -> Sidecar?) -> Bool) -> [String] {
         var out: [String] = []
@@ -76,7 +103,8 @@ public struct SidecarLookup: Sendable {
                 if e.isDirectory { walk(p); continue }
                 guard e.name.hasSuffix(".json"), !e.name.hasPrefix(".") else { continue }
                 let read = { () -> Sidecar? in
-                    FileManager.default.contents(atPath: p).flatMap { try? JSONDecoder().decode(Sidecar.self, from: $0) }
+                    guard let bytes = try? self.read(sidecarAt: p) else { return nil }
+                    return try? JSONDecoder().decode(Sidecar.self, from: Data(bytes))
                 }
                 if match(e.name, read) { out.append(p) }
             }

@@ -28,19 +28,15 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print only the sidecar's path.")
     var path = false
 
-    struct Missing: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "\(path): no sidecar yet (is `tagger run` running?)" }
-    }
-
     func run() throws {
         let config = try options.resolve()
-        let file = try TagStore(state: config.state, maildirs: config.maildirs).findSidecar(message)
+        let store = TagStore(state: config.state, maildirs: config.maildirs)
+        let file = try store.findSidecar(message)
         if path {
             print(file)
             return
         }
-        guard let data = FileManager.default.contents(atPath: file) else { throw Missing(path: file) }
-        FileHandle.standardOutput.write(data)
+        // Read without following links or blocking on a FIFO planted at the sidecar's path.
+        FileHandle.standardOutput.write(Data(try SidecarLookup(maildirs: config.maildirs, layout: store.sidecars.layout).read(sidecarAt: file)))
     }
 }
