@@ -56,7 +56,8 @@ let package = Package(
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench",
             "MIME", "Features", "Model",
         ]),
-        .testTarget(name: "EndToEndTests"),
+        // Depends on the executable so that `swift test` builds the binary it runs.
+        .testTarget(name: "EndToEndTests", dependencies: ["tagger"]),
     ],
     swiftLanguageModes: [.v6]
 )

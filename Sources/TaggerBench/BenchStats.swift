@@ -1,10 +1,6 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
-import Model
-import TaggerSystem
-import TaggerState
-import TaggerCore
 #endif
 
 /// Throughput and latency figures of one benchmark run.

@@ -24,7 +24,7 @@ public final class Daemon: Sendable {
     private let loader: any ScorerLoader
     private let logger: DaemonLogger
     private let notifier: SystemdNotifier
-    private let processor = Mutex<DaemonProcessor?>(nil)
+    private let context = Mutex<DaemonContext?>(nil)
 
     /// Makes a daemon; nothing happens until ``run()``.
     public init(config: ResolvedConfig, loader: any ScorerLoader, logger: DaemonLogger, notifier: SystemdNotifier) {
@@ -61,29 +61,22 @@ public final class Daemon: Sendable {
         let (stream, continuation) = AsyncStream<DaemonTrigger>.makeStream()
         if once { continuation.yield(.stopWhenIdle) }
         let signals = SignalTriggers(continuation: continuation)
-        let interval = config.reconcileInterval
+        defer { signals.cancel() }
         // A single pass (`--once`) needs no periodic rescan (a rescan every second kept it busy for good).
-        let timer = Task {
-            while !once && !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(max(interval, 1)))
-                if !Task.isCancelled { continuation.yield(.reconcile) }
-            }
-        }
-        defer {
-            timer.cancel()
-            signals.cancel()
-        }
-        try await run(triggers: stream)
+        try await run(triggers: stream, once: once, periodic: !once)
         // A single pass reports failure like `tagger tag` does, for scripts and timers.
         if once, let errors = status?.errors, errors > 0 {
             throw DaemonStartError(path: config.stateDir, reason: "\(errors) error(s) while tagging (logged above); the rest was done")
         }
     }
 
-    /// The loop with its triggers supplied by the caller (tests drive reconcile/reload/stop with
+    /// The daemon with its triggers supplied by the caller (tests drive reconcile/reload/stop with
     /// their own sequence). Starts with a full reconcile; ends on `.stop` or when `triggers` ends.
+    /// `periodic` adds a reconcile every `reconcile_interval`; `once` looks at the journal for a
+    /// due retrain at start only.
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
-    func run<S: AsyncSequence & Sendable>(triggers: S) async throws where S.Element == DaemonTrigger {
+    func run<S: AsyncSequence & Sendable>(triggers: S, once: Bool = false, periodic: Bool = false) async throws
+    where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
         if FileIO.isMissing(config.modelPath) {
             // A new user has no model yet: run, watch, and start tagging when one appears
@@ -101,73 +94,37 @@ public final class Daemon: Sendable {
         do { watcher = try MaildirWatcher() } catch {
             throw DaemonStartError(path: "inotify", reason: "\(error)")
         }
-        let queue = WorkQueue()
-        let p = DaemonProcessor(config: config, loader: loader, scorer: scorer, logger: logger,
-                                notifier: notifier, queue: queue, watcher: watcher)
-        processor.withLock { $0 = p }
-        for note in p.store.openCatalog() { logger.notice(note) }
-        for i in config.maildirs.indices { p.watchStructure(maildir: i) }
+        let context = DaemonContext(config: config, loader: loader, scorer: scorer, logger: logger,
+                                    notifier: notifier, watcher: watcher)
+        self.context.withLock { $0 = context }
+        for note in context.store.openCatalog() { logger.notice(note) }
+        for i in config.maildirs.indices { context.watchStructure(maildir: i) }
         // The model's folder must exist to be watched, even before the first model is written.
         try? FileManager.default.createDirectory(atPath: (config.modelPath as NSString).deletingLastPathComponent,
                                                  withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         do { try watcher.watch(modelPath: config.modelPath) } catch {
             logger.warning("\(error); model changes need SIGHUP")
         }
-        watcher.start { events in
-            for e in events {
-                switch e {
-                case .messageArrived(let i, let m): queue.pushFresh([.message(maildir: i, m, force: false)])
-                case .messageLeft: break   // sidecar expires at a reconcile after the grace period
-                case .structureChanged(let i): queue.pushFresh([.structure(maildir: i)])
-                case .modelChanged: queue.push(.reload)
-                case .overflow: queue.push(.reconcile)
-                }
-            }
-        }
-        queue.push(.reconcile)
-        // One stream the loop below reads: the caller's triggers, plus `.stop` when the
-        // processing thread ends by itself (`.stopWhenIdle`) or the caller's sequence ends.
-        let (merged, mergedContinuation) = AsyncStream<DaemonTrigger>.makeStream()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            p.loop()
-            mergedContinuation.yield(.stop)
-            done.signal()
-        }
-        thread.name = "tagger-process"
+        context.queue.push(.reconcile)
         // READY=1 before the loop starts, so it precedes the loop's first WATCHDOG=1.
         notifier.ready(status: "model \(scorer.modelInfo.id), \(watcher.watchCount) watches")
-        thread.start()
         logger.notice("started: model \(scorer.modelInfo.id), \(config.maildirs.count) maildir(s), \(watcher.watchCount) watches")
 
-        let forward = Task {
-            do {
-                for try await t in triggers { mergedContinuation.yield(t) }
-            } catch {
-                logger.error("trigger source failed: \(error)")
-            }
-            mergedContinuation.yield(.stop)
-        }
-        for await t in merged {
-            if t == .stop { break }
-            queue.push(t)
-        }
-        forward.cancel()
-        notifier.stopping()
-        logger.notice("stopping")
-        queue.push(.stop)
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                done.wait()
-                c.resume()
-            }
-        }
-        watcher.stop()
-        logger.notice("stopped: \(p.snapshot().tagged) message(s) tagged")
+        let commits = CommitService(store: context.store)
+        var services: [any DaemonService] = [
+            TaggingService(context: context, commits: commits), commits,
+            WatcherService(context: context), StatusService(context: context),
+            RetrainService(config: config, logger: logger, once: once),
+            TriggerService(triggers: triggers, context: context),
+        ]
+        if periodic { services.append(ReconcileTimer(queue: context.queue, interval: config.reconcileInterval)) }
+        try await Supervisor(services: services, logger: logger).run()
+        StatusService.publish(context)
+        logger.notice("stopped: \(context.snapshot().tagged) message(s) tagged")
     }
 
     /// The daemon's current counters (nil before it started).
-    public var status: DaemonStatus? { processor.withLock { $0?.snapshot() } }
+    public var status: DaemonStatus? { context.withLock { $0?.snapshot() } }
 }
 
 /// The write end of the signal pipe (-1 when none), read by the async-signal-safe handler.
@@ -177,7 +134,7 @@ private let signalPipe = Atomic<Int32>(-1)
 /// to a pipe (async-signal-safe) and a Dispatch read source turns the bytes into triggers.
 /// (Dispatch signal sources alone never fired here: the signal is taken by a thread that does
 /// not block it, so it must be caught by an ordinary handler.)
-final class SignalTriggers: @unchecked Sendable {  // immutable after init; cancel() is called once
+final class SignalTriggers {
     private let source: any DispatchSourceRead
     private let readEnd: Int32
     private let writeEnd: Int32

@@ -1,28 +1,40 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-import TaggerSystem
-import TaggerMaildir
+import Synchronization
 import TaggerConfig
-import TaggerState
 import TaggerCore
-#endif
+import TaggerState
+import TaggerSystem
 
-/// Starts `tagger retrain` in the background, at low priority, once enough new corrections
-/// have come in (`min_new_corrections`: journal records plus messages moved into, out of or
-/// arrived in labelled folders, see `FolderSnapshot`) and not more often than `retrain_interval`.
+/// A retrain started in the background (a `Process`, or a stand-in in tests).
+protocol BackgroundRetrain: AnyObject {
+    var isRunning: Bool { get }
+    var terminationStatus: Int32 { get }
+    var processIdentifier: Int32 { get }
+}
+
+extension Process: BackgroundRetrain {}
+
+/// Decides when to start `tagger retrain` in the background: once enough new corrections have
+/// come in (`min_new_corrections`: journal records since the last retrain report, plus messages
+/// moved into, out of or arrived in labelled folders, see `FolderSnapshot`), not more often than
+/// `retrain_interval`, and never while one is still running.
 ///
 /// The retrain runs as a separate process (`nice -n 19`, the same binary), so tagging never
 /// waits for it; the daemon picks the new model up through its model-file watch.
 final class RetrainScheduler {
+    /// Starts a retrain with these arguments (after the executable).
+    typealias Launch = ([String]) throws -> any BackgroundRetrain
+
     let config: ResolvedConfig
     let logger: DaemonLogger
-    private var child: Process?
+    let launch: Launch
+    private var child: (any BackgroundRetrain)?
     private var lastStart = Date.distantPast
 
-    init(config: ResolvedConfig, logger: DaemonLogger) {
+    init(config: ResolvedConfig, logger: DaemonLogger, launch: @escaping Launch = RetrainScheduler.launchProcess) {
         self.config = config
         self.logger = logger
+        self.launch = launch
     }
 
     /// The last retrain report, if any.
@@ -32,48 +44,92 @@ final class RetrainScheduler {
     }
 
     /// Starts a retrain when due. `corrections` is the journal's current record count.
-    func consider(corrections: Int) {
+    /// - Returns: whether one was started.
+    @discardableResult
+    func consider(corrections: Int, now: Date = Date()) -> Bool {
         if let c = child {
-            guard !c.isRunning else { return }
+            guard !c.isRunning else { return false }
             logger.info("background retrain finished with status \(c.terminationStatus)")
             child = nil
         }
         let last = lastReport()
         var since = corrections - (last?.journalRecords ?? 0)
         let lastTime = max(lastStart, last.flatMap { Timestamp.parse($0.finishedAt) } ?? .distantPast)
-        guard Date().timeIntervalSince(lastTime) >= config.retrainInterval else { return }
+        guard now.timeIntervalSince(lastTime) >= config.retrainInterval else { return false }
         // Moves into and out of labelled folders, and mail arrived in them, count too (one per
         // message; see `FolderSnapshot`), counted from the folder state only when the journal
-        // alone is not enough (one scan per reconcile).
+        // alone is not enough (one scan per look).
         if since < config.minNewCorrections && !config.folderLabels.isEmpty {
             since += FolderSnapshot.changes(before: FolderSnapshot.load(stateDir: config.stateDir),
                                             now: FolderSnapshot.current(maildirs: config.maildirs.map(\.root)),
                                             folderLabels: config.folderLabels).total
         }
-        guard since >= config.minNewCorrections else { return }
-        start(newCorrections: since)
-    }
-
-    private func start(newCorrections: Int) {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var args = ["-n", "19", exe, "retrain", "--state-dir", config.stateDir, "--model", config.modelPath]
+        guard since >= config.minNewCorrections else { return false }
+        var args = ["retrain", "--state-dir", config.stateDir, "--model", config.modelPath]
         if let file = config.configFile { args += ["--config", file] }
         for md in config.maildirs { args += ["--maildir", md.root] }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
-            p.executableURL = URL(fileURLWithPath: exe)
-            args.removeFirst(3)
-        }
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
         do {
-            try p.run()
+            let p = try launch(args)
             child = p
-            lastStart = Date()
-            logger.notice("starting a background retrain after \(newCorrections) new correction(s) (pid \(p.processIdentifier))")
+            lastStart = now
+            logger.notice("starting a background retrain after \(since) new correction(s) (pid \(p.processIdentifier))")
+            return true
         } catch {
             logger.error("cannot start a background retrain: \(error)")
+            return false
         }
+    }
+
+    /// Starts this binary with `arguments` under `nice -n 19` (directly when there is no nice).
+    static func launchProcess(_ arguments: [String]) throws -> any BackgroundRetrain {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let p = Process()
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+            p.arguments = ["-n", "19", exe] + arguments
+        } else {
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = arguments
+        }
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+}
+
+/// The retrain scheduler as a service: looks at the journal at start and every
+/// `reconcile_interval` (only at start with `--once`).
+struct RetrainService: DaemonService {
+    let name = "retrain scheduler"
+    let config: ResolvedConfig
+    let logger: DaemonLogger
+    let once: Bool
+
+    func run() async throws {
+        let journal = Journal(path: config.state.journal)
+        let (config, logger) = (self.config, self.logger)
+        // The scheduler is used by this task only; it lives in a box the blocking work can use.
+        let box = SchedulerBox(config: config, logger: logger)
+        repeat {
+            try await Blocking.run {
+                do {
+                    let records = try journal.fold().index.recordCount
+                    _ = box.scheduler.withLock { $0.consider(corrections: records) }
+                } catch {
+                    logger.warning("\(error)")
+                }
+            }
+            if once { break }
+            try await Task.sleep(for: .seconds(max(config.reconcileInterval, 1)))
+        } while !Task.isCancelled
+        await Threaded.untilCancelled()
+    }
+}
+
+/// The scheduler, handed between the service's task and the blocking worker under a lock.
+final class SchedulerBox: Sendable {
+    let scheduler: Mutex<RetrainScheduler>
+    init(config: ResolvedConfig, logger: DaemonLogger) {
+        scheduler = Mutex(RetrainScheduler(config: config, logger: logger))
     }
 }

@@ -205,7 +205,7 @@ public final class SecureDirectory: Sendable {
         return known.contains(tagger_filesystem_type(fd))
     }
 
-    /// fsyncs the deferred temporaries of `files` concurrently (a few threads), so the
+    /// fsyncs the deferred temporaries of `files` concurrently (on the fsync workers), so the
     /// filesystem can fold them into few journal commits. Returns the files whose fsync failed.
     public static func syncPending(_ files: [PendingFile]) -> [Int: SystemError] {
         let fds = files.map { $0.descriptor ?? -1 }
@@ -245,22 +245,16 @@ public final class SecureDirectory: Sendable {
                 (try? Syscall.call("syncfs", path: files[i].directory) { tagger_syncfs(fds[i]) }) != nil
             }) { return [:] }
         }
-        let threads = min(8, fds.count)
+        let workers = Workers.fsync
+        let threads = min(workers.count, fds.count)
         guard threads > 0 else { return [:] }
-        let group = DispatchGroup()
-        for t in 0..<threads {
-            group.enter()
-            let worker = Thread {
-                var i = t
-                while i < fds.count {
-                    if let e = sync(i) { failures.withLock { $0[i] = e } }
-                    i += threads
-                }
-                group.leave()
+        workers.run(threads) { t in
+            var i = t
+            while i < fds.count {
+                if let e = sync(i) { failures.withLock { $0[i] = e } }
+                i += threads
             }
-            worker.start()
         }
-        group.wait()
         return failures.withLock { $0 }
     }
 

@@ -24,8 +24,16 @@ enum Binary {
         return candidates.map(\.path).first { fm.isExecutableFile(atPath: $0) }
     }()
 
-    /// True when the binary and the samples are there (tests skip otherwise).
-    static var available: Bool {
-        path != nil && FileManager.default.fileExists(atPath: samples + "/labels.jsonl")
+    /// Why there is no binary to test.
+    struct Missing: Error, CustomStringConvertible {
+        var description: String {
+            if let bin = ProcessInfo.processInfo.environment["TAGGER_BIN"], !bin.isEmpty {
+                return "TAGGER_BIN=\(bin) is not an executable file"
+            }
+            return "no tagger binary next to the tests or in .build/debug (swift build --product tagger, or set TAGGER_BIN)"
+        }
     }
+
+    /// The error every end-to-end test fails with when there is no binary.
+    static let missing = Missing()
 }

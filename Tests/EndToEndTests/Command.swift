@@ -36,7 +36,7 @@ enum Command {
     /// Starts `tagger args` with stdout and stderr going to files (no pipe to fill up).
     static func start(_ args: [String], home: String, env: [String: String] = [:], directory: String? = nil,
                       stdout: String, stderr: String) throws -> Process {
-        guard let bin = Binary.path else { throw CocoaError(.fileNoSuchFile) }
+        guard let bin = Binary.path else { throw Binary.missing }
         _ = FileManager.default.createFile(atPath: stdout, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr, contents: nil)
         let p = Process()

@@ -228,9 +228,9 @@ final class FakeTarget: SyncTarget {
         let target = FakeTarget()
         let task = Task { try await SyncLink(store: store, target: target).run() }
         try f.put(store, "1.a.h", id: "<one@x>", tags: ["finance"])
-        #expect(await Fixture.waitUntil(timeout: 10) { target.state.withLock { $0.tags["Maildir/INBOX/1.a.h"] } == ["finance"] })
+        #expect(await Fixture.waitUntil { target.state.withLock { $0.tags["Maildir/INBOX/1.a.h"] } == ["finance"] })
         try f.put(store, "1.a.h", id: "<one@x>", tags: ["personal"])
-        #expect(await Fixture.waitUntil(timeout: 10) { target.state.withLock { $0.tags["Maildir/INBOX/1.a.h"] } == ["personal"] })
+        #expect(await Fixture.waitUntil { target.state.withLock { $0.tags["Maildir/INBOX/1.a.h"] } == ["personal"] })
         task.cancel()
         try f.put(store, "3.c.h", id: nil)   // wakes the loop, which sees the cancellation
         _ = try? await task.value

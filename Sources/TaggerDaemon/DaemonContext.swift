@@ -1,0 +1,87 @@
+#if os(Linux)
+import Foundation
+import Synchronization
+import TaggerConfig
+import TaggerCore
+import TaggerMaildir
+import TaggerState
+import TaggerSystem
+
+/// What the daemon's services share: the settings, the state's one writer, the work queue, the
+/// watcher, the scorer in use and the counters. Everything in it is safe to share.
+final class DaemonContext: Sendable {
+    let config: ResolvedConfig
+    let loader: any ScorerLoader
+    let logger: DaemonLogger
+    let notifier: SystemdNotifier
+    /// Tagging's inbox (control first, then fresh mail, then backlog).
+    let queue: WorkQueue
+    let watcher: MaildirWatcher
+    /// The journal, sidecars and catalog: the daemon writes them only through it.
+    let store: TagStore
+    /// The scorer in use (swapped by a reload).
+    let scorer: Mutex<any MessageScoring>
+    let stats: Mutex<DaemonStats>
+    let startedAt = Timestamp.iso8601(Date())
+    /// When the tagging loop last went round (milliseconds since 1970): the watchdog pings only
+    /// while it does.
+    let heartbeat = Atomic<Int>(0)
+
+    init(config: ResolvedConfig, loader: any ScorerLoader, scorer: any MessageScoring, logger: DaemonLogger,
+         notifier: SystemdNotifier, watcher: MaildirWatcher) {
+        self.config = config
+        self.loader = loader
+        self.logger = logger
+        self.notifier = notifier
+        self.watcher = watcher
+        queue = WorkQueue()
+        store = TagStore(state: config.state, maildirs: config.maildirs)
+        self.scorer = Mutex(scorer)
+        var s = DaemonStats()
+        s.modelID = scorer.modelInfo.id
+        stats = Mutex(s)
+    }
+
+    /// Logs an error and counts it.
+    func note(error message: String) {
+        logger.error(message)
+        stats.withLock {
+            $0.errors += 1
+            $0.lastError = message
+        }
+    }
+
+    /// The current status, as written to the status file.
+    func snapshot() -> DaemonStatus {
+        let s = stats.withLock { $0 }
+        return DaemonStatus(
+            pid: getpid(), startedAt: startedAt, modelID: s.modelID, tagged: s.tagged, backlog: queue.pending,
+            errors: s.errors, lastError: s.lastError, updatedAt: Timestamp.iso8601(Date()), state: s.state)
+    }
+
+    /// Scans a Maildir's folders and watches them all; returns the structure (nil if unreadable).
+    @discardableResult
+    func watchStructure(maildir i: Int) -> MaildirScanner.Structure? {
+        let md = config.maildirs[i]
+        let structure: MaildirScanner.Structure
+        do {
+            structure = try MaildirScanner(root: md.root).structure()
+        } catch {
+            note(error: "\(error); retrying at the next reconcile")
+            return nil
+        }
+        for c in structure.containers {
+            do { try watcher.watch(container: c, maildir: i) } catch { logger.warning("\(error)") }
+        }
+        for f in structure.folders {
+            do {
+                try watcher.watch(folder: f, maildir: i)
+            } catch {
+                logger.warning("\(error); retrying at the next reconcile")
+            }
+        }
+        for u in structure.unreadable { logger.warning("\(u); retrying at the next reconcile") }
+        return structure
+    }
+}
+#endif

@@ -1,0 +1,60 @@
+#if os(Linux)
+import TaggerState
+
+/// Watching: turns inotify events (read on the watcher's own thread) into work for tagging:
+/// new mail first, folder changes, model changes, a full reconcile after an overflow.
+struct WatcherService: DaemonService {
+    let name = "watcher"
+    let context: DaemonContext
+
+    func run() async throws {
+        let queue = context.queue
+        context.watcher.start { events in
+            for e in events {
+                switch e {
+                case .messageArrived(let i, let m): queue.pushFresh([.message(maildir: i, m, force: false)])
+                case .messageLeft: break   // sidecar expires at a reconcile after the grace period
+                case .structureChanged(let i): queue.pushFresh([.structure(maildir: i)])
+                case .modelChanged: queue.push(.reload)
+                case .overflow: queue.push(.reconcile)
+                }
+            }
+        }
+        await Threaded.untilCancelled()
+        context.watcher.stop()
+    }
+}
+
+/// The reconciler's clock: a full reconcile every `reconcile_interval`.
+struct ReconcileTimer: DaemonService {
+    let name = "reconcile timer"
+    let queue: WorkQueue
+    let interval: Double
+
+    func run() async throws {
+        while true {
+            try await Task.sleep(for: .seconds(max(interval, 1)))
+            queue.push(.reconcile)
+        }
+    }
+}
+
+/// The caller's triggers (signals, or a test's sequence) handed to tagging; it ends on
+/// `.stop` or when the sequence ends, which stops the daemon.
+struct TriggerService<S: AsyncSequence & Sendable>: DaemonService where S.Element == DaemonTrigger {
+    let name = "triggers"
+    let triggers: S
+    let context: DaemonContext
+
+    func run() async throws {
+        do {
+            for try await t in triggers {
+                if t == .stop { return }
+                context.queue.push(t)
+            }
+        } catch {
+            context.logger.error("trigger source failed: \(error)")
+        }
+    }
+}
+#endif
