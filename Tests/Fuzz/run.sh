@@ -69,11 +69,15 @@ html_seeds() {
     if [ ! -f "$out/.done-$all_seeds" ]; then
         rm -rf "$out"; mkdir -p "$out"
         mapfile -t dirs < <(mail_seeds)
-        python3 - "$out" "${dirs[@]}" <<'PY'
+        # The small corpora hold little HTML: phishing mail is mostly HTML (capped unless --all-seeds).
+        [ -d "$corpora/phishing-pot-subset" ] && [ "$all_seeds" = 0 ] && dirs+=("$corpora/phishing-pot-subset")
+        python3 - "$out" "$([ "$all_seeds" = 1 ] && echo 1000000 || echo 1500)" "${dirs[@]}" <<'PY'
 import email, email.policy, hashlib, os, sys
-out, dirs = sys.argv[1], sys.argv[2:]
+out, cap, dirs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 count = 0
 for d in dirs:
+    if count >= cap:
+        break
     for root, _, files in os.walk(d):
         for f in sorted(files):
             try:
