@@ -65,6 +65,29 @@ public enum EncodedWords {
         }
     }
 
+    /// Calls `body` with the charset label (bytes, `*lang` suffix removed) of each encoded
+    /// word of `raw`, without decoding the words.
+    static func forEachCharset(in raw: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
+        guard containsMarker(raw) else { return }
+        let end = raw.endIndex
+        var i = raw.startIndex
+        while i + 1 < end {
+            guard raw[i] == Bytes.equals, raw[i + 1] == Bytes.question else { i += 1; continue }
+            var j = i + 2
+            let csStart = j
+            while j < end, raw[j] != Bytes.question, !Bytes.isSpace(raw[j]), raw[j] != Bytes.equals { j += 1 }
+            guard j < end, raw[j] == Bytes.question, j > csStart, j + 2 < end, raw[j + 2] == Bytes.question,
+                  Bytes.lower(raw[j + 1]) == 0x62 || Bytes.lower(raw[j + 1]) == 0x71 else { i += 1; continue }
+            var k = j + 3
+            while k + 1 < end, !(raw[k] == Bytes.question && raw[k + 1] == Bytes.equals) { k += 1 }
+            guard k + 1 < end else { return }
+            var charset = raw[csStart..<j]
+            if let star = charset.firstIndex(of: 0x2A) { charset = charset[..<star] }
+            body(charset)
+            i = k + 2
+        }
+    }
+
     private static func containsMarker(_ raw: ArraySlice<UInt8>) -> Bool {
         var prev: UInt8 = 0
         for b in raw {
