@@ -38,6 +38,9 @@ public enum DocumentReader {
         for part in parts where part.type == "text/plain" && part.isBody {
             if let text = part.text { URLScanner.hosts(in: text) { hosts.insert($0) } }
         }
+        if hosts.dropped > 0 {
+            warnings.append("limit.linkHosts: \(hosts.dropped) links to hosts past the first \(HostList.maxHosts) not listed")
+        }
         let h = HeaderIndex(message.headers)
         let to = h.allTo.map { h.decoded(at: $0) }
         let cc = h.allCc.map { h.decoded(at: $0) }
@@ -80,11 +83,18 @@ public enum DocumentReader {
     }
 }
 
-/// Unique strings in order of first insertion.
+/// Unique strings in order of first insertion, at most `maxHosts` (a message with a million
+/// links must not list a million hosts).
 struct HostList {
+    static let maxHosts = 1_000
     private(set) var ordered: [String] = []
     private var seen: Set<String> = []
+    /// Insertions of new hosts past `maxHosts`.
+    private(set) var dropped = 0
     mutating func insert(_ host: String) {
-        if seen.insert(host).inserted { ordered.append(host) }
+        guard !seen.contains(host) else { return }
+        guard ordered.count < Self.maxHosts else { dropped += 1; return }
+        seen.insert(host)
+        ordered.append(host)
     }
 }
