@@ -18,11 +18,12 @@ public enum DocumentReader {
         var imageCount = 0
         var parts: [DocumentPart] = []
         parts.reserveCapacity(message.parts.count)
+        var htmlBudget = HTMLBudget()
         for part in message.parts {
             let type = part.contentType.mimeType
             var text = part.text
             if type == "text/html", let html = part.text {
-                let extraction = HTMLExtractor.extract(html, maxBytes: htmlMaxBytes)
+                let extraction = HTMLExtractor.extract(html, maxBytes: htmlMaxBytes, budget: &htmlBudget)
                 text = extraction.text
                 imageCount += extraction.imageCount
                 for host in extraction.linkHosts { hosts.insert(host) }

@@ -99,6 +99,9 @@ enum HTMLCondenser {
         var started = TagNames()
         /// End tags taken out because no element of their name was started before them.
         var strayEndTags = 0
+        /// Whether the output has a non-blank byte, and how far it was looked through.
+        var wroteContent = false
+        var contentScanned = 0
 
         enum LastWritten { case tagName, nameOnly, quotedValue, unquotedValue }
 
@@ -140,7 +143,8 @@ enum HTMLCondenser {
                     // ignored after a scan of the whole stack. Kept where libxml2 reads it as
                     // text (after a doctype) or where its absence would let an entity
                     // reference complete.
-                    if lt != afterDoctype, !started.mayBeOpen(s + lt + 2, nameLength(lt + 2)), !endsInReference() {
+                    if lt != afterDoctype, !started.mayBeOpen(s + lt + 2, nameLength(lt + 2)), !endsInReference(),
+                       !endsInComment(), hasContent() {
                         strayEndTags += 1
                         i = next
                         continue
@@ -324,6 +328,21 @@ enum HTMLCondenser {
             case 6: return hasPrefix(from, "strong") || hasPrefix(from, "strike")
             default: return false
             }
+        }
+
+        /// Whether the output so far holds more than blanks: before that, taking out an end tag
+        /// could move a doctype to the start of the document, where libxml2 reads it apart.
+        private mutating func hasContent() -> Bool {
+            while !wroteContent, contentScanned < o {
+                if !isBlank(out[contentScanned]) { wroteContent = true }
+                contentScanned += 1
+            }
+            return wroteContent
+        }
+
+        /// Whether the output ends in a kept comment (which follows a doctype).
+        private func endsInComment() -> Bool {
+            o >= 3 && out[o - 1] == 0x3E && out[o - 2] == 0x2D && out[o - 3] == 0x2D
         }
 
         /// The length of the name (of name characters) at `i`.

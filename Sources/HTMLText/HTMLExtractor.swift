@@ -1,5 +1,14 @@
 import CLibXML2
 
+/// The work all the HTML parts of one message may make libxml2 do (see `WorkBudget`): about
+/// 150 ms of this machine's time, which ordinary mail stays far below.
+public struct HTMLBudget: Sendable {
+    /// Work left, in `WorkBudget` units.
+    public var remaining: Int
+    /// A full budget.
+    public init() { remaining = WorkBudget.standard }
+}
+
 /// Turns HTML mail bodies into plain text, links and a few counts, using libxml2's forgiving
 /// HTML parser. Safe to call from several threads at once.
 public enum HTMLExtractor {
@@ -8,8 +17,21 @@ public enum HTMLExtractor {
     /// Never throws: broken HTML is recovered as well as libxml2 can, and input past `maxBytes`
     /// is cut (at a UTF-8 character boundary) with an `html.truncated` warning.
     public static func extract(_ html: String, maxBytes: Int) -> HTMLExtraction {
+        var budget = HTMLBudget()
+        return extract(html, maxBytes: maxBytes, budget: &budget)
+    }
+
+    /// `extract(_:maxBytes:)` drawing on `budget`, the work all the HTML parts of one message
+    /// may cost: once it is spent, libxml2 is stopped (an `html.budget` warning) and later
+    /// parts are not parsed.
+    public static func extract(_ html: String, maxBytes: Int, budget: inout HTMLBudget) -> HTMLExtraction {
+        guard budget.remaining > 0 else {
+            return HTMLExtraction(warnings: ["html.budget: the work budget of the message's HTML is spent; this part is not read"])
+        }
         var html = html
-        return html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes, mode: .condensed) }
+        let r = html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes, mode: .condensed, budget: budget.remaining) }
+        budget.remaining -= r.work
+        return r.extraction
     }
 
     /// Extracts text and links from HTML bytes (see `extract(_:maxBytes:)`). The bytes may be
@@ -17,7 +39,7 @@ public enum HTMLExtractor {
     /// the condenser's guarantee rests on valid UTF-8, which a String always is. The
     /// `HTMLLimiter`'s bounds and the work budget still apply.
     public static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> HTMLExtraction {
-        extract(utf8: bytes, maxBytes: maxBytes, mode: .limited)
+        extract(utf8: bytes, maxBytes: maxBytes, mode: .limited).extraction
     }
 
     /// What libxml2 is handed.
@@ -32,11 +54,12 @@ public enum HTMLExtractor {
 
     /// `condense: true` is `.condensed`, `false` `.raw` (tests compare the two).
     static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int, condense: Bool) -> HTMLExtraction {
-        extract(utf8: bytes, maxBytes: maxBytes, mode: condense ? .condensed : .raw)
+        extract(utf8: bytes, maxBytes: maxBytes, mode: condense ? .condensed : .raw).extraction
     }
 
+    /// The extraction and the work it cost (see `WorkBudget`).
     static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int, mode: Mode,
-                        budget: Int = WorkBudget.standard) -> HTMLExtraction {
+                        budget: Int = WorkBudget.standard) -> (extraction: HTMLExtraction, work: Int) {
         var warnings: [String] = []
         var count = bytes.count
         if count > maxBytes {
@@ -51,17 +74,17 @@ public enum HTMLExtractor {
             if input.contains(where: { $0 > 0x20 }) {
                 warnings.append("html.unparsed: libxml2 produced no document")
             }
-            return HTMLExtraction(warnings: warnings)
+            return (HTMLExtraction(warnings: warnings), outcome?.work ?? 0)
         }
         if outcome.stopped {
-            warnings.append("html.budget: markup that makes libxml2 rescan its open elements (\(outcome.work) elements scanned); the HTML after it is not read")
+            warnings.append("html.budget: the work budget of the message's HTML is spent (markup on which libxml2 works hard: errors, deep nesting, many attributes); the rest of this part is not read")
         }
         var result = collector.result()
         if collector.hostsDropped > 0 {
             warnings.append("html.linkHosts: \(collector.hostsDropped) links to hosts past the first \(TextCollector.maxHosts) not listed")
         }
         result.warnings = warnings
-        return result
+        return (result, outcome.work)
     }
 
     /// Runs libxml2 over the form of `input` that `mode` says, noting in `warnings` what the

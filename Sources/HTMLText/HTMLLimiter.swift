@@ -20,7 +20,7 @@ import Darwin
 /// the parse's work budget (`WorkBudget`) bounds what a misreading would let through.
 enum HTMLLimiter {
     /// Attributes kept as they are per start tag.
-    static let maxAttributes = 64
+    static let maxAttributes = 16
     /// End tags of never-started elements left in before the limiter takes them out.
     static let strayEndTagsKept = 64
 

@@ -38,9 +38,16 @@ enum SAXParse {
         sax.pointee.endDocument = nil
         sax.pointee.startElement = { ctx, name, attributes in
             guard let name, let state = state(of: ctx) else { return }
-            // A `<body>` start tag makes libxml2 look through the whole stack for another body.
+            // Each element costs libxml2 some hundreds of ns, each attribute a comparison with
+            // those before it in the tag, and a `<body>` start tag a look through the whole
+            // stack for another body.
+            var count = 0
+            if let list = attributes { while list[count] != nil { count += 2 } }
+            count /= 2
             let isBody = name[0] == 0x62 && name[1] == 0x6F && name[2] == 0x64 && name[3] == 0x79 && name[4] == 0
-            if state.pointee.budget.spend(isBody ? depth(of: ctx) + 1 : 1) { return stop(ctx) }
+            let cost = WorkBudget.element + count * count * WorkBudget.stackEntry / 2
+                + (isBody ? depth(of: ctx) * WorkBudget.stackEntry : 0)
+            if state.pointee.budget.spend(cost) { return stop(ctx) }
             state.pointee.collector.open(name, attributes)
         }
         sax.pointee.endElement = { ctx, name in
@@ -79,12 +86,16 @@ enum SAXParse {
     }
 }
 
-/// How much stack scanning one HTML parse may make libxml2 do. A unit is one open element
-/// looked at (about 2 ns); ordinary mail spends a few thousand, a page of deeply nested
-/// tables some hundred thousand. The standard budget is about 30 ms of scanning.
+/// How much work one HTML parse may make libxml2 do, in units of about a nanosecond of this
+/// machine's time: an element, an error (libxml2 2.9 formats every error message, even
+/// unprinted), a look at one open element of the stack.
 struct WorkBudget {
-    /// The standard limit per parse.
-    static let standard = 12_000_000
+    /// The standard limit per message (see `HTMLBudget`).
+    static let standard = 150_000_000
+    /// Costs.
+    static let element = 250
+    static let error = 600
+    static let stackEntry = 4
 
     let limit: Int
     private(set) var used = 0
@@ -129,5 +140,5 @@ private func stop(_ ctx: UnsafeMutableRawPointer?) {
 /// budget is spent.
 private func countError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
     guard let ctx = error?.pointee.ctxt, let state = state(of: ctx) else { return }
-    if state.pointee.budget.spend(depth(of: ctx) + 1) { stop(ctx) }
+    if state.pointee.budget.spend(WorkBudget.error + depth(of: ctx) * WorkBudget.stackEntry) { stop(ctx) }
 }

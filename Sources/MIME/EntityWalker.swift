@@ -11,6 +11,8 @@ struct EntityWalker {
     private(set) var firstUnknownCharset: String?
     /// Whether each charset label met in encoded words is known (bounded; see `census`).
     private var labelIsKnown: [ArraySlice<UInt8>: Bool] = [:]
+    /// The label looked up last (words in a row share one).
+    private var lastLabel: (label: ArraySlice<UInt8>, known: Bool)?
     private var depthCapped = false
     static let maxWarnings = 200
 
@@ -109,7 +111,9 @@ struct EntityWalker {
     private mutating func census(_ raw: [UInt8]) {
         EncodedWords.forEachCharset(in: raw[...]) { label in
             let known: Bool
-            if let hit = labelIsKnown[label] {
+            if let last = lastLabel, last.label == label {
+                known = last.known
+            } else if let hit = labelIsKnown[label] {
                 known = hit
             } else if labelIsKnown.count < 64 {
                 known = Charset.isKnown(Bytes.lowerString(label))
@@ -117,6 +121,7 @@ struct EntityWalker {
             } else {
                 known = false
             }
+            lastLabel = (label, known)
             if !known {
                 unknownEncodedWords += 1
                 if firstUnknownCharset == nil { firstUnknownCharset = String(decoding: label.prefix(64), as: UTF8.self) }

@@ -6,7 +6,7 @@ import Testing
 @Suite struct HostileHTMLTests {
     private func extraction(_ html: String, _ mode: HTMLExtractor.Mode, budget: Int = WorkBudget.standard) -> HTMLExtraction {
         var html = html
-        return html.withUTF8 { HTMLExtractor.extract(utf8: $0, maxBytes: 8 << 20, mode: mode, budget: budget) }
+        return html.withUTF8 { HTMLExtractor.extract(utf8: $0, maxBytes: 8 << 20, mode: mode, budget: budget).extraction }
     }
 
     private func limited(_ html: String) -> (String, HTMLLimiter.Limited) {
@@ -67,7 +67,8 @@ import Testing
     }
 
     @Test func startTagCutByTheEndOfInputKeepsItsTextAttributes() {
-        let html = "<body><p>text</p><img alt=\"logo\"" + HostileHTML.attributes("", bytes: 200_000)
+        // (Small enough for libxml2 to read the raw form within its work budget.)
+        let html = "<body><p>text</p><img alt=\"logo\"" + HostileHTML.attributes("", bytes: 8_000)
         let condensed = extraction(html, .condensed)
         let raw = extraction(html, .raw)
         #expect(condensed == raw)
@@ -121,7 +122,20 @@ import Testing
         #expect(!r.text.contains("after"))
         // A budget large enough reads it all.
         let small = "<html><body><i><b><div>text" + String(repeating: "</i>", count: 50) + "<p>after"
-        #expect(extraction(small, .condensed, budget: 1_000).warnings.isEmpty)
+        #expect(extraction(small, .condensed, budget: 100_000).warnings.isEmpty)
+    }
+
+    @Test func oneBudgetServesAllTheHTMLPartsOfAMessage() {
+        let hostile = HostileHTML.shapes.first { $0.name == "end-behind-block" }!.html(bytes: 1 << 20)
+        var budget = HTMLBudget()
+        let first = HTMLExtractor.extract(hostile, maxBytes: 4 << 20, budget: &budget)
+        #expect(codes(first) == ["html.budget"])
+        #expect(budget.remaining <= 0)
+        let second = HTMLExtractor.extract("<p>later part</p>", maxBytes: 4 << 20, budget: &budget)
+        #expect(second.text.isEmpty && codes(second) == ["html.budget"])
+        var fresh = HTMLBudget()
+        #expect(HTMLExtractor.extract("<p>later part</p>", maxBytes: 4 << 20, budget: &fresh).text == "later part")
+        #expect(fresh.remaining > WorkBudget.standard - 10_000)
     }
 
     @Test func linkHostsAreCappedWithAWarning() {
