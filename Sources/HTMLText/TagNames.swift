@@ -3,28 +3,26 @@
 /// tags, plus the `html`, `head`, `body` and `p` elements it implies itself, so an end tag with
 /// any other name not among those started is certain to match nothing.
 ///
-/// Names are kept as 64-bit hashes of their lower-cased bytes: a collision only makes an end
-/// tag look possibly open, which is the safe side.
 struct TagNames {
-    private var hashes: Set<UInt64> = []
-    private var last: UInt64 = 0
+    /// A Bloom filter of one hash bit per name in 8,192 bits (a false positive keeps an end tag,
+    /// the safe side; some hundred distinct names, as ordinary mail has, fill 1%).
+    private var bits = [UInt64](repeating: 0, count: 128)
 
-    init() { hashes.reserveCapacity(64) }
+    init() {}
 
     /// Records the start tag name at `name` (`length` name bytes).
     mutating func insert(_ name: UnsafePointer<UInt8>, _ length: Int) {
-        let h = Self.hash(name, length)
-        guard h != last else { return }
-        last = h
-        hashes.insert(h)
+        let h = Self.hash(name, length) & 8191
+        bits[Int(h >> 6)] |= 1 << (h & 63)
     }
 
-    /// Whether an element called `name` may be open: it was started before, or libxml2 may
-    /// have implied it, or the name is empty (not an end tag libxml2 reads as one).
+    /// Whether an element called `name` may be open: it was (perhaps) started before, or
+    /// libxml2 may have implied it, or the name is empty (not an end tag libxml2 reads as one).
     func mayBeOpen(_ name: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         guard length > 0 else { return true }
-        let h = Self.hash(name, length)
-        return hashes.contains(h) || Self.implied.contains(h)
+        let full = Self.hash(name, length)
+        let h = full & 8191
+        return bits[Int(h >> 6)] & (1 << (h & 63)) != 0 || Self.implied.contains(full)
     }
 
     private static let implied: Set<UInt64> = Set(["html", "head", "body", "p"].map { name in
@@ -41,6 +39,6 @@ struct TagNames {
             if b &- 0x41 < 26 { b |= 0x20 }
             h = (h ^ UInt64(b)) &* 0x100_0000_01b3
         }
-        return h
+        return h ^ (h >> 29)
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// RFC 2047 encoded-word decoding of raw header values.
 public enum EncodedWords {
     private enum Segment {
@@ -68,7 +74,19 @@ public enum EncodedWords {
     /// Calls `body` with the charset label (bytes, `*lang` suffix removed) of each encoded
     /// word of `raw`, without decoding the words.
     static func forEachCharset(in raw: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
-        guard containsMarker(raw) else { return }
+        // Most header values have no encoded word: look for `=?` at each `?` (memchr), not
+        // byte by byte.
+        let found = raw.withUnsafeBufferPointer { buf -> Bool in
+            guard let base = buf.baseAddress, buf.count >= 2 else { return false }
+            var i = 1
+            while i < buf.count, let q = memchr(base + i, 0x3F, buf.count - i) {
+                let at = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                if base[at - 1] == 0x3D { return true }
+                i = at + 1
+            }
+            return false
+        }
+        guard found else { return }
         let end = raw.endIndex
         var i = raw.startIndex
         while i + 1 < end {
