@@ -35,6 +35,7 @@ public enum DocumentReader {
                                       disposition: part.disposition, text: text,
                                       byteCount: part.rawBody.count))
         }
+        if let skipped = htmlBudget.skippedWarning { warnings.append(skipped) }
         markAlternatives(&parts, depths: message.parts.map(\.depth))
         for part in parts where part.type == "text/plain" && part.isBody {
             if let text = part.text { URLScanner.hosts(in: text) { hosts.insert($0) } }

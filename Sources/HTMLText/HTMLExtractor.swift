@@ -5,8 +5,18 @@ import CLibXML2
 public struct HTMLBudget: Sendable {
     /// Work left, in `WorkBudget` units.
     public var remaining: Int
+    /// HTML parts not parsed at all because the budget was spent (see `skippedWarning`).
+    public var partsSkipped = 0
+    /// Kinds of warning (`html.budget`, ...) already given for this message.
+    var warned: Set<String> = []
     /// A full budget.
     public init() { remaining = WorkBudget.standard }
+
+    /// The warning to add once all parts are read, when some were not parsed.
+    public var skippedWarning: String? {
+        partsSkipped == 0 ? nil
+            : "html.budgetParts: \(partsSkipped) HTML parts not read, the message's HTML work budget being spent"
+    }
 }
 
 /// Turns HTML mail bodies into plain text, links and a few counts, using libxml2's forgiving
@@ -26,11 +36,17 @@ public enum HTMLExtractor {
     /// parts are not parsed.
     public static func extract(_ html: String, maxBytes: Int, budget: inout HTMLBudget) -> HTMLExtraction {
         guard budget.remaining > 0 else {
-            return HTMLExtraction(warnings: ["html.budget: the work budget of the message's HTML is spent; this part is not read"])
+            budget.partsSkipped += 1
+            return HTMLExtraction()
         }
         var html = html
-        let r = html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes, mode: .condensed, budget: budget.remaining) }
+        var r = html.withUTF8 { extract(utf8: $0, maxBytes: maxBytes, mode: .condensed, budget: budget.remaining) }
         budget.remaining -= r.work
+        // One warning of each kind per message: a message of 400 parts gave 400.
+        r.extraction.warnings.removeAll { warning in
+            guard let kind = warning.split(separator: ":", maxSplits: 1).first.map(String.init) else { return false }
+            return !budget.warned.insert(kind).inserted
+        }
         return r.extraction
     }
 

@@ -23,15 +23,16 @@ import Testing
 
     @Test func everyHostileShapeIsReadInBoundedTime() {
         // 512 KB of each shape, both ways into libxml2. Before the bounds, 280 KB of stray end
-        // tags took 3 s and 40,000 attributes 1.7 s; bounded, each is a few tens of ms (the
-        // limit here leaves room for a debug build on a loaded machine).
+        // tags took 3 s and 40,000 attributes 1.7 s (release builds); bounded, each takes tens
+        // of ms in a release build (the limit here leaves room for a debug build on a loaded
+        // machine).
         for shape in HostileHTML.shapes {
             for condensable in [true, false] {
                 let html = shape.html(bytes: 512 << 10, condensable: condensable)
                 let start = ContinuousClock.now
                 let r = extraction(html, .condensed)
                 let elapsed = ContinuousClock.now - start
-                #expect(elapsed < .seconds(1.5), "\(shape.name) condensable: \(condensable): \(elapsed)")
+                #expect(elapsed < .seconds(3), "\(shape.name) condensable: \(condensable): \(elapsed)")
                 #expect(!r.text.isEmpty || shape.name.hasPrefix("frameset") || shape.name.hasPrefix("script")
                         || shape.name.hasPrefix("attributes-unclosed"), "\(shape.name)")
             }
@@ -132,7 +133,8 @@ import Testing
         #expect(codes(first) == ["html.budget"])
         #expect(budget.remaining <= 0)
         let second = HTMLExtractor.extract("<p>later part</p>", maxBytes: 4 << 20, budget: &budget)
-        #expect(second.text.isEmpty && codes(second) == ["html.budget"])
+        #expect(second.text.isEmpty && second.warnings.isEmpty)
+        #expect(budget.skippedWarning?.hasPrefix("html.budgetParts: 1 HTML parts") == true)
         var fresh = HTMLBudget()
         #expect(HTMLExtractor.extract("<p>later part</p>", maxBytes: 4 << 20, budget: &fresh).text == "later part")
         #expect(fresh.remaining > WorkBudget.standard - 10_000)
