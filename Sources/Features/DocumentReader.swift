@@ -18,11 +18,12 @@ public enum DocumentReader {
         var imageCount = 0
         var parts: [DocumentPart] = []
         parts.reserveCapacity(message.parts.count)
+        var htmlBudget = HTMLBudget()
         for part in message.parts {
             let type = part.contentType.mimeType
             var text = part.text
             if type == "text/html", let html = part.text {
-                let extraction = HTMLExtractor.extract(html, maxBytes: htmlMaxBytes)
+                let extraction = HTMLExtractor.extract(html, maxBytes: htmlMaxBytes, budget: &htmlBudget)
                 text = extraction.text
                 imageCount += extraction.imageCount
                 for host in extraction.linkHosts { hosts.insert(host) }
@@ -34,9 +35,13 @@ public enum DocumentReader {
                                       disposition: part.disposition, text: text,
                                       byteCount: part.rawBody.count))
         }
+        if let skipped = htmlBudget.skippedWarning { warnings.append(skipped) }
         markAlternatives(&parts, depths: message.parts.map(\.depth))
         for part in parts where part.type == "text/plain" && part.isBody {
             if let text = part.text { URLScanner.hosts(in: text) { hosts.insert($0) } }
+        }
+        if hosts.dropped > 0 {
+            warnings.append("limit.linkHosts: \(hosts.dropped) links to hosts past the first \(HostList.maxHosts) not listed")
         }
         let h = HeaderIndex(message.headers)
         let to = h.allTo.map { h.decoded(at: $0) }
@@ -80,11 +85,18 @@ public enum DocumentReader {
     }
 }
 
-/// Unique strings in order of first insertion.
+/// Unique strings in order of first insertion, at most `maxHosts` (a message with a million
+/// links must not list a million hosts).
 struct HostList {
+    static let maxHosts = 1_000
     private(set) var ordered: [String] = []
     private var seen: Set<String> = []
+    /// Insertions of new hosts past `maxHosts`.
+    private(set) var dropped = 0
     mutating func insert(_ host: String) {
-        if seen.insert(host).inserted { ordered.append(host) }
+        guard !seen.contains(host) else { return }
+        guard ordered.count < Self.maxHosts else { dropped += 1; return }
+        seen.insert(host)
+        ordered.append(host)
     }
 }

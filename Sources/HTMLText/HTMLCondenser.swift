@@ -29,13 +29,33 @@ import Darwin
 /// - doctype: `<!doctype name>` with an optional PUBLIC or SYSTEM identifier;
 /// - script and style contents up to `</script` / `</style` followed by blanks and `>`, as
 ///   libxml2's recovery mode ends them, unless they start with a tag or another end tag.
+///
+/// It also takes out what costs libxml2 2.9 time quadratic in its size but adds nothing:
+/// - an end tag naming no element started before it (libxml2 looks for it through its whole
+///   stack of open elements, then ignores it), except `</html>`, `</head>`, `</body>` and
+///   `</p>`, which libxml2 may have opened itself;
+/// - attributes of a start tag that the input ends in (no `>`): libxml2 compares each
+///   attribute name with all those before it, then closes the element unread. The tag is kept
+///   with its kept attributes.
 enum HTMLCondenser {
     /// Writes the condensed form of `input` to `output` (room for `input.count` bytes) and
     /// returns its length, or returns nil when the input holds markup outside the forms read.
     static func condense(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int? {
+        condenseCounting(input, into: output)?.count
+    }
+
+    /// What `condense` did: the length written and how many stray end tags it took out.
+    struct Condensed {
+        var count: Int
+        var strayEndTags: Int
+    }
+
+    /// `condense(_:into:)` with what it took out.
+    static func condenseCounting(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Condensed? {
         guard let base = input.baseAddress, input.count > 0 else { return nil }
         var scanner = Scanner(s: base, n: input.count, out: output)
-        return scanner.run()
+        guard let count = scanner.run() else { return nil }
+        return Condensed(count: count, strayEndTags: scanner.strayEndTags)
     }
 
     /// Nested inline pairs taken out at most; each taken-out pair moves the text inside it
@@ -75,6 +95,13 @@ enum HTMLCondenser {
         /// What the tag being written ends in so far, to know when a blank must separate it from
         /// what comes next once the attributes in between are dropped.
         var lastWritten = LastWritten.tagName
+        /// Names of the start tags read so far (see `TagNames`).
+        var started = TagNames()
+        /// End tags taken out because no element of their name was started before them.
+        var strayEndTags = 0
+        /// Whether the output has a non-blank byte, and how far it was looked through.
+        var wroteContent = false
+        var contentScanned = 0
 
         enum LastWritten { case tagName, nameOnly, quotedValue, unquotedValue }
 
@@ -112,6 +139,16 @@ enum HTMLCondenser {
                     i = next
                 } else if c == 0x2F {                                   // </
                     guard let next = endTag(at: lt) else { return nil }
+                    // An end tag naming nothing ever started is not in libxml2's stack: it is
+                    // ignored after a scan of the whole stack. Kept where libxml2 reads it as
+                    // text (after a doctype) or where its absence would let an entity
+                    // reference complete.
+                    if lt != afterDoctype, !started.mayBeOpen(s + lt + 2, nameLength(lt + 2)), !endsInReference(),
+                       !endsInComment(), hasContent() {
+                        strayEndTags += 1
+                        i = next
+                        continue
+                    }
                     // End tags that can close the body (libxml2 gives head, body and html the
                     // highest closing priority).
                     if hasPrefix(lt + 2, "body") || hasPrefix(lt + 2, "html") || hasPrefix(lt + 2, "head") {
@@ -153,6 +190,7 @@ enum HTMLCondenser {
             while j < n, isNameChar(s[j]) { j += 1 }
             guard j - lt - 1 <= 90 else { return nil }
             let nameEnd = j
+            started.insert(s + lt + 1, j - lt - 1)
             let outStart = o
             // Removable only with nothing read from it and no entity reference it would let
             // the text around it complete (`&am<b>p;` is not `&amp;`).
@@ -169,7 +207,13 @@ enum HTMLCondenser {
             while true {
                 let blanksStart = j
                 while j < n, isBlank(s[j]) { j += 1 }
-                guard j < n else { return nil }
+                guard j < n else {
+                    // The input ends inside the start tag, after whole attributes: libxml2
+                    // reports the element with its attributes and closes it again, and so it
+                    // does for the tag with only the kept ones.
+                    pendingInline.removeAll(keepingCapacity: true)
+                    return n
+                }
                 if s[j] == 0x3E {                                       // >
                     copy(blanksStart, j + 1)
                     j += 1
@@ -284,6 +328,28 @@ enum HTMLCondenser {
             case 6: return hasPrefix(from, "strong") || hasPrefix(from, "strike")
             default: return false
             }
+        }
+
+        /// Whether the output so far holds more than blanks: before that, taking out an end tag
+        /// could move a doctype to the start of the document, where libxml2 reads it apart.
+        private mutating func hasContent() -> Bool {
+            while !wroteContent, contentScanned < o {
+                if !isBlank(out[contentScanned]) { wroteContent = true }
+                contentScanned += 1
+            }
+            return wroteContent
+        }
+
+        /// Whether the output ends in a kept comment (which follows a doctype).
+        private func endsInComment() -> Bool {
+            o >= 3 && out[o - 1] == 0x3E && out[o - 2] == 0x2D && out[o - 3] == 0x2D
+        }
+
+        /// The length of the name (of name characters) at `i`.
+        private func nameLength(_ i: Int) -> Int {
+            var j = i
+            while j < n, isNameChar(s[j]) { j += 1 }
+            return j - i
         }
 
         /// `</name` blanks `>` at `lt`; returns the index after it.

@@ -4,54 +4,141 @@ import CLibXML2
 /// to a `TextCollector` without building a tree. The events are exactly those libxml2's own
 /// tree builder receives (implied and auto-closed elements included), so the collected text
 /// is what a walk over `htmlReadMemory`'s document would give, minus the tree's allocations.
+///
+/// The parse has a work budget (see `WorkBudget`): libxml2 2.9 scans its whole stack of open
+/// elements for some markup (an end tag that matches no open element, a `<body>` inside deep
+/// nesting), so such markup repeated costs time quadratic in its size. Each callback adds the
+/// work libxml2 did to reach it; once the budget is spent the parser is stopped
+/// (`xmlStopParser`) and what was collected so far is kept.
 enum SAXParse {
-    /// Parses `bytes` (non-empty) into `collector`; returns false when libxml2 did not start a
-    /// document (nothing was parsed).
-    static func run(_ bytes: UnsafeBufferPointer<UInt8>, into collector: inout TextCollector) -> Bool {
+    /// What one parse reports besides the collected text.
+    struct Outcome {
+        /// Whether libxml2 started a document (false: nothing was parsed).
+        var started: Bool
+        /// Whether the work budget ran out and the parser was stopped early.
+        var stopped: Bool
+        /// The work counted, in stack entries scanned (for tests and diagnostics).
+        var work: Int
+    }
+
+    /// Parses `bytes` (non-empty) into `collector`.
+    static func run(_ bytes: UnsafeBufferPointer<UInt8>, into collector: inout TextCollector,
+                    budget: Int = WorkBudget.standard) -> Outcome {
         LibXML2.setUp()
         guard let base = bytes.baseAddress, bytes.count > 0, bytes.count <= Int(Int32.max),
-              let ctxt = htmlNewParserCtxt() else { return false }
+              let ctxt = htmlNewParserCtxt() else { return Outcome(started: false, stopped: false, work: 0) }
         defer { htmlFreeParserCtxt(ctxt) }
-        guard let sax = ctxt.pointee.sax else { return false }
+        guard let sax = ctxt.pointee.sax else { return Outcome(started: false, stopped: false, work: 0) }
         // Keep only the callbacks whose events make up the text; the tree builder's
         // document, DTD, comment and PI callbacks are dropped (no tree, no allocations).
         sax.pointee.internalSubset = nil
         sax.pointee.getEntity = nil
         sax.pointee.setDocumentLocator = nil
-        sax.pointee.startDocument = { ctx in state(of: ctx)?.pointee.started = true }
+        sax.pointee.startDocument = { ctx in state(of: ctx)?.pointee.collector.started = true }
         sax.pointee.endDocument = nil
         sax.pointee.startElement = { ctx, name, attributes in
-            guard let name else { return }
-            state(of: ctx)?.pointee.open(name, attributes)
+            guard let name, let state = state(of: ctx) else { return }
+            // Each element costs libxml2 some hundreds of ns, each attribute a comparison with
+            // those before it in the tag, and a `<body>` start tag a look through the whole
+            // stack for another body.
+            var count = 0
+            if let list = attributes { while list[count] != nil { count += 2 } }
+            count /= 2
+            let isBody = name[0] == 0x62 && name[1] == 0x6F && name[2] == 0x64 && name[3] == 0x79 && name[4] == 0
+            let cost = WorkBudget.element + count * count * WorkBudget.stackEntry / 2
+                + (isBody ? depth(of: ctx) * WorkBudget.stackEntry : 0)
+            if state.pointee.budget.spend(cost) { return stop(ctx) }
+            state.pointee.collector.open(name, attributes)
         }
         sax.pointee.endElement = { ctx, name in
-            state(of: ctx)?.pointee.close()
+            state(of: ctx)?.pointee.collector.close()
         }
         sax.pointee.characters = { ctx, text, count in
             guard let text, count > 0 else { return }
-            state(of: ctx)?.pointee.characters(UnsafeBufferPointer(start: text, count: Int(count)))
+            state(of: ctx)?.pointee.collector.characters(UnsafeBufferPointer(start: text, count: Int(count)))
         }
         sax.pointee.cdataBlock = sax.pointee.characters
         sax.pointee.ignorableWhitespace = nil   // as the tree builder: dropped
         sax.pointee.processingInstruction = nil
         sax.pointee.comment = nil
-        return withUnsafeMutablePointer(to: &collector) { state in
+        // Errors are how libxml2 reports the markup it scanned its stack for and then ignored
+        // (an end tag matching nothing, a misplaced body): each costs the depth of the stack.
+        xmlSetStructuredErrorFunc(nil, countError)
+        defer { LibXML2.setUp() }
+        var run = RunState(collector: collector, budget: WorkBudget(limit: budget))
+        defer { collector = run.collector }
+        return withUnsafeMutablePointer(to: &run) { state in
             ctxt.pointee._private = UnsafeMutableRawPointer(state)
             let doc = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { chars in
                 htmlCtxtReadMemory(ctxt, chars, Int32(bytes.count), nil, "UTF-8", LibXML2.options)
             }
             if let doc { xmlFreeDoc(doc) }
             ctxt.pointee._private = nil
-            return state.pointee.started
+            return Outcome(started: state.pointee.collector.started, stopped: state.pointee.budget.spent,
+                           work: state.pointee.budget.used)
         }
+    }
+
+    /// The collector and budget of one parse, behind the parser context's `_private`.
+    struct RunState {
+        var collector: TextCollector
+        var budget: WorkBudget
     }
 }
 
-/// The collector behind a SAX callback's context (the parser context, whose `_private`
+/// How much work one HTML parse may make libxml2 do, in units of about a nanosecond of this
+/// machine's time: an element, an error (libxml2 2.9 formats every error message, even
+/// unprinted), a look at one open element of the stack.
+struct WorkBudget {
+    /// The standard limit per message (see `HTMLBudget`).
+    static let standard = 150_000_000
+    /// Costs.
+    static let element = 250
+    static let error = 600
+    static let stackEntry = 4
+
+    let limit: Int
+    private(set) var used = 0
+    /// Whether the limit was reached (the parser has been stopped).
+    private(set) var spent = false
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts `units` of work; returns true, once, when that exhausts the budget.
+    mutating func spend(_ units: Int) -> Bool {
+        guard !spent else { return false }
+        used &+= units
+        if used > limit { spent = true; return true }
+        return false
+    }
+}
+
+/// The run state behind a SAX callback's context (the parser context, whose `_private`
 /// points at it for the duration of `SAXParse.run`).
 @inline(__always)
-private func state(of ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<TextCollector>? {
+private func state(of ctx: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<SAXParse.RunState>? {
     guard let ctx else { return nil }
     let ctxt = ctx.assumingMemoryBound(to: htmlParserCtxt.self)
-    return ctxt.pointee._private?.assumingMemoryBound(to: TextCollector.self)
+    return ctxt.pointee._private?.assumingMemoryBound(to: SAXParse.RunState.self)
+}
+
+/// How many elements libxml2 has open.
+@inline(__always)
+private func depth(of ctx: UnsafeMutableRawPointer?) -> Int {
+    guard let ctx else { return 0 }
+    return Int(ctx.assumingMemoryBound(to: htmlParserCtxt.self).pointee.nameNr)
+}
+
+/// Stops the parser: no more callbacks, and libxml2 returns at its next look at the input.
+private func stop(_ ctx: UnsafeMutableRawPointer?) {
+    guard let ctx else { return }
+    xmlStopParser(ctx.assumingMemoryBound(to: xmlParserCtxt.self))
+}
+
+/// The structured error handler during a parse: prints nothing, charges the budget the depth
+/// of the stack libxml2 may have scanned to raise the error, and stops the parser when the
+/// budget is spent.
+private func countError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
+    guard let ctx = error?.pointee.ctxt, let state = state(of: ctx) else { return }
+    if state.pointee.budget.spend(WorkBudget.error + depth(of: ctx) * WorkBudget.stackEntry) { stop(ctx) }
 }

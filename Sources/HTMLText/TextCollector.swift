@@ -8,6 +8,13 @@ struct TextCollector {
     private var links: [String] = []
     private var hosts: [String] = []
     private var seenHosts: Set<String> = []
+    /// Distinct hosts past `maxHosts`, not listed.
+    private(set) var hostsDropped = 0
+    /// Distinct link hosts listed per document at most: a message with a million links must
+    /// not cost a million strings.
+    static let maxHosts = 1_000
+    /// Link targets listed per document at most (their hosts still count).
+    static let maxLinks = 10_000
     private var imageCount = 0
     /// Kinds of the open elements, innermost last.
     private var open: [TagKind] = []
@@ -87,9 +94,14 @@ struct TextCollector {
         while end > start, href[end - 1] <= 0x20 { end -= 1 }
         guard start < end else { return }
         let trimmed = UnsafeBufferPointer(rebasing: href[start..<end])
-        links.append(String(decoding: trimmed, as: UTF8.self))
-        if let host = LinkHost.host(ofURL: trimmed), seenHosts.insert(host).inserted {
-            hosts.append(host)
+        if links.count < Self.maxLinks { links.append(String(decoding: trimmed, as: UTF8.self)) }
+        if let host = LinkHost.host(ofURL: trimmed), !seenHosts.contains(host) {
+            if hosts.count < Self.maxHosts {
+                seenHosts.insert(host)
+                hosts.append(host)
+            } else {
+                hostsDropped += 1
+            }
         }
     }
 

@@ -40,6 +40,16 @@ public enum Charset {
         }
     }
 
+    /// Whether text labelled `label` is decoded from that charset (false: the label names no
+    /// charset tagger knows, and the text is read as UTF-8 or Windows-1252 instead).
+    static func isKnown(_ label: String) -> Bool {
+        switch CharsetAliases.kind(for: label) {
+        case .unknown: return false
+        case .iconv(let name): return Iconv.supports(name)
+        default: return true
+        }
+    }
+
     private static func iconvDecode(_ bytes: ArraySlice<UInt8>, name: String, label: String) -> (text: String, warning: ParseWarning?) {
         guard let (text, invalid) = Iconv.convert(bytes, from: name) else {
             return (SingleByte.utf8OrWindows1252(bytes),

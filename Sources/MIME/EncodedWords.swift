@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// RFC 2047 encoded-word decoding of raw header values.
 public enum EncodedWords {
     private enum Segment {
@@ -62,6 +68,41 @@ public enum EncodedWords {
         switch CharsetAliases.kind(for: fallback) {
         case .unknown, .utf8, .ascii: return SingleByte.windows1252(bytes)
         default: return Charset.decode(bytes, label: fallback).text
+        }
+    }
+
+    /// Calls `body` with the charset label (bytes, `*lang` suffix removed) of each encoded
+    /// word of `raw`, without decoding the words.
+    static func forEachCharset(in raw: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
+        // Most header values have no encoded word: look for `=?` at each `?` (memchr), not
+        // byte by byte.
+        let found = raw.withUnsafeBufferPointer { buf -> Bool in
+            guard let base = buf.baseAddress, buf.count >= 2 else { return false }
+            var i = 1
+            while i < buf.count, let q = memchr(base + i, 0x3F, buf.count - i) {
+                let at = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                if base[at - 1] == 0x3D { return true }
+                i = at + 1
+            }
+            return false
+        }
+        guard found else { return }
+        let end = raw.endIndex
+        var i = raw.startIndex
+        while i + 1 < end {
+            guard raw[i] == Bytes.equals, raw[i + 1] == Bytes.question else { i += 1; continue }
+            var j = i + 2
+            let csStart = j
+            while j < end, raw[j] != Bytes.question, !Bytes.isSpace(raw[j]), raw[j] != Bytes.equals { j += 1 }
+            guard j < end, raw[j] == Bytes.question, j > csStart, j + 2 < end, raw[j + 2] == Bytes.question,
+                  Bytes.lower(raw[j + 1]) == 0x62 || Bytes.lower(raw[j + 1]) == 0x71 else { i += 1; continue }
+            var k = j + 3
+            while k + 1 < end, !(raw[k] == Bytes.question && raw[k + 1] == Bytes.equals) { k += 1 }
+            guard k + 1 < end else { return }
+            var charset = raw[csStart..<j]
+            if let star = charset.firstIndex(of: 0x2A) { charset = charset[..<star] }
+            body(charset)
+            i = k + 2
         }
     }
 

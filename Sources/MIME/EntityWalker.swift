@@ -6,6 +6,13 @@ struct EntityWalker {
     var parts: [Part] = []
     var warnings: [ParseWarning] = []
     private var partsCapped = false
+    /// Encoded words (RFC 2047) in header fields whose charset is unknown, and the first label.
+    private(set) var unknownEncodedWords = 0
+    private(set) var firstUnknownCharset: String?
+    /// Whether each charset label met in encoded words is known (bounded; see `census`).
+    private var labelIsKnown: [ArraySlice<UInt8>: Bool] = [:]
+    /// The label looked up last (words in a row share one).
+    private var lastLabel: (label: ArraySlice<UInt8>, known: Bool)?
     private var depthCapped = false
     static let maxWarnings = 200
 
@@ -37,9 +44,12 @@ struct EntityWalker {
                                        allowEnvelope: isTop)
         for w in block.warnings { warn(w.code, w.detail) }
         var headers = block.headers
+        for field in headers.fields { census(field.rawValue) }
         var contentType = defaultType
         if let raw = headers.rawValue("Content-Type") {
-            if let ct = ContentType.parse(raw) {
+            var capped = false
+            defer { if capped { capParameters("Content-Type") } }
+            if let ct = ContentType.parse(raw, capped: &capped) {
                 contentType = ct
             } else {
                 warn("contentType.invalid", "unparsable Content-Type, using \(defaultType.mimeType)")
@@ -93,6 +103,34 @@ struct EntityWalker {
             return
         }
         addLeaf(storage, headers: headers, contentType: contentType, body: bodyStart..<end, depth: depth)
+    }
+
+    /// Counts the encoded words of a header value whose charset is unknown (their text is
+    /// read as UTF-8 or Windows-1252). Labels are looked up once per message, the first 64
+    /// distinct ones; past that every new label counts as unknown (no mail names so many).
+    private mutating func census(_ raw: [UInt8]) {
+        EncodedWords.forEachCharset(in: raw[...]) { label in
+            let known: Bool
+            if let last = lastLabel, last.label == label {
+                known = last.known
+            } else if let hit = labelIsKnown[label] {
+                known = hit
+            } else if labelIsKnown.count < 64 {
+                known = Charset.isKnown(Bytes.lowerString(label))
+                labelIsKnown[label] = known
+            } else {
+                known = false
+            }
+            lastLabel = (label, known)
+            if !known {
+                unknownEncodedWords += 1
+                if firstUnknownCharset == nil { firstUnknownCharset = String(decoding: label.prefix(64), as: UTF8.self) }
+            }
+        }
+    }
+
+    private mutating func capParameters(_ header: String) {
+        warn("limit.parameters", "\(header) parameters past the limit of \(Parameters.maxParameters) ignored")
     }
 
     private mutating func capDepth() {

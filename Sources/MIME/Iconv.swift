@@ -27,7 +27,11 @@ enum Iconv {
         if let cached { return cached }
         let cd = iconv_open("UTF-8", name)
         if cd == iconv_t(bitPattern: -1) {
-            _ = pool.withLock { $0.unsupported.insert(name) }
+            pool.withLock { state in
+                // Bounded: every message may name new charsets.
+                if state.unsupported.count >= 512 { state.unsupported.removeAll(keepingCapacity: true) }
+                state.unsupported.insert(name)
+            }
             return .some(nil)
         }
         return .some(IconvHandle(cd: cd!))
@@ -43,6 +47,13 @@ enum Iconv {
                 iconv_close(h.cd)
             }
         }
+    }
+
+    /// Whether iconv converts from charset `name`.
+    static func supports(_ name: String) -> Bool {
+        guard let handle = take(name), let h = handle else { return false }
+        giveBack(name, h)
+        return true
     }
 
     /// Converts `bytes` from charset `name` to a String. Returns nil when iconv does not know

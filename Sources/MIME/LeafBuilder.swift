@@ -6,6 +6,10 @@ enum LeafBuilder {
         var charset = contentType.parameters["charset"]?.lowercased().trimmingSpaces
         if charset?.isEmpty == true { charset = nil }
         let disposition = headers.rawValue("Content-Disposition").map(ContentDisposition.parse)
+        if disposition?.capped == true {
+            warnings.append(ParseWarning(code: "limit.parameters",
+                                         detail: "Content-Disposition parameters past the limit of \(Parameters.maxParameters) ignored"))
+        }
         var filename = disposition?.parameters["filename"] ?? contentType.parameters["name"]
         if filename?.isEmpty == true { filename = nil }
         var cte = headers.decoded("Content-Transfer-Encoding")?.lowercased().trimmingSpaces

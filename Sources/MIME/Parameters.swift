@@ -2,9 +2,14 @@
 /// RFC 2231 continuations/charsets), leniently: comments, stray blanks, missing semicolons and
 /// RFC 2047 words inside quoted values (common in the wild) are all accepted.
 enum Parameters {
-    /// The leading value (`text/plain`, `attachment`) as raw bytes, and the decoded parameters
-    /// with lower-cased names.
-    static func parse(_ raw: ArraySlice<UInt8>) -> (value: ArraySlice<UInt8>, parameters: [String: String]) {
+    /// Parameters (RFC 2231 pieces included) read per header value at most; the rest of the
+    /// value is not read. Real headers carry a handful (a long file name split into RFC 2231
+    /// pieces some tens); a header of millions cost hundreds of megabytes.
+    static let maxParameters = 1_000
+
+    /// The leading value (`text/plain`, `attachment`) as raw bytes, the decoded parameters
+    /// with lower-cased names, and whether parameters past `maxParameters` were left unread.
+    static func parse(_ raw: ArraySlice<UInt8>) -> (value: ArraySlice<UInt8>, parameters: [String: String], capped: Bool) {
         var i = raw.startIndex
         let end = raw.endIndex
         skipBlanksAndComments(raw, &i)
@@ -14,11 +19,13 @@ enum Parameters {
 
         struct Piece { var index: Int; var extended: Bool; var bytes: [UInt8] }
         var found: [(name: String, piece: Piece)] = []
+        var capped = false
         while i < end {
             skipBlanksAndComments(raw, &i)
             while i < end, raw[i] == Bytes.semicolon || Bytes.isSpace(raw[i]) { i += 1 }
             skipBlanksAndComments(raw, &i)
             guard i < end else { break }
+            if found.count >= maxParameters { capped = true; break }
             let nameStart = i
             while i < end, raw[i] != Bytes.equals, raw[i] != Bytes.semicolon, !Bytes.isSpace(raw[i]) { i += 1 }
             var name = Bytes.lowerString(raw[nameStart..<i])
@@ -62,7 +69,7 @@ enum Parameters {
             for (name, piece) in found where parameters[name] == nil {
                 parameters[name] = EncodedWords.decode(piece.bytes)
             }
-            return (value, parameters)
+            return (value, parameters, capped)
         }
         var pieces: [String: [Piece]] = [:]
         var order: [String] = []
@@ -104,7 +111,7 @@ enum Parameters {
                 parameters[name] = EncodedWords.decode(joined)
             }
         }
-        return (value, parameters)
+        return (value, parameters, capped)
     }
 
     private static func percentDecode(_ s: ArraySlice<UInt8>) -> [UInt8] {

@@ -8,12 +8,16 @@ public enum ZlibError: Error, Equatable, CustomStringConvertible, Sendable {
     case truncated
     /// zlib could not be initialised (out of memory).
     case initialisation(code: Int32)
+    /// The stream decoded to its end but its checksum (gzip CRC-32 and length, zlib Adler-32)
+    /// does not match the data: the data was damaged.
+    case checksum
 
     public var description: String {
         switch self {
         case .corrupt(let code): return "corrupt compressed data (zlib error \(code))"
         case .truncated: return "compressed data is truncated"
         case .initialisation(let code): return "zlib could not start (error \(code))"
+        case .checksum: return "compressed data fails its checksum (damaged)"
         }
     }
 }
@@ -26,6 +30,12 @@ public struct Inflated: Sendable {
     public var capped: Bool
     /// True when the stream ended early (truncated input): `bytes` holds what could be read.
     public var truncated: Bool
+    /// Set when the stream is damaged after some output (`bytes` holds what was decoded
+    /// before): `.checksum` when only the final check failed, else `.corrupt`.
+    public var damage: ZlibError?
+    /// True when the stream was read to its end, checksum included (nothing capped, cut or
+    /// damaged).
+    public var isComplete: Bool { !capped && !truncated && damage == nil }
 }
 
 /// Thin, safe wrappers over zlib: gzip/zlib detection, capped inflation, deflation, CRC-32.
@@ -46,8 +56,9 @@ public enum Zlib {
     /// Decompresses a gzip or zlib stream (auto-detected), keeping at most `maxOutput` bytes.
     ///
     /// Never allocates more than `maxOutput` (plus one chunk) however much the input claims.
-    /// Truncated input yields what was decoded with `truncated` set; it throws only when
-    /// nothing sensible could be decoded at all.
+    /// Truncated input yields what was decoded with `truncated` set, damaged input what was
+    /// decoded before the damage with `damage` set (`.checksum` when the whole stream decoded
+    /// but fails its check); it throws only when nothing could be decoded at all.
     /// - Throws: `ZlibError.corrupt` on invalid data before any output, `.initialisation`.
     public static func inflate(_ input: [UInt8], maxOutput: Int) throws(ZlibError) -> Inflated {
         var stream = z_stream()
@@ -61,6 +72,7 @@ public enum Zlib {
         var capped = false
         var truncated = false
         var failure: Int32?
+        var checksumFailed = false
         input.withUnsafeBufferPointer { inBuf in
             stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
             stream.avail_in = uInt(inBuf.count)
@@ -91,15 +103,23 @@ public enum Zlib {
                     return
                 default:
                     failure = code
+                    // zlib reports a failed gzip CRC-32, gzip length or zlib Adler-32 check
+                    // as a data error with one of these messages.
+                    if code == Z_DATA_ERROR, let msg = stream.msg {
+                        let text = String(cString: msg)
+                        checksumFailed = text == "incorrect data check" || text == "incorrect length check"
+                    }
                     return
                 }
             }
         }
+        var damage: ZlibError?
         if let failure {
-            if output.isEmpty { throw .corrupt(code: failure) }
-            truncated = true
+            if checksumFailed { damage = .checksum }
+            else if output.isEmpty { throw .corrupt(code: failure) }
+            else { damage = .corrupt(code: failure) }
         }
-        return Inflated(bytes: output, capped: capped, truncated: truncated)
+        return Inflated(bytes: output, capped: capped, truncated: truncated, damage: damage)
     }
 
     /// Compresses `input` as a zlib stream (RFC 1950) at `level` (0–9).

@@ -16,6 +16,32 @@ struct FeaturesJSON: Encodable {
     var document: Document
     var features: [NamedFeature]
 
+    /// Text printed per part at most (a message may decompress to 64 MiB of text, which printed
+    /// as JSON took 201 MB and 631 MB RSS). A longer text is cut at a character boundary and a
+    /// warning says so; what tagger reads is not cut.
+    static let maxPrintedText = 256 << 10
+    /// Features printed at most (the first ones, in the featuriser's order); ordinary mail has
+    /// some hundreds to a few thousands.
+    static let maxPrintedFeatures = 20_000
+
+    init(path: String, document: Document, features: [NamedFeature]) {
+        self.path = path
+        var document = document
+        for i in document.parts.indices {
+            guard let text = document.parts[i].text, text.utf8.count > Self.maxPrintedText else { continue }
+            let utf8 = text.utf8
+            var end = utf8.index(utf8.startIndex, offsetBy: Self.maxPrintedText)
+            while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
+            document.parts[i].text = String(text[..<end])
+            document.warnings.append("output.text: part \(i + 1) text printed to \(utf8.distance(from: utf8.startIndex, to: end)) of \(utf8.count) bytes")
+        }
+        if features.count > Self.maxPrintedFeatures {
+            document.warnings.append("output.features: \(Self.maxPrintedFeatures) of \(features.count) features printed")
+        }
+        self.document = document
+        self.features = Array(features.prefix(Self.maxPrintedFeatures))
+    }
+
     enum Keys: String, CodingKey { case path, headers, parts, features, warnings, link_hosts, compressed }
     enum HeaderKeys: String, CodingKey {
         case subject, from, to, cc, date, message_id, in_reply_to, list_id, precedence, reply_to

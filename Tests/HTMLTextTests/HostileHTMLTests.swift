@@ -1,0 +1,150 @@
+import Testing
+@testable import HTMLText
+
+/// Markup on which libxml2 2.9's HTML parser does quadratic work: bounded, said, and the text
+/// around it read as libxml2 reads it.
+@Suite struct HostileHTMLTests {
+    private func extraction(_ html: String, _ mode: HTMLExtractor.Mode, budget: Int = WorkBudget.standard) -> HTMLExtraction {
+        var html = html
+        return html.withUTF8 { HTMLExtractor.extract(utf8: $0, maxBytes: 8 << 20, mode: mode, budget: budget).extraction }
+    }
+
+    private func limited(_ html: String) -> (String, HTMLLimiter.Limited) {
+        var html = html
+        return html.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: HTMLLimiter.capacity(for: bytes.count)) { out in
+                let r = HTMLLimiter.limit(bytes, into: out.baseAddress!)
+                return (String(decoding: UnsafeBufferPointer(rebasing: out[0..<r.count]), as: UTF8.self), r)
+            }
+        }
+    }
+
+    private func codes(_ r: HTMLExtraction) -> [String] { r.warnings.map { String($0.prefix { $0 != ":" }) } }
+
+    @Test func everyHostileShapeIsReadInBoundedTime() {
+        // 512 KB of each shape, both ways into libxml2. Before the bounds, 280 KB of stray end
+        // tags took 3 s and 40,000 attributes 1.7 s (release builds); bounded, each takes tens
+        // of ms in a release build (the limit here leaves room for a debug build on a loaded
+        // machine).
+        for shape in HostileHTML.shapes {
+            for condensable in [true, false] {
+                let html = shape.html(bytes: 512 << 10, condensable: condensable)
+                let start = ContinuousClock.now
+                let r = extraction(html, .condensed)
+                let elapsed = ContinuousClock.now - start
+                #expect(elapsed < .seconds(3), "\(shape.name) condensable: \(condensable): \(elapsed)")
+                #expect(!r.text.isEmpty || shape.name.hasPrefix("frameset") || shape.name.hasPrefix("script")
+                        || shape.name.hasPrefix("attributes-unclosed"), "\(shape.name)")
+            }
+        }
+    }
+
+    @Test func strayEndTagsAreTakenOutWithTheTextUnchanged() {
+        for (open, close) in [("b", "i"), ("div", "span"), ("i", "p"), ("div", "form")] {
+            let html = "<html><body>" + String(repeating: "<\(open)>", count: 300) + "text "
+                + String(repeating: "</\(close)>x", count: 300) + "</body></html>"
+            let condensed = extraction(html, .condensed)
+            let raw = extraction(html, .raw)
+            #expect(condensed.text == raw.text, "\(open)/\(close)")
+            if close != "p" { #expect(codes(condensed).contains("html.strayEndTags"), "\(open)/\(close)") }
+            let behindPI = extraction("<?x?>" + html, .condensed)
+            #expect(behindPI.text == extraction("<?x?>" + html, .raw).text, "\(open)/\(close)")
+        }
+    }
+
+    @Test func endTagsLibxml2MayMatchAreKept() {
+        // Started before, implied by libxml2 (p, body, head, html), read as text after a
+        // doctype, or completing an entity reference once gone: all kept, same text.
+        let cases = [
+            "<body><span>a</i>b</span>c", "<body>a</p>b", "x</body>y<p>z", "<!DOCTYPE html></x>y",
+            "<body>&am</x>p; done", "<body><b>a<div>b</b>c</div>d</b>e", "<table><tr><td>a</td></x></table>",
+            "<body>" + String(repeating: "</x>", count: 100) + "<x>y</x>",
+        ]
+        for html in cases {
+            let condensed = extraction(html, .condensed), raw = extraction(html, .raw)
+            #expect(condensed.text == raw.text && condensed.links == raw.links, "\(html)")
+            #expect(extraction("<?x?>" + html, .condensed).text == extraction("<?x?>" + html, .raw).text, "\(html)")
+        }
+    }
+
+    @Test func startTagCutByTheEndOfInputKeepsItsTextAttributes() {
+        // (Small enough for libxml2 to read the raw form within its work budget.)
+        let html = "<body><p>text</p><img alt=\"logo\"" + HostileHTML.attributes("", bytes: 8_000)
+        let condensed = extraction(html, .condensed)
+        let raw = extraction(html, .raw)
+        #expect(condensed == raw)
+        #expect(condensed.text == "text\nlogo")
+        #expect(condensed.imageCount == 1)
+    }
+
+    @Test func limiterCapsAttributesPerTagKeepingTheTextOnes() {
+        let many = HostileHTML.attributes("", bytes: 400)
+        let html = "<?x?><p>a<a class=x" + many + " href=\"http://h.example/\" title=t HREF=other>link</a>"
+        let r = extraction(html, .condensed)
+        let raw = extraction(html, .raw)
+        #expect(r.text == raw.text)
+        #expect(r.links == ["http://h.example/"])
+        #expect(codes(r) == ["html.attributes"])
+        let (out, limits) = limited("<p" + many + "/>x")
+        #expect(limits.tagsCut == 1)
+        #expect(out.hasSuffix(" />x"))
+    }
+
+    @Test func limiterLeavesOrdinaryMarkupByteForByte() {
+        let html = #"<?xml?><!DOCTYPE html><html><head><style>p>b{}</style><script>if (a<b && c) x="</p>"</script></head>"#
+            + #"<body><!-- <b a b c d e f g h i j k l m n o p q r s> --><p class=a id=b style='c' data-x="<d>">x</p>"#
+            + #"<img src=a.gif alt=z width=1 height=2 border=0 hspace=0 vspace=0 align=left>"#
+            + String(repeating: "</font>", count: 64) + "</body></html>"
+        let (out, limits) = limited(html)
+        #expect(out == html)
+        #expect(!limits.changed)
+    }
+
+    @Test func limiterTakesOutStrayEndTagsPastItsAllowance() {
+        let html = "<p>a" + String(repeating: "</q>", count: 100) + "b"
+        let (out, limits) = limited(html)
+        #expect(limits.strayEndTags == 36)
+        #expect(out == "<p>a" + String(repeating: "</q>", count: 64) + "b")
+        // A name started anywhere in the document is never taken out.
+        let (kept, none) = limited("<p>a" + String(repeating: "</q>", count: 100) + "<q>b")
+        #expect(kept.utf8.count == 4 + 400 + 4 && !none.changed)
+    }
+
+    @Test func spentWorkBudgetStopsTheParserAndSaysSo() {
+        // An end tag whose element is open behind a block is scanned for every time, and
+        // neither the condenser nor the limiter can take it out: the budget stops libxml2.
+        let html = "<html><body>first<i>" + String(repeating: "<b>", count: 20_000) + "<div>text"
+            + String(repeating: "</i>", count: 20_000) + "<p>after"
+        let start = ContinuousClock.now
+        let r = extraction(html, .condensed)
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(codes(r) == ["html.budget"])
+        #expect(r.text.hasPrefix("first\ntext"))
+        #expect(!r.text.contains("after"))
+        // A budget large enough reads it all.
+        let small = "<html><body><i><b><div>text" + String(repeating: "</i>", count: 50) + "<p>after"
+        #expect(extraction(small, .condensed, budget: 100_000).warnings.isEmpty)
+    }
+
+    @Test func oneBudgetServesAllTheHTMLPartsOfAMessage() {
+        let hostile = HostileHTML.shapes.first { $0.name == "end-behind-block" }!.html(bytes: 1 << 20)
+        var budget = HTMLBudget()
+        let first = HTMLExtractor.extract(hostile, maxBytes: 4 << 20, budget: &budget)
+        #expect(codes(first) == ["html.budget"])
+        #expect(budget.remaining <= 0)
+        let second = HTMLExtractor.extract("<p>later part</p>", maxBytes: 4 << 20, budget: &budget)
+        #expect(second.text.isEmpty && second.warnings.isEmpty)
+        #expect(budget.skippedWarning?.hasPrefix("html.budgetParts: 1 HTML parts") == true)
+        var fresh = HTMLBudget()
+        #expect(HTMLExtractor.extract("<p>later part</p>", maxBytes: 4 << 20, budget: &fresh).text == "later part")
+        #expect(fresh.remaining > WorkBudget.standard - 10_000)
+    }
+
+    @Test func linkHostsAreCappedWithAWarning() {
+        var html = "<body>"
+        for i in 0..<(TextCollector.maxHosts + 10) { html += "<a href=\"http://h\(i).example/\">x</a>" }
+        let r = HTMLExtractor.extract(html, maxBytes: 8 << 20)
+        #expect(r.linkHosts.count == TextCollector.maxHosts)
+        #expect(codes(r) == ["html.linkHosts"])
+    }
+}
