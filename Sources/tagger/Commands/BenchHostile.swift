@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import HTMLText
-import TaggerKit
+import TaggerBench
+import TaggerCore
+import TaggerSystem
 #if canImport(Glibc)
 import Glibc
 #endif
