@@ -3,7 +3,6 @@ import Synchronization
 import Testing
 @testable import TaggerMaildir
 @testable import TaggerState
-@testable import TaggerSystem
 
 /// A state directory with one Maildir (`Maildir`, folders INBOX and .Lists) and a TagStore on it.
 struct StoreFixture {
