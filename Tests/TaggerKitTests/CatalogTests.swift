@@ -91,6 +91,19 @@ struct StoreFixture {
         #expect(rebuilt.catalog.lastSeq >= before)
     }
 
+    @Test func aCatalogRemovedUnderARunningStoreIsRebuilt() throws {
+        let f = try StoreFixture()
+        defer { f.t.cleanup() }
+        let store = f.store()
+        try f.put(store, "1.a.h", id: "<one@x>")
+        try FileManager.default.removeItem(atPath: f.catalogFolder)
+        try f.put(store, "2.b.h", id: "<two@x>")
+        #expect(store.takeProblems().first?.contains("rebuilding it from the sidecars") == true)
+        let reader = f.store()
+        #expect(reader.openCatalog().isEmpty)
+        #expect(Set(reader.catalog.allEntries.map(\.unique)) == ["1.a.h", "2.b.h"])
+    }
+
     /// kill -9 in the middle of an append leaves a torn last line: it is skipped, the next writer
     /// closes it off, and every reader (old offsets included) still reads the catalog.
     @Test func aTornLogLineFromAKilledWriterIsSkipped() throws {
