@@ -15,7 +15,7 @@ enum WorkItem: Sendable, Equatable {
 
 /// The processing loop's inbox: control triggers first, then fresh work from events, then the
 /// backlog from reconciles. Thread-safe; `take` blocks with a timeout.
-final class WorkQueue: @unchecked Sendable {
+final class WorkQueue: @unchecked Sendable {   // every field is guarded by `condition`
     private let condition = NSCondition()
     private var control: [DaemonTrigger] = []
     private var fresh = Deque<WorkItem>()

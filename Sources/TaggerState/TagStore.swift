@@ -69,11 +69,14 @@ public final class TagStore: Sendable {
     private func rebuildCatalog(because damage: String?) -> [String] {
         var entries: [CatalogEntry] = []
         var notes: [String] = damage.map { ["catalog: \($0); rebuilding it from the sidecars"] } ?? []
+        // Body digests are not in the sidecars: keep those this process knew.
+        let digests = Dictionary(catalog.allEntries.compactMap { e in e.digest.map { (e.key, $0) } }) { a, _ in a }
         for md in maildirs {
             for file in sidecars.files(maildirName: md.name) {
                 guard let data = FileManager.default.contents(atPath: file.path),
                       let s = try? JSONDecoder().decode(Sidecar.self, from: data) else { continue }
-                entries.append(Self.entry(s, maildir: md.name, folder: file.folder, digest: nil))
+                let key = CatalogEntry.key(maildir: md.name, folder: file.folder, unique: s.message.unique)
+                entries.append(Self.entry(s, maildir: md.name, folder: file.folder, digest: digests[key]))
             }
         }
         do { try catalog.replaceAll(entries) } catch {
@@ -257,14 +260,21 @@ public final class TagStore: Sendable {
     private func record(_ changes: [CatalogChange]) {
         guard !changes.isEmpty else { return }
         ensureCatalog()
+        var recorded: [TagChange] = []
         do {
-            let recorded = try catalog.record(changes)
-            guard !recorded.isEmpty else { return }
-            let streams = subscribers.withLock { Array($0.streams.values) }
-            for s in streams { for c in recorded { s.yield(c) } }
+            recorded = try catalog.record(changes)
+        } catch is CatalogDamage {
+            // Removed or damaged under the running process: rebuilt from the sidecars, which
+            // already hold what is being recorded (the sidecar is written first).
+            problems.withLock { $0.append(contentsOf: rebuildCatalog(because: "\(state.catalog): missing or damaged")) }
+            return
         } catch {
             problems.withLock { $0.append("catalog: \(error)") }
+            return
         }
+        guard !recorded.isEmpty else { return }
+        let streams = subscribers.withLock { Array($0.streams.values) }
+        for s in streams { for c in recorded { s.yield(c) } }
     }
 
     /// Catalog problems since the last call (for the log).

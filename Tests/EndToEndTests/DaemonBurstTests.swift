@@ -55,6 +55,17 @@ extension EndToEnd {
             let done = await eventually(timeout: 90) { ws.sidecarFiles().count >= uniques.count }
             #expect(done, "\(ws.sidecarFiles().count) of \(uniques.count) sidecars after restart")
             Self.expectComplete(ws, uniques)
+            // The catalog, appended to when the daemon was killed, agrees with the sidecars: one
+            // entry per sidecar, same path and tags.
+            func catalogMatches() -> Bool {
+                guard let entries = CatalogFile.read(state: ws.state), entries.count == uniques.count else { return false }
+                return uniques.allSatisfy { u in
+                    guard let e = entries["Maildir/INBOX/" + u], let s = ws.sidecar(u) else { return false }
+                    return e.path == s.message.path && e.tags == s.tags && e.message_id == s.message.message_id
+                }
+            }
+            #expect(await eventually(timeout: 30) { catalogMatches() },
+                    "catalog: \(CatalogFile.read(state: ws.state)?.count ?? -1) entries for \(uniques.count) sidecars")
             #expect(restarted.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
     }

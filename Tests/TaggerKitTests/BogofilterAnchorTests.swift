@@ -1,10 +1,4 @@
 import Testing
-@testable import TaggerConfig
-@testable import TaggerCore
-@testable import TaggerDaemon
-@testable import TaggerMaildir
-@testable import TaggerState
-@testable import TaggerSystem
 @testable import TaggerBench
 
 @Suite struct BogofilterAnchorTests {

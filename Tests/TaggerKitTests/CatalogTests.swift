@@ -3,7 +3,6 @@ import Synchronization
 import Testing
 @testable import TaggerMaildir
 @testable import TaggerState
-@testable import TaggerSystem
 
 /// A state directory with one Maildir (`Maildir`, folders INBOX and .Lists) and a TagStore on it.
 struct StoreFixture {
@@ -90,6 +89,19 @@ struct StoreFixture {
         #expect(rebuilt.catalog.position.epoch != fresh.catalog.position.epoch)   // older cursors start over
         #expect(rebuilt.catalog.changes(since: fresh.catalog.position).complete == false)
         #expect(rebuilt.catalog.lastSeq >= before)
+    }
+
+    @Test func aCatalogRemovedUnderARunningStoreIsRebuilt() throws {
+        let f = try StoreFixture()
+        defer { f.t.cleanup() }
+        let store = f.store()
+        try f.put(store, "1.a.h", id: "<one@x>")
+        try FileManager.default.removeItem(atPath: f.catalogFolder)
+        try f.put(store, "2.b.h", id: "<two@x>")
+        #expect(store.takeProblems().first?.contains("rebuilding it from the sidecars") == true)
+        let reader = f.store()
+        #expect(reader.openCatalog().isEmpty)
+        #expect(Set(reader.catalog.allEntries.map(\.unique)) == ["1.a.h", "2.b.h"])
     }
 
     /// kill -9 in the middle of an append leaves a torn last line: it is skipped, the next writer

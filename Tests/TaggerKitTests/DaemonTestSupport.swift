@@ -2,9 +2,6 @@ import Foundation
 import Synchronization
 @testable import TaggerConfig
 @testable import TaggerCore
-@testable import TaggerDaemon
-@testable import TaggerMaildir
-@testable import TaggerState
 @testable import TaggerSystem
 
 /// A fresh temporary directory, removed by `cleanup()`.

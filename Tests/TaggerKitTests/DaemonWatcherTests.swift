@@ -1,11 +1,8 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import TaggerConfig
-@testable import TaggerCore
 @testable import TaggerDaemon
 @testable import TaggerMaildir
-@testable import TaggerState
 @testable import TaggerSystem
 
 @Suite(.serialized) struct DaemonWatcherTests {

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import Model
 @testable import TaggerCore
-@testable import TaggerMaildir
 @testable import TaggerState
 @testable import TaggerSystem
 

@@ -1,10 +1,6 @@
 import Foundation
 import Testing
-@testable import TaggerConfig
 @testable import TaggerCore
-@testable import TaggerDaemon
-@testable import TaggerMaildir
-@testable import TaggerState
 @testable import TaggerSystem
 
 @Suite struct ManifestTests {

@@ -1,11 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-@testable import TaggerConfig
-@testable import TaggerCore
 @testable import TaggerDaemon
-@testable import TaggerMaildir
-@testable import TaggerState
 @testable import TaggerSystem
 
 /// A bound AF_UNIX datagram socket standing in for systemd's notify socket.

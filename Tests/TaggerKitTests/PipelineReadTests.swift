@@ -1,12 +1,7 @@
 import Foundation
 import MIME
 import Testing
-@testable import TaggerConfig
 @testable import TaggerCore
-@testable import TaggerDaemon
-@testable import TaggerMaildir
-@testable import TaggerState
-@testable import TaggerSystem
 
 @Suite struct PipelineReadTests {
     /// Only the first `maxMessageBytes` of a file are read; the document must say the message

@@ -3,7 +3,6 @@ import Synchronization
 import Testing
 @testable import TaggerConfig
 @testable import TaggerDaemon
-@testable import TaggerState
 @testable import TaggerSystem
 
 /// The automatic retrain trigger: when the daemon starts `tagger retrain` in the background.

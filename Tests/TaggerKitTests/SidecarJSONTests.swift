@@ -1,12 +1,7 @@
 import Foundation
 import Testing
 @testable import Model
-@testable import TaggerConfig
-@testable import TaggerCore
-@testable import TaggerDaemon
-@testable import TaggerMaildir
 @testable import TaggerState
-@testable import TaggerSystem
 
 /// The hand-written sidecar writer must give exactly the bytes Foundation's JSONEncoder gives
 /// (sidecars written before and after compare equal, so nothing is rewritten needlessly).

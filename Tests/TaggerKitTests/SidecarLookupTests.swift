@@ -1,11 +1,7 @@
 import Foundation
 import Testing
-@testable import TaggerConfig
-@testable import TaggerCore
-@testable import TaggerDaemon
 @testable import TaggerMaildir
 @testable import TaggerState
-@testable import TaggerSystem
 
 @Suite struct SidecarLookupTests {
     @Test func findsByPathUniqueNameAndMessageID() throws {

@@ -46,9 +46,9 @@ public struct ModelStore: Sendable {
             let target = historyDir + "/" + String(format: "%06d", last + 1) + "-\(Self.stamp()).tgm"
             // Keep a hard link of the current model in the history, then rename the candidate
             // over it: there is always a current model, and always a copy of the old one.
-            try step("cannot keep the previous model", path: target) { link(current, target) }
+            try step("link", "cannot keep the previous model", path: target) { link(current, target) }
         }
-        try step("cannot install the new model", path: current) { rename(candidate, current) }
+        try step("rename", "cannot install the new model", path: current) { rename(candidate, current) }
         try syncDirectories([(current as NSString).deletingLastPathComponent, historyDir])
         prune()
     }
@@ -78,9 +78,9 @@ public struct ModelStore: Sendable {
         if FileManager.default.fileExists(atPath: current) {
             try makeDirectory(rolledBackDir)
             let kept = rolledBackDir + "/\(Self.stamp())-\(UInt32.random(in: 0...UInt32.max)).tgm"
-            try step("cannot keep the current model", path: kept) { link(current, kept) }
+            try step("link", "cannot keep the current model", path: kept) { link(current, kept) }
         }
-        try step("cannot restore \(previous)", path: current) { rename(previous, current) }
+        try step("rename", "cannot restore \(previous)", path: current) { rename(previous, current) }
         try syncDirectories([(current as NSString).deletingLastPathComponent, historyDir, rolledBackDir])
         let kept = ((try? FileManager.default.contentsOfDirectory(atPath: rolledBackDir)) ?? [])
             .filter { $0.hasSuffix(".tgm") }.sorted()
@@ -94,8 +94,8 @@ public struct ModelStore: Sendable {
     }
 
     /// One link or rename of a model file; its failure names the file and what was being done.
-    private func step(_ what: String, path: String, _ call: () -> Int32) throws(TaggerError) {
-        do throws(SystemError) { _ = try Syscall.call(what, path: path, call) } catch {
+    private func step(_ operation: String, _ what: String, path: String, _ call: () -> Int32) throws(TaggerError) {
+        do throws(SystemError) { _ = try Syscall.call(operation, path: path, call) } catch {
             throw .io(path: path, reason: "\(what): \(error.systemMessage)")
         }
     }

@@ -9,7 +9,7 @@ import TaggerMaildir
 import TaggerState
 import TaggerSystem
 
-/// The JSON object `tagger features --json` prints per message (SPEC.md "features output").
+/// The JSON object `tagger features --json` prints per message (README "`tagger features --json`").
 /// Absent values are written as explicit `null`s so readers can rely on every key.
 struct FeaturesJSON: Encodable {
     var path: String
