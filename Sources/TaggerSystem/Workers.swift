@@ -22,6 +22,17 @@ package final class HandOff<Item: Sendable>: @unchecked Sendable {   // every fi
         return true
     }
 
+    /// Queues `batch` at once, waking the takers once (no room is waited for: for unbounded
+    /// hand-offs); false once closed.
+    package func put(contentsOf batch: [Item]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
+        items.append(contentsOf: batch)
+        condition.broadcast()
+        return true
+    }
+
     /// Waits for the next item (the caller then holds it until ``done()``); nil once closed and empty.
     package func take() -> Item? {
         condition.lock()
@@ -82,13 +93,13 @@ package final class Workers: Sendable {
     /// Runs `body(0)` … `body(n - 1)` on the workers and returns when all have run.
     package func run(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let group = DispatchGroup()
-        for i in 0..<n {
-            group.enter()
-            _ = jobs.put {
+        for _ in 0..<n { group.enter() }
+        _ = jobs.put(contentsOf: (0..<n).map { i in
+            { @Sendable in
                 body(i)
                 group.leave()
             }
-        }
+        })
         group.wait()
     }
 }

@@ -170,9 +170,16 @@ public final class MessageCatalog: Sendable {
             byUnique[e.unique]?.remove(e.key)
         }
 
-        /// A Message-ID without angle brackets or surrounding blanks.
+        /// A Message-ID without angle brackets or surrounding blanks (bytes compared: this runs
+        /// for every message recorded).
         static func normalised(_ id: String) -> String {
-            id.trimmingCharacters(in: CharacterSet(charactersIn: "<> \t"))
+            func strip(_ b: UInt8) -> Bool { b == 0x3C || b == 0x3E || b == 0x20 || b == 0x09 }
+            let u = id.utf8
+            guard let first = u.firstIndex(where: { !strip($0) }), let last = u.lastIndex(where: { !strip($0) }) else {
+                return ""
+            }
+            if first == u.startIndex && u.index(after: last) == u.endIndex { return id }
+            return String(id[first...last])
         }
     }
 
