@@ -92,7 +92,7 @@ enum SAXParse {
 /// element of the stack.
 struct WorkBudget {
     /// The standard limit per message (see `HTMLBudget`).
-    static let standard = 150_000_000
+    static let standard = 100_000_000
     /// Costs.
     static let element = 1_000
     static let error = 600
