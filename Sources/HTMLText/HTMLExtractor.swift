@@ -1,7 +1,7 @@
 import CLibXML2
 
 /// The work all the HTML parts of one message may make libxml2 do (see `WorkBudget`): about
-/// 150 ms of this machine's time, which ordinary mail stays far below.
+/// 100 ms of this machine's time (unloaded), which ordinary mail stays far below.
 public struct HTMLBudget: Sendable {
     /// Work left, in `WorkBudget` units.
     public var remaining: Int

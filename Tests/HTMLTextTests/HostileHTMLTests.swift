@@ -33,7 +33,10 @@ import Testing
                 let r = extraction(html, .condensed)
                 let elapsed = ContinuousClock.now - start
                 #expect(elapsed < .seconds(3), "\(shape.name) condensable: \(condensable): \(elapsed)")
-                #expect(!r.text.isEmpty || shape.name.hasPrefix("frameset") || shape.name.hasPrefix("script")
+                // Text is read, or a bound says why not (the text of a deep-nesting shape comes
+                // after all its elements).
+                #expect(!r.text.isEmpty || codes(r).contains("html.budget")
+                        || shape.name.hasPrefix("frameset") || shape.name.hasPrefix("script")
                         || shape.name.hasPrefix("attributes-unclosed"), "\(shape.name)")
             }
         }
