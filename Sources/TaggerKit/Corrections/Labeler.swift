@@ -56,8 +56,8 @@ public struct Labeler {
         var unique = query
         if query.contains("@") {
             if let sidecarPath = try? lookup.find(query),
-               let data = fm.contents(atPath: sidecarPath),
-               let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) {
+               let bytes = try? lookup.read(sidecarAt: sidecarPath),   // no link, no FIFO
+               let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(bytes)) {
                 unique = sidecar.message.unique
             }
         }

@@ -24,10 +24,12 @@ public enum SidecarEdits {
         let (index, _) = try labeler.journal.fold()
         var warnings: [String] = []
         var edits: [(maildir: ResolvedConfig.Maildir, sidecar: Sidecar)] = []
+        let lookup = SidecarLookup(maildirs: config.maildirs, layout: labeler.store.layout)
         for md in config.maildirs {
             eachSidecar(in: labeler.store.layout.root + "/" + md.name) { path in
-                guard let data = FileManager.default.contents(atPath: path),
-                      let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) else {
+                // Read without following a link or blocking on a FIFO planted among the sidecars.
+                guard let bytes = try? lookup.read(sidecarAt: path),
+                      let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(bytes)) else {
                     warnings.append("\(path): not a readable sidecar; any correction in it was not picked up")
                     return
                 }
