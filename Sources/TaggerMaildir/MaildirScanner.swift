@@ -112,6 +112,16 @@ public struct MaildirScanner: Sendable {
         package var validName: Bool = true
     }
 
+    /// The name of a `readdir` entry, and whether it is valid UTF-8. The name is read in place
+    /// up to its NUL: `ent.pointee.d_name` would copy all 256 bytes of the declared array, past
+    /// the end of a short record at the end of the kernel's buffer (AddressSanitizer found it).
+    static func entryName(_ ent: UnsafeMutablePointer<dirent>) -> (String, Bool) {
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let p = (UnsafeRawPointer(ent) + offset).assumingMemoryBound(to: CChar.self)
+        if let s = String(validatingCString: p) { return (s, true) }
+        return (String(cString: p), false)
+    }
+
     /// Reads a directory's entries (without `.` and `..`). The directory itself is opened
     /// without following a symbolic link unless `followLink` (a configured root may be a link;
     /// nothing below it is followed); entries that are links are marked, not followed.
@@ -128,12 +138,7 @@ public struct MaildirScanner: Sendable {
         defer { closedir(d) }
         var out: [Entry] = []
         while let ent = readdir(d) {
-            let (name, valid) = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { p -> (String, Bool) in
-                    if let s = String(validatingCString: p) { return (s, true) }
-                    return (String(cString: p), false)
-                }
-            }
+            let (name, valid) = Self.entryName(ent)
             if name == "." || name == ".." { continue }
             var isDir = false, isLink = false
             switch Int32(ent.pointee.d_type) {

@@ -99,3 +99,21 @@ struct OddFileTests {
         }
     }
 }
+
+@Suite("Directory listing")
+struct DirectoryListingTests {
+    @Test("entries with names of every length up to 255 bytes are listed exactly (run under ASan: no read past a record)")
+    func namesOfEveryLength() throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        var expected = Set<String>()
+        for n in 1...255 {
+            let name = String(repeating: "n", count: n)
+            _ = FileManager.default.createFile(atPath: t.path + "/" + name, contents: nil)
+            expected.insert(name)
+        }
+        let listed = try MaildirScanner.directoryEntries(t.path)
+        #expect(Set(listed.map(\.name)) == expected)
+        #expect(listed.allSatisfy { $0.validName && !$0.isDirectory && !$0.isLink })
+    }
+}

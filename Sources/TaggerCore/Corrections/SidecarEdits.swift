@@ -28,10 +28,12 @@ public enum SidecarEdits {
         let (index, _) = try store.journal.fold()
         var warnings: [String] = []
         var edits: [(maildir: ResolvedConfig.Maildir, sidecar: Sidecar)] = []
+        let lookup = SidecarLookup(maildirs: config.maildirs, layout: store.sidecars.layout)
         for md in config.maildirs {
             for file in store.sidecars.files(maildirName: md.name) {
-                guard let data = FileManager.default.contents(atPath: file.path),
-                      let sidecar = try? JSONDecoder().decode(Sidecar.self, from: data) else {
+                // Read without following a link or blocking on a FIFO planted among the sidecars.
+                guard let bytes = try? lookup.read(sidecarAt: file.path),
+                      let sidecar = try? JSONDecoder().decode(Sidecar.self, from: Data(bytes)) else {
                     warnings.append("\(file.path): not a readable sidecar; any correction in it was not picked up")
                     continue
                 }
