@@ -9,9 +9,7 @@
 /// features `own#:` (the writer's word count) and `inc#:` (lines that start included mail) of
 /// every body with text, `incw#:` (included word count) and `quoted:yes` when there is any,
 /// plus whole-name header and structure features (see `HeaderFeatures`). Subject and `o:` words
-/// also give word bigrams (`FeaturizerSettings.bigrams`). The words of the subject and the
-/// writer's own words in the body (not quoted or forwarded text) also give character n-grams,
-/// `c:` (`FeaturizerSettings.characterGrams`, see `SubwordGrams`), weighted as a block.
+/// also give word bigrams (`FeaturizerSettings.bigrams`).
 public struct Featurizer: Sendable {
     /// The settings this featuriser applies.
     public let settings: FeaturizerSettings
@@ -61,9 +59,7 @@ public struct Featurizer: Sendable {
                 _ = tokenizer.tokenize(UnsafeBufferPointer(rebasing: bytes.prefix(maxBytes)), into: &sink)
             }
         }
-        sink.subwords = settings.characterGrams
         field(document.headers.subject, "s:", bigrams: settings.bigrams, maxBytes: 4096)
-        sink.subwords = false
         field(document.from.first?.name, "f:", bigrams: false, maxBytes: 1024)
         field(document.headers.xMailer, "xm:", bigrams: false, maxBytes: 256)
         document.forEach(\.isAttachment, limit: 20) { part in
@@ -110,15 +106,12 @@ public struct Featurizer: Sendable {
                 }
                 var done = 0
                 for range in forwarded ? [] : structure.own {
-                    sink.subwords = false
                     includedWords += words(done..<range.lowerBound)
-                    sink.subwords = settings.characterGrams
                     let used = words(range)
                     ownWords += used
                     if used > 0 { own.append((index, range, used)) }
                     done = range.upperBound
                 }
-                sink.subwords = false
                 includedWords += words(done..<slice.count)
                 if structure.forwardStart < slice.count { forwarded = true }
             }

@@ -3,16 +3,13 @@
 public struct FeaturizerSettings: Sendable, Codable, Equatable {
     /// Version of the tokenisation and hashing scheme. Bumped whenever a change would map the
     /// same message to a different vector; a model trained with another version is stale.
-    public static let currentVersion = 3
+    public static let currentVersion = 2
 
     /// The vector has `1 << bucketBits` buckets. Valid range: `validBucketBits`.
     public var bucketBits: Int = 18
     /// Whether word bigrams (subject, and the writer's own words in a reply or forward) are
     /// added beside single words.
     public var bigrams: Bool = true
-    /// Whether the words of the subject and the writer's own words give character n-grams
-    /// (`c:`, see `Featurizer`).
-    public var characterGrams: Bool = true
     /// Tokens read per field (subject, body, ...); the rest is ignored.
     public var maxTokensPerField: Int = 20_000
     /// Bytes of text read per field; the rest is ignored.
@@ -24,18 +21,17 @@ public struct FeaturizerSettings: Sendable, Codable, Equatable {
     public static let validBucketBits = 8...26
 
     /// Creates settings; every argument has the default a new model uses.
-    public init(bucketBits: Int = 18, bigrams: Bool = true, characterGrams: Bool = true, maxTokensPerField: Int = 20_000,
+    public init(bucketBits: Int = 18, bigrams: Bool = true, maxTokensPerField: Int = 20_000,
                 maxTextBytes: Int = 256 * 1024, maxTokenBytes: Int = 40) {
         self.bucketBits = bucketBits
         self.bigrams = bigrams
-        self.characterGrams = characterGrams
         self.maxTokensPerField = maxTokensPerField
         self.maxTextBytes = maxTextBytes
         self.maxTokenBytes = maxTokenBytes
     }
 
     private enum CodingKeys: String, CodingKey {
-        case bucketBits = "bucket_bits", bigrams, characterGrams = "character_grams", maxTokensPerField = "max_tokens_per_field"
+        case bucketBits = "bucket_bits", bigrams, maxTokensPerField = "max_tokens_per_field"
         case maxTextBytes = "max_text_bytes", maxTokenBytes = "max_token_bytes"
     }
 
@@ -45,7 +41,6 @@ public struct FeaturizerSettings: Sendable, Codable, Equatable {
         let d = FeaturizerSettings()
         bucketBits = try c.decodeIfPresent(Int.self, forKey: .bucketBits) ?? d.bucketBits
         bigrams = try c.decodeIfPresent(Bool.self, forKey: .bigrams) ?? d.bigrams
-        characterGrams = try c.decodeIfPresent(Bool.self, forKey: .characterGrams) ?? d.characterGrams
         maxTokensPerField = try c.decodeIfPresent(Int.self, forKey: .maxTokensPerField) ?? d.maxTokensPerField
         maxTextBytes = try c.decodeIfPresent(Int.self, forKey: .maxTextBytes) ?? d.maxTextBytes
         maxTokenBytes = try c.decodeIfPresent(Int.self, forKey: .maxTokenBytes) ?? d.maxTokenBytes

@@ -5,8 +5,6 @@
 /// One sink per message: `finish()` returns the vector and frees the table.
 struct HashingSink: TokenSink {
     private var counts = CountTable()
-    /// Counts of the character n-grams, normalised apart (nil until used): see `finish`.
-    private var gramCounts: CountTable?
     private let mask: UInt32
     private let bucketBits: Int
 
@@ -16,9 +14,6 @@ struct HashingSink: TokenSink {
     private var bigramState: UInt64 = 0
     private var hasPrevious = false
     private var bigrams = false
-    /// Whether tokens also give character n-grams (see `SubwordGrams`), and their state.
-    var subwords = false
-    var grams: SubwordGrams
 
     /// Names seen, when explaining (nil on the fast path).
     var names: [String: (index: UInt32, sign: Float, count: Int)]?
@@ -30,46 +25,10 @@ struct HashingSink: TokenSink {
         self.bucketBits = bucketBits
         mask = UInt32((1 << bucketBits) - 1)
         names = recordNames ? [:] : nil
-        grams = SubwordGrams()
     }
 
-    /// The message's vector (see `CountTable.finish`): words and other features normalised
-    /// together, character n-grams apart, then the two blended (`blend`). Ends the sink's life.
-    mutating func finish() -> FeatureVector {
-        grams.free()
-        let words = counts.finish(bucketBits: bucketBits)
-        guard var gramTable = gramCounts else { return words }
-        return Self.blend(words, gramTable.finish(bucketBits: bucketBits), scale: SubwordGrams.weight)
-    }
-
-    /// `a + scale · b` (both sorted by index), L2-normalised. With `a` and `b` of unit length,
-    /// the n-grams weigh `scale` against the words' 1 whatever their number: a word gives a
-    /// dozen n-grams, and unweighted they held most of the vector's length, crowding the words
-    /// out (enron, five 80/20 splits: micro-F1 0.628 at weight 1 against 0.634 at 0.5).
-    static func blend(_ a: FeatureVector, _ b: FeatureVector, scale: Float) -> FeatureVector {
-        var indices: [UInt32] = [], values: [Float] = []
-        indices.reserveCapacity(a.count + b.count)
-        values.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a.indices[i] < b.indices[j]) {
-                indices.append(a.indices[i]); values.append(a.values[i]); i += 1
-            } else if i == a.count || b.indices[j] < a.indices[i] {
-                indices.append(b.indices[j]); values.append(scale * b.values[j]); j += 1
-            } else {
-                let v = a.values[i] + scale * b.values[j]
-                if v != 0 { indices.append(a.indices[i]); values.append(v) }
-                i += 1; j += 1
-            }
-        }
-        var sum: Float = 0
-        for v in values { sum += v * v }
-        if sum > 0 {
-            let inverse = 1 / sum.squareRoot()
-            for k in values.indices { values[k] *= inverse }
-        }
-        return FeatureVector(indices: indices, values: values)
-    }
+    /// The message's vector (see `CountTable.finish`). Ends the sink's life.
+    mutating func finish() -> FeatureVector { counts.finish(bucketBits: bucketBits) }
 
     /// Starts a token field: later tokens are prefixed with `prefix` and bigrams restart.
     mutating func beginField(_ prefix: StaticString, bigrams: Bool) {
@@ -104,23 +63,6 @@ struct HashingSink: TokenSink {
         }
         bigramState = StableHash.step(unigram, 0x20)
         hasPrevious = true
-        if subwords { addGrams(bytes) }
-    }
-
-    /// Character n-grams of a token not seen before in this message (see `SubwordGrams`).
-    private mutating func addGrams(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard grams.firstSight(StableHash.hash(bytes)) else { return }
-        let minN = SubwordGrams.minN, maxN = SubwordGrams.maxN
-        if names != nil {
-            var found: [[UInt8]] = []
-            SubwordGrams.each(bytes, minN: minN, maxN: maxN, { _ in }, names: { found.append($0) })
-            for name in found {
-                addGram(StableHash.hash(name))
-                record(name)
-            }
-        } else {
-            SubwordGrams.each(bytes, minN: minN, maxN: maxN) { addGram($0) }
-        }
     }
 
     /// Adds one whole feature given by its full name (e.g. `fromdom:example.com`).
@@ -143,17 +85,11 @@ struct HashingSink: TokenSink {
     }
 
     @inline(__always)
-    private mutating func addGram(_ hash: UInt64) {
-        if gramCounts == nil { gramCounts = CountTable() }
-        gramCounts!.add(UInt32(truncatingIfNeeded: hash) & mask, hash >> 63 == 0 ? 1 : -1)
-    }
-
-    @inline(__always)
-    mutating func add(_ hash: UInt64) {
+    private mutating func add(_ hash: UInt64) {
         counts.add(UInt32(truncatingIfNeeded: hash) & mask, hash >> 63 == 0 ? 1 : -1)
     }
 
-    mutating func record(_ name: [UInt8]) {
+    private mutating func record(_ name: [UInt8]) {
         let h = StableHash.hash(name)
         let index = UInt32(truncatingIfNeeded: h) & mask
         let sign: Float = h >> 63 == 0 ? 1 : -1

@@ -31,6 +31,6 @@ import Testing
     }
 
     @Test func versionIsRecorded() {
-        #expect(FeaturizerSettings.currentVersion == 3)
+        #expect(FeaturizerSettings.currentVersion == 2)
     }
 }
