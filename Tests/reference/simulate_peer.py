@@ -19,6 +19,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
 
 
+# Short names for the chart's legend.
+SHORT = {"lr-word12-c10": "scikit-learn word 1-2-gram LR", "lr-word1-c1": "scikit-learn word LR",
+         "lr-charwb25-c1": "scikit-learn char_wb LR", "svm-word1-c0.5": "scikit-learn word SVM",
+         "svm-charwb25-c0.5": "scikit-learn char_wb SVM"}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("plan")
@@ -41,7 +47,7 @@ def main():
                              held_texts, labels)
         micro, macro = peers.f1_scores(truth, pred)
         print(json.dumps({"corrections": point["corrections"], "micro_f1": micro, "macro_f1": macro,
-                          "peer": "scikit-learn " + dict(peers.PEERS)[args.peer]}), flush=True)
+                          "peer": SHORT.get(args.peer, args.peer)}), flush=True)
     return 0
 
 

@@ -104,7 +104,7 @@ public struct LearningCurveSimulation {
             let dash = "stroke-width=\"1.5\" stroke-dasharray=\"6 4\""
             out.append("<path d=\"\(path(peer.map { ($0.corrections, $0.microF1) }))\" fill=\"none\" stroke=\"#1f77b4\" \(dash)/>")
             out.append("<path d=\"\(path(peer.map { ($0.corrections, $0.macroF1) }))\" fill=\"none\" stroke=\"#d62728\" \(dash)/>")
-            out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">solid: tagger; dashed: %@</text>", left + 6, h - bottom - 8,
+            out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">solid: tagger; dashed: %@</text>", w - right - 330, top + 32,
                               peerName.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")))
         }
         out.append("</svg>")
