@@ -16,6 +16,10 @@ public struct LearningCurveSimulation {
         public var microF1: Float
         public var macroF1: Float
         public var activeLabels: Int
+        public init(corrections: Int, seen: Int, microF1: Float, macroF1: Float, activeLabels: Int) {
+            self.corrections = corrections; self.seen = seen; self.microF1 = microF1; self.macroF1 = macroF1
+            self.activeLabels = activeLabels
+        }
         enum CodingKeys: String, CodingKey {
             case corrections, seen, microF1 = "micro_f1", macroF1 = "macro_f1", activeLabels = "active_labels"
         }
@@ -31,8 +35,9 @@ public struct LearningCurveSimulation {
         self.stream = stream; self.heldOut = heldOut; self.labels = labels; self.every = every; self.options = options
     }
 
-    /// Runs the replay; `progress` receives each point as it is measured.
-    public func run(progress: (Point) -> Void) -> [Point] {
+    /// Runs the replay; `progress` receives each point as it is measured, `corrected` the stream
+    /// position of each message the user corrects, in order (a peer can replay the same training sets).
+    public func run(corrected onCorrect: (Int) -> Void = { _ in }, progress: (Point) -> Void) -> [Point] {
         var model: MultiLabelModel?
         var corrected: [TrainingExample] = []
         var points: [Point] = []
@@ -53,6 +58,7 @@ public struct LearningCurveSimulation {
             let applied = model.map { Set($0.predict(example.vector).tags) } ?? []
             guard applied != truth else { continue }
             corrected.append(example)
+            onCorrect(i)
             sinceRetrain += 1
             guard sinceRetrain >= every else { continue }
             sinceRetrain = 0
@@ -71,10 +77,11 @@ public struct LearningCurveSimulation {
         return points
     }
 
-    /// An SVG line chart of micro- and macro-F1 against the number of corrections.
-    public static func svg(_ points: [Point], title: String) -> String {
+    /// An SVG line chart of micro- and macro-F1 against the number of corrections; a `peer`'s
+    /// points (named `peerName`) are drawn dashed beside them.
+    public static func svg(_ points: [Point], title: String, peer: [Point] = [], peerName: String = "peer") -> String {
         let w = 640.0, h = 360.0, left = 56.0, right = 16.0, top = 36.0, bottom = 44.0
-        let maxX = Double(points.map(\.corrections).max() ?? 1)
+        let maxX = Double((points + peer).map(\.corrections).max() ?? 1)
         func x(_ v: Int) -> Double { left + Double(v) / max(maxX, 1) * (w - left - right) }
         func y(_ v: Float) -> Double { top + (1 - Double(v)) * (h - top - bottom) }
         func path(_ values: [(Int, Float)]) -> String {
@@ -96,6 +103,13 @@ public struct LearningCurveSimulation {
         out.append("<path d=\"\(path(points.map { ($0.corrections, $0.macroF1) }))\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>")
         out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">micro-F1</text>", w - right - 150, top + 14))
         out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#d62728\">macro-F1</text>", w - right - 70, top + 14))
+        if !peer.isEmpty {
+            let dash = "stroke-width=\"1.5\" stroke-dasharray=\"6 4\""
+            out.append("<path d=\"\(path(peer.map { ($0.corrections, $0.microF1) }))\" fill=\"none\" stroke=\"#1f77b4\" \(dash)/>")
+            out.append("<path d=\"\(path(peer.map { ($0.corrections, $0.macroF1) }))\" fill=\"none\" stroke=\"#d62728\" \(dash)/>")
+            out.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">solid: tagger; dashed: %@</text>", w - right - 330, top + 32,
+                              peerName.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")))
+        }
         out.append("</svg>")
         return out.joined(separator: "\n")
     }

@@ -37,13 +37,27 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup var training: TrainingFlags
     @Flag(help: "Print the points as JSON lines.")
     var json = false
+    @Option(help: ArgumentHelp("Also replay a peer: a script (Tests/reference/simulate_peer.py, needs python3 and scikit-learn) retrained on the same corrected messages at the same points and scored on the same held-out messages; its figures are printed beside tagger's and drawn dashed in the SVG.", valueName: "script"))
+    var peer: String?
 
     func run() throws {
         try failing {
             let m = try Manifest.load(path: manifest, skipMissing: true)
             m.warnings.forEach { printError($0) }
             var pipeline = try Pipeline()
-            let examples = try loadExamples(m, pipeline: &pipeline, labels: m.labels, manifestPath: manifest, skipUnreadable: true)
+            // Entries and their vectors side by side (unreadable files skipped), so the peer gets the same messages.
+            var entries: [ManifestEntry] = []
+            var examples: [TrainingExample] = []
+            let position = Dictionary(uniqueKeysWithValues: m.labels.enumerated().map { ($1, $0) })
+            for entry in m.entries {
+                do {
+                    examples.append(TrainingExample(vector: try pipeline.vector(path: entry.path),
+                                                    labels: entry.labels.compactMap { position[$0] }.sorted()))
+                    entries.append(entry)
+                } catch {
+                    printError("\(manifest):\(entry.line): skipped: \(error)")
+                }
+            }
             let heldOut = examples.enumerated().filter { $0.offset % 5 == 4 }.map(\.element)
             let stream = examples.enumerated().filter { $0.offset % 5 != 4 }.map(\.element)
             let sim = LearningCurveSimulation(stream: stream, heldOut: heldOut, labels: m.labels, every: every,
@@ -52,12 +66,38 @@ struct SimulateCommand: ParsableCommand {
                 emit("stream \(stream.count) messages, held out \(heldOut.count), \(m.labels.count) labels, retrain every \(every) corrections")
                 emit("corrections  seen  active labels  held-out micro-F1  macro-F1")
             }
-            let points = sim.run { p in
+            var corrected: [Int] = []
+            let points = sim.run(corrected: { corrected.append($0) }) { p in
                 emit(json ? jsonLine(p) : String(format: "%11d  %4d  %13d  %17.3f  %8.3f", p.corrections, p.seen, p.activeLabels, p.microF1, p.macroF1))
+            }
+            var peerPoints: [LearningCurveSimulation.Point] = [], peerName = "peer"
+            if let peer {
+                let message = { (e: ManifestEntry) in SimulationPeer.Message(path: e.path, labels: e.labels) }
+                do {
+                    (peerName, peerPoints) = try SimulationPeer(script: peer).run(
+                        labels: m.labels,
+                        heldOut: entries.enumerated().filter { $0.offset % 5 == 4 }.map { message($0.element) },
+                        stream: entries.enumerated().filter { $0.offset % 5 != 4 }.map { message($0.element) },
+                        corrected: corrected, points: points)
+                } catch {
+                    printError("tagger: simulate: no peer curve: \(error)")
+                }
+                if !peerPoints.isEmpty && !json {
+                    emit("peer: \(peerName), trained on the same corrected messages at the same points")
+                    emit("corrections  tagger micro-F1  peer micro-F1  tagger macro-F1  peer macro-F1")
+                }
+                for (t, p) in zip(points, peerPoints) {
+                    if json {
+                        emit("{\"corrections\":\(p.corrections),\"peer_micro_f1\":\(p.microF1),\"peer_macro_f1\":\(p.macroF1)}")
+                    } else {
+                        emit(String(format: "%11d  %15.3f  %13.3f  %15.3f  %13.3f", t.corrections, t.microF1, p.microF1, t.macroF1, p.macroF1))
+                    }
+                }
             }
             if let svg {
                 let title = "tagger learning curve: \((manifest as NSString).lastPathComponent), retrain every \(every) corrections"
-                try LearningCurveSimulation.svg(points, title: title).write(toFile: svg, atomically: true, encoding: .utf8)
+                try LearningCurveSimulation.svg(points, title: title, peer: peerPoints,
+                                                peerName: peerName).write(toFile: svg, atomically: true, encoding: .utf8)
             }
         }
     }
