@@ -1,5 +1,6 @@
 import Foundation
-import TaggerKit
+import TaggerBench
+import TaggerCore
 
 /// The peer of `tagger simulate --peer SCRIPT`: a program (Tests/reference/simulate_peer.py,
 /// scikit-learn) that retrains another classifier on exactly the messages the simulated user
