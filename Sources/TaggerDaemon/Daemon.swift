@@ -24,14 +24,18 @@ public final class Daemon: Sendable {
     private let loader: any ScorerLoader
     private let logger: DaemonLogger
     private let notifier: SystemdNotifier
+    private let messageTimeLimit: Double
     private let context = Mutex<DaemonContext?>(nil)
 
-    /// Makes a daemon; nothing happens until ``run()``.
-    public init(config: ResolvedConfig, loader: any ScorerLoader, logger: DaemonLogger, notifier: SystemdNotifier) {
+    /// Makes a daemon; nothing happens until ``run()``. A message still being read after
+    /// `messageTimeLimit` seconds is skipped with an error sidecar.
+    public init(config: ResolvedConfig, loader: any ScorerLoader, logger: DaemonLogger, notifier: SystemdNotifier,
+                messageTimeLimit: Double = 10) {
         self.config = config
         self.loader = loader
         self.logger = logger
         self.notifier = notifier
+        self.messageTimeLimit = messageTimeLimit
     }
 
     /// Runs until SIGTERM or SIGINT: SIGHUP reloads the model, a timer reconciles every
@@ -95,7 +99,7 @@ public final class Daemon: Sendable {
             throw DaemonStartError(path: "inotify", reason: "\(error)")
         }
         let context = DaemonContext(config: config, loader: loader, scorer: scorer, logger: logger,
-                                    notifier: notifier, watcher: watcher)
+                                    notifier: notifier, watcher: watcher, messageTimeLimit: messageTimeLimit)
         self.context.withLock { $0 = context }
         for note in context.store.openCatalog() { logger.notice(note) }
         for i in config.maildirs.indices { context.watchStructure(maildir: i) }

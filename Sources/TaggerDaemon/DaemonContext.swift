@@ -26,10 +26,13 @@ final class DaemonContext: Sendable {
     /// When the tagging loop last went round (milliseconds since 1970): the watchdog pings only
     /// while it does.
     let heartbeat = Atomic<Int>(0)
+    /// Seconds one message may take to read before it is skipped (see `SlowMessageGuard`).
+    let messageTimeLimit: Double
 
     init(config: ResolvedConfig, loader: any ScorerLoader, scorer: any MessageScoring, logger: DaemonLogger,
-         notifier: SystemdNotifier, watcher: MaildirWatcher) {
+         notifier: SystemdNotifier, watcher: MaildirWatcher, messageTimeLimit: Double = 10) {
         self.config = config
+        self.messageTimeLimit = messageTimeLimit
         self.loader = loader
         self.logger = logger
         self.notifier = notifier

@@ -13,8 +13,11 @@ enum WatchEvent: Sendable, Equatable {
     case messageArrived(maildir: Int, MaildirMessage)
     /// A message file left `new/` or `cur/` (deleted or renamed away).
     case messageLeft(maildir: Int, MaildirMessage)
-    /// A directory appeared or vanished under a watched container: rescan this Maildir's folders.
-    case structureChanged(maildir: Int)
+    /// A message file was written in place and closed, or its permissions or links changed.
+    case messageChanged(maildir: Int, MaildirMessage)
+    /// A directory appeared or vanished under a watched container: rescan `directory` (the
+    /// one that appeared or vanished, or the folder whose `cur/`/`new/` did).
+    case structureChanged(maildir: Int, directory: String)
     /// The model file was replaced or rewritten.
     case modelChanged
     /// The kernel queue overflowed: events were lost, a full reconcile is needed.
@@ -26,15 +29,17 @@ enum WatchEvent: Sendable, Equatable {
 final class MaildirWatcher: Sendable {
     private enum Target: Sendable {
         case messages(maildir: Int, folder: MaildirFolder, subdirectory: String)
-        case container(maildir: Int)
+        case container(maildir: Int, path: String)
         case modelDirectory(fileName: String)
     }
 
     private let inotify: Inotify
     private let targets = Mutex<[Int32: Target]>([:])
 
+    /// Files written in place show as `closeWrite` (not `modify`: one event per write would
+    /// read a growing file again and again), permission and link changes as `attrib`.
     static let messageMask = InotifyMask.movedTo | InotifyMask.create | InotifyMask.delete
-        | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow | InotifyMask.exclUnlink
+        | InotifyMask.movedFrom | InotifyMask.closeWrite | InotifyMask.attrib | InotifyMask.onlyDir | InotifyMask.dontFollow | InotifyMask.exclUnlink
     static let containerMask = InotifyMask.create | InotifyMask.movedTo | InotifyMask.delete
         | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow
     static let modelMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.onlyDir
@@ -60,7 +65,7 @@ final class MaildirWatcher: Sendable {
         let wd = try inotify.addWatch(container.path, mask: Self.containerMask)
         targets.withLock { t in
             if case .messages = t[wd] { return }
-            t[wd] = .container(maildir: maildir)
+            t[wd] = .container(maildir: maildir, path: container.path)
         }
     }
 
@@ -97,13 +102,18 @@ final class MaildirWatcher: Sendable {
         switch target {
         case .modelDirectory(let fileName):
             return e.name == fileName ? .modelChanged : nil
-        case .container(let maildir):
-            return isDir || e.mask & InotifyMask.deleteSelf != 0 ? .structureChanged(maildir: maildir) : nil
+        case .container(let maildir, let path):
+            guard isDir, e.validName else { return nil }
+            // A folder's own cur/new/tmp make (or unmake) that folder; any other directory is
+            // rescanned itself (its parent's other children are unchanged).
+            let directory = ["cur", "new", "tmp"].contains(e.name) ? path : path + "/" + e.name
+            return .structureChanged(maildir: maildir, directory: directory)
         case .messages(let maildir, let folder, let sub):
             // A name that is not UTF-8 names no file once decoded: the reconcile reports it.
             guard !isDir, e.validName, !MaildirName.isIgnored(fileName: e.name) else { return nil }
             let m = MaildirMessage(folder: folder, subdirectory: sub, fileName: e.name)
             if e.mask & (InotifyMask.movedTo | InotifyMask.create) != 0 { return .messageArrived(maildir: maildir, m) }
+            if e.mask & (InotifyMask.closeWrite | InotifyMask.attrib) != 0 { return .messageChanged(maildir: maildir, m) }
             return .messageLeft(maildir: maildir, m)
         }
     }

@@ -14,6 +14,9 @@ final class MessageMemory {
     var known: [String: String] = [:]
     /// key → when the message was first found missing.
     var missingSince: [String: Date] = [:]
+    /// key → the file's stamp when this run read it, and whether that gave an error (the
+    /// catalog answers for the rest, once the sidecar is committed).
+    var stamps: [String: (stamp: String?, error: Bool)] = [:]
 }
 
 /// Tagging one message: scores it and writes its sidecar (deferred, for the batch commit),
@@ -24,11 +27,17 @@ final class MessageTagger {
     let memory: MessageMemory
     /// The user's corrections (the journal is the source of truth for `user`).
     let corrections: CorrectionsCache
+    /// Reads each message within the time limit.
+    let slow: SlowMessageGuard
+    /// The message being read, on disk (skipped after a restart if the daemon dies reading it).
+    let inHand: MessageInHand
 
     init(context: DaemonContext, memory: MessageMemory) {
         self.context = context
         self.memory = memory
         corrections = CorrectionsCache(journal: context.store.journal)
+        slow = SlowMessageGuard(limit: context.messageTimeLimit)
+        inHand = MessageInHand(path: context.config.state.messageInHand)
     }
 
     private var config: ResolvedConfig { context.config }
@@ -56,7 +65,9 @@ final class MessageTagger {
         if !force && knownPath(k) == rel { return nil }
         let ref = TagStore.MessageRef(maildir: md.name, folder: m.folder, unique: m.unique)
         do {
-            if !force, let existing = try readExisting(md, m) {
+            // An error sidecar is tried again when the file changed since (written in place,
+            // permissions fixed): the error moves with the message otherwise.
+            if !force, let existing = try readExisting(md, m), existing.error == nil || !fileChanged(k, m, error: true) {
                 var pending: TagStore.PendingSidecar?
                 if existing.message.path != rel {
                     pending = Self.pending(try store.write(ref, deferred: true) { old in
@@ -74,7 +85,7 @@ final class MessageTagger {
             }
             let current = context.scorer.withLock { $0 }
             if current is NoModelYet { return nil }   // tagged once a model exists (reload reconciles)
-            let outcome = current.score(fileAt: m.path)
+            guard let (outcome, stamp) = read(md, m, with: current) else { return nil }
             if outcome.error != nil && !FileIO.exists(m.path) {
                 logger.debug("\(m.path) vanished before it was read")
                 return nil
@@ -84,7 +95,9 @@ final class MessageTagger {
             let carried = userFromOtherFolder(md, m)
             for w in corrections.refresh() { logger.warning(w) }
             let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
-            let pending = Self.pending(try store.write(ref, deferred: true) { old in
+            var stamped = ref
+            stamped.stamp = stamp?.text
+            let pending = Self.pending(try store.write(stamped, deferred: true) { old in
                 Sidecar(
                     message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
@@ -94,6 +107,7 @@ final class MessageTagger {
             })
             memory.known[k] = rel
             memory.missingSince.removeValue(forKey: k)
+            memory.stamps[k] = (stamp?.text, outcome.error != nil)
             context.stats.withLock { $0.tagged += 1 }
             if let e = outcome.error {
                 context.note(error: "\(m.path): \(e)")

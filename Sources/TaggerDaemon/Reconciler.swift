@@ -13,7 +13,8 @@ final class Reconciler {
     let context: DaemonContext
     let memory: MessageMemory
     let tagger: MessageTagger
-    private var watchedFolders = Set<String>()
+    /// Paths of the folders watched (and whose messages were queued) so far.
+    var watchedFolders = Set<String>()
 
     init(context: DaemonContext, memory: MessageMemory, tagger: MessageTagger) {
         self.context = context
@@ -43,7 +44,7 @@ final class Reconciler {
     /// catalogued is not listed again (as notmuch-new skips unchanged directories).
     func reconcile(force: Bool) {
         let started = Date()
-        var queued = 0, skipped = 0
+        var queued = 0, skipped = 0, retried = 0
         var folderTimes: [(key: String, mtime: Int64)] = []
         for (i, md) in config.maildirs.enumerated() {
             guard let structure = context.watchStructure(maildir: i) else { continue }
@@ -106,11 +107,13 @@ final class Reconciler {
             }
             queued += items.count
             context.queue.pushBacklog(items)
+            retried += retryChangedErrors(maildir: i, blocked: blocked)
             expire(maildir: md, present: present, blocked: blocked, sidecars: sidecars)
         }
         store.rememberFolders(folderTimes)
         let ms = Int(Date().timeIntervalSince(started) * 1000)
-        logger.info("reconcile: \(queued) message(s) queued in \(ms) ms" + (skipped > 0 ? ", \(skipped) unchanged folder(s) not listed" : ""))
+        logger.info("reconcile: \(queued) message(s) queued in \(ms) ms" + (skipped > 0 ? ", \(skipped) unchanged folder(s) not listed" : "")
+                    + (retried > 0 ? ", \(retried) changed since their error" : ""))
     }
 
     /// Files whose names are not UTF-8 already warned about (once per file, not per reconcile).

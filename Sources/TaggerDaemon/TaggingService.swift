@@ -54,6 +54,7 @@ final class TaggingLoop {
     func run() {
         context.stats.withLock { $0.state = "running" }
         let tick = min(1.0, (context.notifier.watchdogInterval ?? 2) / 2)
+        tagger.skipMessageLeftInHand()
         while true {
             context.heartbeat.store(Int(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
             takeCommitFailures()
@@ -80,6 +81,8 @@ final class TaggingLoop {
             case .work(.message(let i, let m, let force), _):
                 hold(tagger.ensure(maildir: i, message: m, force: force))
             case .work(.structure(let i), _): reconciler.structureChanged(maildir: i)
+            case .work(.directories(let i, let paths), _): reconciler.directoriesChanged(maildir: i, paths)
+            case .work(.changed(let i, let m), _): hold(tagger.changed(maildir: i, message: m))
             }
         }
     }

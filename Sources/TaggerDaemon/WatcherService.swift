@@ -14,7 +14,8 @@ struct WatcherService: DaemonService {
                 switch e {
                 case .messageArrived(let i, let m): queue.pushFresh([.message(maildir: i, m, force: false)])
                 case .messageLeft: break   // sidecar expires at a reconcile after the grace period
-                case .structureChanged(let i): queue.pushFresh([.structure(maildir: i)])
+                case .messageChanged(let i, let m): queue.pushFresh([.changed(maildir: i, m)])
+                case .structureChanged(let i, let directory): queue.pushStructure(maildir: i, directory: directory)
                 case .modelChanged: queue.push(.reload)
                 case .overflow: queue.push(.reconcile)
                 }

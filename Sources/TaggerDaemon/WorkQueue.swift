@@ -11,6 +11,11 @@ enum WorkItem: Sendable, Equatable {
     case message(maildir: Int, MaildirMessage, force: Bool)
     /// Rescan a Maildir's folder structure, watch new folders and queue their messages.
     case structure(maildir: Int)
+    /// Rescan these directories of a Maildir only (created, removed or renamed below it).
+    case directories(maildir: Int, [String])
+    /// A message file changed in place: read it again if its content (or, after an error,
+    /// anything about it) changed.
+    case changed(maildir: Int, MaildirMessage)
 }
 
 /// The processing loop's inbox: control triggers first, then fresh work from events, then the
@@ -20,6 +25,8 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
     private var control: [DaemonTrigger] = []
     private var fresh = Deque<WorkItem>()
     private var backlog = Deque<WorkItem>()
+    /// Folder structure changes, merged per Maildir while they wait (see ``pushStructure``).
+    private var structure = StructureLane()
 
     /// What `take` hands out.
     enum Next: Equatable {
@@ -42,6 +49,16 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
         condition.unlock()
     }
 
+    /// Notes that `directory` of Maildir `maildir` (nil: anything in it) gained or lost folders.
+    /// Changes merge while they wait: one rescan of the directories named (or of the whole
+    /// Maildir, once too many are named), taken after fresh mail unless waiting over a second.
+    func pushStructure(maildir: Int, directory: String?) {
+        condition.lock()
+        structure.add(maildir: maildir, directory: directory)
+        condition.signal()
+        condition.unlock()
+    }
+
     func pushBacklog(_ items: [WorkItem]) {
         guard !items.isEmpty else { return }
         condition.lock()
@@ -50,11 +67,18 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
         condition.unlock()
     }
 
+    /// True when a `.stop` waits to be taken.
+    var stopRequested: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return control.contains(.stop)
+    }
+
     /// Items waiting in the backlog plus fresh lanes.
     var pending: Int {
         condition.lock()
         defer { condition.unlock() }
-        return fresh.count + backlog.count
+        return fresh.count + backlog.count + structure.count
     }
 
     /// The next thing to do, waiting up to `timeout` seconds; nil on timeout.
@@ -64,10 +88,51 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
         let deadline = Date(timeIntervalSinceNow: timeout)
         while true {
             if !control.isEmpty { return .control(control.removeFirst()) }
+            if structure.waitingSince.map({ Date().timeIntervalSince($0) > 1 }) == true, let i = structure.take() {
+                return .work(i, fromBacklog: false)
+            }
             if let i = fresh.popFirst() { return .work(i, fromBacklog: false) }
+            if let i = structure.take() { return .work(i, fromBacklog: false) }
             if let i = backlog.popFirst() { return .work(i, fromBacklog: true) }
             if !condition.wait(until: deadline) { return nil }
         }
+    }
+}
+
+/// Structure changes waiting, merged per Maildir: the directories to rescan, or the whole
+/// Maildir once more than `maxDirectories` are named.
+struct StructureLane {
+    static let maxDirectories = 256
+    private var order: [Int] = []
+    private var whole = Set<Int>()
+    private var directories: [Int: Set<String>] = [:]
+    /// When the oldest waiting change arrived.
+    private(set) var waitingSince: Date?
+
+    var count: Int { order.count }
+
+    mutating func add(maildir i: Int, directory: String?) {
+        if !order.contains(i) { order.append(i) }
+        if waitingSince == nil { waitingSince = Date() }
+        if whole.contains(i) { return }
+        guard let d = directory else {
+            whole.insert(i)
+            directories[i] = nil
+            return
+        }
+        directories[i, default: []].insert(d)
+        if directories[i]!.count > Self.maxDirectories {
+            whole.insert(i)
+            directories[i] = nil
+        }
+    }
+
+    mutating func take() -> WorkItem? {
+        guard !order.isEmpty else { return nil }
+        let i = order.removeFirst()
+        waitingSince = order.isEmpty ? nil : Date()
+        if whole.remove(i) != nil { return .structure(maildir: i) }
+        return .directories(maildir: i, (directories.removeValue(forKey: i) ?? []).sorted())
     }
 }
 

@@ -40,6 +40,25 @@ public struct MaildirScanner: Sendable {
         return out
     }
 
+    /// Finds the folders at and below `directory` (a directory under the root), by the same
+    /// rules as ``structure()`` (a directory the full scan would not enter gives nothing).
+    /// - Throws: `SystemError` when `directory` cannot be read (`isNotFound` when it is gone).
+    public func structure(below directory: String) throws(SystemError) -> Structure {
+        var out = Structure()
+        guard directory.hasPrefix(root + "/") else { return out }
+        let relative = String(directory.dropFirst(root.count + 1))
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= maxDepth else { return out }
+        for (n, p) in parts.enumerated() {
+            if p.isEmpty || p == "cur" || p == "new" || p == "tmp" { return out }
+            if p.hasPrefix(".") && (n > 0 || p == ".notmuch" || p == "." || p == "..") { return out }
+        }
+        let entries = try Self.directoryEntries(directory)
+        let depth = parts[0].hasPrefix(".") ? maxDepth : parts.count
+        visit(MaildirFolder(path: directory, relativePath: relative), entries: entries, depth: depth, into: &out)
+        return out
+    }
+
     private func visit(_ dir: MaildirFolder, entries: [Entry], depth: Int, into out: inout Structure) {
         out.containers.append(dir)
         let names = Set(entries.filter(\.isDirectory).map(\.name))

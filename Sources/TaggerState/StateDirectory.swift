@@ -62,4 +62,7 @@ public struct StateDirectory: Sendable, Equatable {
 
     /// Where the model lives unless configured elsewhere.
     public var defaultModel: String { path + "/model/current.tgm" }
+    /// The message the daemon is reading, written before it starts and emptied when it is done:
+    /// one found there at start was in hand when the daemon died or was stopped.
+    public var messageInHand: String { path + "/message-in-hand.json" }
 }

@@ -86,9 +86,10 @@ public final class TagStore: Sendable {
     }
 
     /// The catalog entry a sidecar stands for.
-    static func entry(_ s: Sidecar, maildir: String, folder: String, digest: String?) -> CatalogEntry {
+    static func entry(_ s: Sidecar, maildir: String, folder: String, digest: String?, stamp: String? = nil) -> CatalogEntry {
         CatalogEntry(maildir: maildir, folder: folder, unique: s.message.unique, path: s.message.path,
-                     messageID: s.message.messageID, digest: digest, model: s.model.id, tags: s.tags)
+                     messageID: s.message.messageID, digest: digest, model: s.model.id, tags: s.tags,
+                     error: s.error == nil ? nil : true, stamp: stamp)
     }
 
     // MARK: the journal
@@ -114,9 +115,12 @@ public final class TagStore: Sendable {
         public var unique: String
         /// The body digest, when the writer knows it (kept from the catalog otherwise).
         public var digest: String?
+        /// The message file's stamp as read, when the writer knows it (kept from the catalog otherwise).
+        public var stamp: String?
 
-        public init(maildir: String, folder: MaildirFolder, unique: String, digest: String? = nil) {
+        public init(maildir: String, folder: MaildirFolder, unique: String, digest: String? = nil, stamp: String? = nil) {
             self.maildir = maildir; self.folder = folder; self.unique = unique; self.digest = digest
+            self.stamp = stamp
         }
 
         /// The catalog key.
@@ -165,8 +169,9 @@ public final class TagStore: Sendable {
             written = s
             return s
         }
-        let digest = m.digest ?? catalog.entry(key: m.key)?.digest
-        let entry = Self.entry(written!, maildir: m.maildir, folder: m.folder.sidecarName, digest: digest)
+        let known = catalog.entry(key: m.key)
+        let entry = Self.entry(written!, maildir: m.maildir, folder: m.folder.sidecarName, digest: m.digest ?? known?.digest,
+                               stamp: m.stamp ?? known?.stamp)
         switch result {
         case .pending(let dir, let file):
             return .pending(PendingSidecar(directory: dir, file: file, message: m, entry: entry))
@@ -174,7 +179,7 @@ public final class TagStore: Sendable {
             record([.put(entry)])
             return .written
         case .unchanged:
-            if catalog.entry(key: m.key)?.path != entry.path || m.digest != nil { record([.put(entry)]) }
+            if known?.path != entry.path || m.digest != nil || known?.stamp != entry.stamp { record([.put(entry)]) }
             return .unchanged
         }
     }
@@ -230,9 +235,10 @@ public final class TagStore: Sendable {
     /// older tagger): its catalog entry is brought in line at the next ``commit(_:)`` or
     /// ``flushCatalog()``.
     public func remember(_ s: Sidecar, of m: MessageRef) {
-        var entry = Self.entry(s, maildir: m.maildir, folder: m.folder.sidecarName, digest: m.digest)
+        var entry = Self.entry(s, maildir: m.maildir, folder: m.folder.sidecarName, digest: m.digest, stamp: m.stamp)
         if let known = catalog.entry(key: m.key) {
             if entry.digest == nil { entry.digest = known.digest }
+            if entry.stamp == nil { entry.stamp = known.stamp }
             var k = known
             k.lastmod = 0
             if k == entry { return }

@@ -6,6 +6,8 @@ import Synchronization
 /// inotify mask bits (Linux `<sys/inotify.h>`); composite macros are not imported into Swift,
 /// so every bit used is spelled out here.
 package enum InotifyMask {
+    package static let modify: UInt32 = 0x0000_0002
+    package static let attrib: UInt32 = 0x0000_0004
     package static let closeWrite: UInt32 = 0x0000_0008
     package static let movedFrom: UInt32 = 0x0000_0040
     package static let movedTo: UInt32 = 0x0000_0080

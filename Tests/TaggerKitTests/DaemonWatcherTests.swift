@@ -52,7 +52,7 @@ import Testing
         #expect(await Fixture.waitUntil(timeout: 5) { sink.all.contains(moved) && sink.all.contains(left) })
 
         try FileManager.default.createDirectory(atPath: root + "/.Sub", withIntermediateDirectories: false)
-        #expect(await Fixture.waitUntil(timeout: 5) { sink.all.contains(.structureChanged(maildir: 0)) })
+        #expect(await Fixture.waitUntil(timeout: 5) { sink.all.contains(.structureChanged(maildir: 0, directory: root + "/.Sub")) })
 
         // tmp/ is not watched: a half-delivered file produces nothing.
         let before = sink.all.count

@@ -25,12 +25,19 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
     public var tags: [String]
     /// The sequence number of the change that last wrote this entry (0 before it is recorded).
     public var lastmod: UInt64
+    /// True when the sidecar holds an error (the message could not be read or parsed): such
+    /// messages are tried again when their file changes.
+    public var error: Bool?
+    /// The message file as it was when it was last read (size, modification and change times;
+    /// the daemon's `FileStamp` text), when known: a file that differs from it has changed since.
+    public var stamp: String?
 
     public init(maildir: String, folder: String, unique: String, path: String, messageID: String?,
-                digest: String?, model: String?, tags: [String], lastmod: UInt64 = 0) {
+                digest: String?, model: String?, tags: [String], lastmod: UInt64 = 0,
+                error: Bool? = nil, stamp: String? = nil) {
         self.maildir = maildir; self.folder = folder; self.unique = unique; self.path = path
         self.messageID = messageID; self.digest = digest; self.model = model; self.tags = tags
-        self.lastmod = lastmod
+        self.lastmod = lastmod; self.error = error; self.stamp = stamp
     }
 
     /// `<maildir>/<folder>/<unique>`: the entry's identity (one sidecar, one entry).
@@ -42,7 +49,7 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case maildir, folder, unique, path, digest, model, tags, lastmod
+        case maildir, folder, unique, path, digest, model, tags, lastmod, error, stamp
         case messageID = "message_id"
     }
 }
@@ -488,12 +495,14 @@ public final class MessageCatalog: Sendable {
             w.key("put")
             w.beginObject()
             if let d = e.digest { w.key("digest"); w.string(d) }
+            if e.error == true { w.key("error"); w.boolean(true) }
             w.key("folder"); w.string(e.folder)
             w.key("lastmod"); w.integer(Int(e.lastmod))
             w.key("maildir"); w.string(e.maildir)
             if let id = e.messageID { w.key("message_id"); w.string(id) }
             if let model = e.model { w.key("model"); w.string(model) }
             w.key("path"); w.string(e.path)
+            if let stamp = e.stamp { w.key("stamp"); w.string(stamp) }
             w.key("tags"); w.strings(e.tags)
             w.key("unique"); w.string(e.unique)
             w.endObject()

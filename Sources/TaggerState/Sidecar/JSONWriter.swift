@@ -135,6 +135,8 @@ struct JSONWriter {
 
     mutating func integer(_ v: Int) { bytes.append(contentsOf: String(v).utf8) }
 
+    mutating func boolean(_ v: Bool) { bytes.append(contentsOf: (v ? "true" : "false").utf8) }
+
     /// An array of strings.
     mutating func strings(_ items: [String]) {
         begin(0x5B)

@@ -332,6 +332,12 @@ struct BenchDaemon: ParsableCommand {
     var burst = 10_000
     @Option(help: "Memory phase: deliveries in all (in batches of 2,000, deleted once tagged); 0 skips it.")
     var churn = 0
+    @Option(name: .customLong("churn-folders"), help: "Instead of the phases above: make this many Maildir++ folders, create and delete folders while INBOX mail arrives (--rate per second), and time until every INBOX message has its sidecar.")
+    var churnFolders: Int?
+    @Option(name: .customLong("churn-seconds"), help: "With --churn-folders: how long the churn lasts.")
+    var churnSeconds = 15.0
+    @Option(help: "The tagger binary to run as the daemon (default: this one), to compare builds side by side.")
+    var daemon: String?
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -339,7 +345,16 @@ struct BenchDaemon: ParsableCommand {
         try failing {
             let messages = benchFiles(paths).compactMap { try? MessageFile.read($0) }
             guard !messages.isEmpty else { throw TaggerError.usage("no readable messages under \(paths.joined(separator: " "))") }
-            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let exe = daemon ?? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            if let folders = churnFolders {
+                var options = FolderChurnBench.Options(executable: exe, messages: messages, modelPath: model)
+                options.folders = folders
+                options.seconds = churnSeconds
+                options.rate = rate
+                let result = try FolderChurnBench(options: options).run { if !json { emit($0) } }
+                emit(json ? jsonLine(result, pretty: true) : result.summary)
+                return
+            }
             var options = DaemonBench.Options(executable: exe, messages: messages, modelPath: model)
             options.rate = rate
             options.steadyCount = steady

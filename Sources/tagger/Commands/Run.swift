@@ -105,9 +105,20 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Tag everything that needs it, write the sidecars, and exit (no watching).")
     var once = false
 
+    @Option(name: .customLong("message-time-limit"),
+            help: "How long one message may take to read before it is skipped with an error sidecar, e.g. 10s (the default) or 0.5 (seconds).")
+    var messageTimeLimit: String?
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let config = try options.resolve()
+        var limit = 10.0
+        if let text = messageTimeLimit {
+            guard let l = Double(text) ?? ConfigDuration.parse(text), l > 0 else {
+                throw reported(ConfigError(file: "command line", key: "--message-time-limit", reason: "not a duration (use e.g. \"10s\" or 0.5)"))
+            }
+            limit = l
+        }
         // The daemon waits for a model to appear; a single pass without one would tag nothing
         // and say all is well.
         if once && !FileManager.default.fileExists(atPath: config.modelPath) {
@@ -116,7 +127,7 @@ struct RunCommand: AsyncParsableCommand {
         let loader = ModelScorerLoader()
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
         let daemon = Daemon(config: config, loader: loader, logger: logger,
-                            notifier: SystemdNotifier(environment: env))
+                            notifier: SystemdNotifier(environment: env), messageTimeLimit: limit)
         do { try await daemon.run(once: once) } catch { throw reported(error) }
     }
 }
