@@ -58,10 +58,10 @@ final class MessageTagger {
         do {
             if !force, let existing = try readExisting(md, m) {
                 var pending: TagStore.PendingSidecar?
-                if existing.message.path != rel {
+                if existing.message.path != rel || existing.message.file != Sidecar.Message.file(m, root: md.root) {
                     pending = Self.pending(try store.write(ref, deferred: true) { old in
                         var s = old ?? existing
-                        s.message.path = rel
+                        s.message.locate(m, root: md.root)
                         return s
                     })
                     logger.debug("moved \(md.name)/\(rel)")
@@ -86,7 +86,7 @@ final class MessageTagger {
             let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
             let pending = Self.pending(try store.write(ref, deferred: true) { old in
                 Sidecar(
-                    message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
+                    message: .init(m, root: md.root, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
                     abstained: outcome.abstained, user: old?.user ?? carried ?? journalled ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
