@@ -49,6 +49,8 @@ extension TagStore {
 
     private func catalogEntries(_ ask: (MessageCatalog) -> [CatalogEntry]?) -> [CatalogEntry]? {
         if let hits = ask(catalog) { return hits }
+        // No sidecars at all: nothing to build a catalog from (and nothing is created).
+        guard FileIO.exists(state.sidecars) else { return nil }
         let notes = openCatalog()
         guard (try? catalog.load()) == true else { return nil }
         if !notes.isEmpty || !catalog.hasUsableIndex { try? catalog.writeIndex() }
