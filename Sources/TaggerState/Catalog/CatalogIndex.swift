@@ -12,8 +12,8 @@ import TaggerSystem
 /// `U`+unique name or `M`+bare Message-ID, byte offset of the entry's line in the snapshot),
 /// open addressing with linear probing, at most half full. A lookup maps the file, probes a
 /// few slots, reads the few snapshot lines they point at (each decoded and compared: a hash
-/// collision costs one read) and then applies the log's records that mention the name or a
-/// key found (a substring test first; only those lines are decoded).
+/// collision costs one read) and then applies the log's records that mention the name or the
+/// unique name of an entry found (a substring test first; only those lines are decoded).
 ///
 /// Layout (little-endian): `TGCIDX1\n`, the snapshot's size (8 bytes), the slot count (8, a power
 /// of two), the length of the snapshot's header line (8), that header line, zero padding to a
@@ -132,7 +132,9 @@ enum CatalogIndex {
         guard let dir = try? SecureDirectory.openIfPresent(base: folder, components: []) else { return nil }
         let log: [UInt8]
         do { log = try dir.read(MessageCatalog.logName) ?? [] } catch { return nil }
-        var needles = [escaped(query.name)] + found.keys.map(escaped)
+        // (A put names its message by maildir, folder and unique name, a removal by key: the
+        // unique name is in both.)
+        var needles = [escaped(query.name)] + Set(found.values.map(\.unique)).map(escaped)
         var start = 0
         while start < log.count, let end = log[start...].firstIndex(of: 0x0A) {
             let line = log[start..<end]
@@ -143,7 +145,7 @@ enum CatalogIndex {
             if var e = r.put {
                 e.lastmod = r.seq
                 if query.matches(e) {
-                    if found[e.key] == nil { needles.append(escaped(e.key)) }
+                    if found[e.key] == nil { needles.append(escaped(e.unique)) }
                     found[e.key] = e
                 } else {
                     found.removeValue(forKey: e.key)

@@ -414,7 +414,7 @@ public final class MessageCatalog: Sendable {
             try append(bytes, in: dir, memory: &m)
             for r in records { m.apply(r) }
             m.logRecords += records.count
-            if m.logRecords > compactAfter && m.logRecords > m.entries.count { try compact(dir, &m) }
+            if m.logRecords > compactAfter && m.logRecords * 16 > m.entries.count { try compact(dir, &m) }
             return tagChanges
         }
     }
