@@ -104,6 +104,49 @@ import Testing
     }
 }
 
+extension CatalogIndexTests {
+    /// `tagger label`'s store records through the index without loading the catalog: the
+    /// numbering goes on, an unchanged entry is skipped, a torn line is closed off, and a store
+    /// that loads the catalog afterwards sees exactly what a loading writer would have made.
+    @Test func writesWithoutLoadingTheCatalogAgreeWithLoadedWrites() throws {
+        let f = try StoreFixture()
+        defer { f.t.cleanup() }
+        let store = f.store(compactAfter: 8)
+        for i in 0..<20 { try f.put(store, "\(i).a.h", id: "<\(i)@x>") }
+        try f.put(store, "20.a.h", id: "<20@x>")   // one entry in the log
+        let before = store.catalog.lastSeq
+
+        let light = f.store()
+        light.recordWithoutLoadingCatalog()
+        try f.put(light, "3.a.h", id: "<3@x>", tags: ["finance"])        // from the snapshot
+        try f.put(light, "20.a.h", folder: f.inbox, id: "<20@x>", tags: ["finance"])   // from the log
+        try f.put(light, "3.a.h", id: "<3@x>", tags: ["finance"])        // unchanged: no record
+        if let h = FileHandle(forWritingAtPath: f.catalogFolder + "/log.jsonl") {   // a torn line
+            h.seekToEndOfFile()
+            h.write(Data(#"{"put":{"fol"#.utf8))
+            try h.close()
+        }
+        try f.put(light, "21.a.h", folder: f.lists, id: "<21@x>")          // new
+        try light.removeSidecar(maildir: "Maildir", folder: "INBOX", unique: "5.a.h")
+        #expect(light.takeProblems().isEmpty)
+        #expect(!light.catalog.isLoaded)
+
+        let reader = f.store()
+        #expect(reader.openCatalog().isEmpty)
+        #expect(reader.catalog.lastSeq == before + 4)
+        #expect(reader.catalog.entry(key: "Maildir/INBOX/3.a.h")?.tags == ["finance"])
+        #expect(reader.catalog.entry(key: "Maildir/INBOX/20.a.h")?.tags == ["finance"])
+        #expect(reader.catalog.entry(key: "Maildir/.Lists/21.a.h")?.messageID == "<21@x>")
+        #expect(reader.catalog.entry(key: "Maildir/INBOX/5.a.h") == nil)
+        #expect(reader.catalog.count == 21)
+        #expect(reader.catalog.changes(since: before).changes.map(\.seq) == [before + 1, before + 2, before + 3, before + 4])
+        #expect(Self.indexed(f).lookup(messageID: "21@x")?.map(\.key) == ["Maildir/.Lists/21.a.h"])
+        // The writer that loads goes on numbering after them.
+        try f.put(reader, "22.a.h", id: "<22@x>")
+        #expect(reader.catalog.lastSeq == before + 5)
+    }
+}
+
 /// A small deterministic generator (tests must be repeatable).
 struct SplitMix {
     var state: UInt64

@@ -238,3 +238,81 @@ final class MappedFile {
         return UnsafeRawBufferPointer(start: base + offset, count: length)
     }
 }
+
+extension MessageCatalog {
+    /// Records `changes` without loading the catalog (a one-off writer such as `tagger label`
+    /// at 100,000 messages): under the catalog's lock, the next sequence number comes from the
+    /// snapshot's header and the log's records, the entries being replaced from the index
+    /// (an unchanged one is skipped, as ``record(_:)`` does); the records are appended to the
+    /// log in one write. Nothing is kept in memory and nothing is compacted (the next writer
+    /// that loads the catalog does that).
+    /// - Returns: the tag changes recorded; nil when this catalog is loaded or its index cannot
+    ///   answer (use ``record(_:)``).
+    /// - Throws: `SystemError` when the log cannot be written (nothing is recorded then).
+    func recordWithoutLoading(_ changes: [CatalogChange]) throws -> [TagChange]? {
+        if isLoaded { return nil }
+        guard let dir = try SecureDirectory.openIfPresent(base: folder, components: []) else { return nil }
+        let lock = try FileLock(path: folder + "/" + Self.lockName, wait: true)
+        defer { withExtendedLifetime(lock) {} }
+        guard let snapshot = try? FileIO.openForReading(folder + "/" + Self.snapshotName, followLink: false),
+              let head = CatalogIndex.readLine(snapshot.fd, at: 0, limit: snapshot.size),
+              let header = try? JSONDecoder().decode(Header.self, from: Data(head)) else { return nil }
+        let log = try dir.read(Self.logName) ?? []
+        var seq = header.seq
+        var start = 0
+        while let end = log[start...].firstIndex(of: 0x0A) {
+            if let n = Self.trailingSeq(log[start..<end]) { seq = max(seq, n) }
+            start = end + 1
+        }
+        var records: [Record] = []
+        var tagChanges: [TagChange] = []
+        for c in changes {
+            switch c {
+            case .put(var e):
+                guard let hits = CatalogIndex.lookup(.unique(e.unique), folder: folder) else { return nil }
+                if var old = hits.first(where: { $0.key == e.key }) {
+                    old.lastmod = 0
+                    e.lastmod = 0
+                    if old == e { continue }
+                }
+                seq += 1
+                e.lastmod = seq
+                records.append(Record(seq: seq, put: e))
+                tagChanges.append(TagChange(seq: seq, key: e.key, entry: e))
+            case .remove(let key):
+                let unique = String(key[key.index(after: key.lastIndex(of: "/") ?? key.startIndex)...])
+                guard let hits = CatalogIndex.lookup(.unique(unique), folder: folder) else { return nil }
+                guard hits.contains(where: { $0.key == key }) else { continue }
+                seq += 1
+                records.append(Record(seq: seq, del: key))
+                tagChanges.append(TagChange(seq: seq, key: key, entry: nil))
+            case .folder(let key, let mtime):
+                records.append(Record(seq: seq, folder: key, mtime: mtime))
+            }
+        }
+        guard !records.isEmpty else { return [] }
+        var bytes: [UInt8] = start < log.count ? [0x0A] : []   // a torn last line is closed off first
+        for r in records {
+            bytes += Self.encode(r)
+            bytes.append(0x0A)
+        }
+        try dir.append(Self.logName, bytes: bytes)
+        return tagChanges
+    }
+
+    /// The sequence number of a log line as ``encode(_:)`` writes it (`...,"seq":N}`, last).
+    static func trailingSeq(_ line: ArraySlice<UInt8>) -> UInt64? {
+        guard line.last == UInt8(ascii: "}") else { return nil }
+        var i = line.endIndex - 1
+        var value: UInt64 = 0, scale: UInt64 = 1, digits = 0
+        while i > line.startIndex, case let d = line[i - 1], d >= 0x30 && d <= 0x39, digits < 19 {
+            value += UInt64(d - 0x30) * scale
+            scale *= 10
+            digits += 1
+            i -= 1
+        }
+        let key = Array(#""seq":"#.utf8)
+        guard digits > 0, i - line.startIndex >= key.count, line[(i - key.count)..<i].elementsEqual(key) else { return nil }
+        return value
+    }
+}

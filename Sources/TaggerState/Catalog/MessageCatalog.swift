@@ -320,6 +320,9 @@ public final class MessageCatalog: Sendable {
         }
     }
 
+    /// Whether this process has loaded the catalog.
+    var isLoaded: Bool { memory.withLock { $0.loaded } }
+
     /// The recorded modification time of a folder (see ``CatalogChange/folder(key:mtime:)``).
     public func folderMTime(_ key: String) -> Int64? { memory.withLock { $0.folders[key] } }
 
