@@ -69,10 +69,10 @@ final class MessageTagger {
             // permissions fixed): the error moves with the message otherwise.
             if !force, let existing = try readExisting(md, m), existing.error == nil || !fileChanged(k, m, error: true) {
                 var pending: TagStore.PendingSidecar?
-                if existing.message.path != rel {
+                if existing.message.path != rel || existing.message.file != Sidecar.Message.file(m, root: md.root) {
                     pending = Self.pending(try store.write(ref, deferred: true) { old in
                         var s = old ?? existing
-                        s.message.path = rel
+                        s.message.locate(m, root: md.root)
                         return s
                     })
                     logger.debug("moved \(md.name)/\(rel)")
@@ -99,7 +99,7 @@ final class MessageTagger {
             stamped.stamp = stamp?.text
             let pending = Self.pending(try store.write(stamped, deferred: true) { old in
                 Sidecar(
-                    message: .init(unique: m.unique, path: rel, messageID: outcome.messageID ?? old?.message.messageID),
+                    message: .init(m, root: md.root, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
                     abstained: outcome.abstained, user: old?.user ?? carried ?? journalled ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,

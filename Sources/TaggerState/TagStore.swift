@@ -29,6 +29,16 @@ public final class TagStore: Sendable {
     private let problems = Mutex<[String]>([])
     /// Whether the catalog was loaded (or built) by this process.
     private let catalogOpen = Mutex(false)
+    /// Whether writes record into the catalog through its index without loading it.
+    private let writesWithoutLoading = Mutex(false)
+
+    /// Makes this store's writes record their catalog changes through the catalog's index,
+    /// without loading the catalog, while the index matches the snapshot (for one-off writers
+    /// such as `tagger label`: a load costs seconds at 100,000 messages). Reads of ``catalog``
+    /// then see only what it loads itself.
+    public func recordWithoutLoadingCatalog() {
+        writesWithoutLoading.withLock { $0 = true }
+    }
 
     public convenience init(state: StateDirectory, maildirs: [MaildirRoot]) {
         self.init(state: state, maildirs: maildirs, catalog: MessageCatalog(state: state))
@@ -161,7 +171,14 @@ public final class TagStore: Sendable {
     ///   is then intact.
     @discardableResult
     public func write(_ m: MessageRef, deferred: Bool, build: (Sidecar?) -> Sidecar) throws -> WriteResult {
-        ensureCatalog()   // built from the sidecars before this one changes them
+        let known: CatalogEntry?
+        if writesWithoutLoading.withLock({ $0 }) && !catalog.isLoaded,
+           let hits = catalog.lookup(unique: m.unique) {
+            known = hits.first { $0.key == m.key }
+        } else {
+            ensureCatalog()   // built from the sidecars before this one changes them
+            known = catalog.entry(key: m.key)
+        }
         var written: Sidecar?
         let result = try sidecars.write(maildirName: m.maildir, folder: m.folder, unique: m.unique,
                                         syncDirectory: !deferred, deferred: deferred) { old in
@@ -169,7 +186,6 @@ public final class TagStore: Sendable {
             written = s
             return s
         }
-        let known = catalog.entry(key: m.key)
         let entry = Self.entry(written!, maildir: m.maildir, folder: m.folder.sidecarName, digest: m.digest ?? known?.digest,
                                stamp: m.stamp ?? known?.stamp)
         switch result {
@@ -226,7 +242,7 @@ public final class TagStore: Sendable {
     /// Removes a message's sidecar (a missing one is fine) and its catalog entry.
     /// - Throws: `SystemError` when the file cannot be removed.
     public func removeSidecar(maildir: String, folder: String, unique: String) throws {
-        ensureCatalog()
+        if !writesWithoutLoading.withLock({ $0 }) { ensureCatalog() }
         try sidecars.remove(maildirName: maildir, folderSidecarName: folder, unique: unique)
         record([.remove(key: CatalogEntry.key(maildir: maildir, folder: folder, unique: unique))])
     }
@@ -265,10 +281,12 @@ public final class TagStore: Sendable {
     /// ``takeProblems()``: the sidecars are the truth, the catalog catches up later.
     private func record(_ changes: [CatalogChange]) {
         guard !changes.isEmpty else { return }
-        ensureCatalog()
         var recorded: [TagChange] = []
         do {
-            recorded = try catalog.record(changes)
+            var done: [TagChange]?
+            if writesWithoutLoading.withLock({ $0 }) { done = try catalog.recordWithoutLoading(changes) }
+            if done == nil { ensureCatalog() }
+            recorded = try done ?? catalog.record(changes)
         } catch is CatalogDamage {
             // Removed or damaged under the running process: rebuilt from the sidecars, which
             // already hold what is being recorded (the sidecar is written first).

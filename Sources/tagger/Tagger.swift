@@ -15,6 +15,7 @@ struct Tagger: AsyncParsableCommand {
             RunCommand.self, TagCommand.self, FeaturesCommand.self, TrainCommand.self, EvalCommand.self,
             ExplainCommand.self, LabelCommand.self, ShowCommand.self, RetrainCommand.self,
             RollbackCommand.self, StatusCommand.self, ExportCommand.self, SimulateCommand.self, BenchCommand.self,
+            ListCommand.self,
         ]
     )
 }

@@ -38,7 +38,8 @@ import Testing
             Dictionary(labels().map { ($0, number(&r)) }, uniquingKeysWith: { a, _ in a })
         }
         return Sidecar(
-            message: .init(unique: text(&r), path: text(&r), messageID: Bool.random(using: &r) ? text(&r) : nil),
+            message: .init(unique: text(&r), path: text(&r), messageID: Bool.random(using: &r) ? text(&r) : nil,
+                           root: Bool.random(using: &r) ? text(&r) : nil, file: Bool.random(using: &r) ? text(&r) : nil),
             modelTags: labels(), scores: scores(), thresholds: scores(), abstained: labels(),
             user: .init(add: labels(), remove: labels()),
             model: .init(id: text(&r), trainedAt: text(&r)), taggedAt: text(&r),

@@ -37,6 +37,13 @@ private let hasJSONSchema = run(["python3", "-c", "import jsonschema"]).status =
                     user: .init(add: ["important"]), model: .init(id: "m", trainedAt: "2026-11-26T10:00:00Z"),
                     taggedAt: Timestamp.iso8601(Date()), warnings: ["size limit"])
         }
+        // The keys added later (root, file) validate, and a relative root does not.
+        try store.write(maildirName: "M", folder: MaildirFolder(path: "/m/.Lists", relativePath: ".Lists"), unique: "3.a") { _ in
+            Sidecar(message: .init(MaildirMessage(folder: MaildirFolder(path: "/m/.Lists", relativePath: ".Lists"),
+                                                  subdirectory: "cur", fileName: "3.a:2,S"), root: "/m", messageID: "<z@y>"),
+                    modelTags: [], scores: [:], thresholds: [:], abstained: [], user: .init(),
+                    model: .init(id: "m", trainedAt: "2026-11-26T10:00:00Z"), taggedAt: "2026-11-26T10:04:12Z")
+        }
         try store.write(maildirName: "M", folder: folder, unique: "2.a") { _ in
             Sidecar(message: .init(unique: "2.a", path: "INBOX/new/2.a", messageID: "<x@y>"), modelTags: [],
                     scores: [:], thresholds: [:], abstained: [], user: .init(),
@@ -52,8 +59,12 @@ private let hasJSONSchema = run(["python3", "-c", "import jsonschema"]).status =
                 jsonschema.Draft202012Validator(schema).validate(json.load(open(f)))
             bad = json.load(open(sys.argv[2])); bad["schema"] = 2
             assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
+            new = json.load(open(sys.argv[-1]))
+            assert new["message"]["root"] == "/m" and new["message"]["file"] == "/m/.Lists/cur/3.a:2,S", new
+            new["message"]["root"] = "m"
+            assert not jsonschema.Draft202012Validator(schema).is_valid(new)
             """
-        let files = ["1.a", "2.a"].map { t.path + "/sidecars/M/INBOX/\($0).json" }
+        let files = ["1.a", "2.a"].map { t.path + "/sidecars/M/INBOX/\($0).json" } + [t.path + "/sidecars/M/.Lists/3.a.json"]
         let r = run(["python3", "-c", script, schema] + files)
         #expect(r.status == 0, "\(r.output)")
     }

@@ -36,6 +36,7 @@ public struct Labeler {
     public init(config: ResolvedConfig) {
         self.config = config
         store = TagStore(state: config.state, maildirs: config.maildirs)
+        store.recordWithoutLoadingCatalog()   // one message: no need to load 100,000 entries
     }
 
     /// Finds the message `query` names: an existing file path, a maildir unique name, or a

@@ -41,6 +41,20 @@ public struct MessageReference: Sendable {
             return [LocatedMessage(path: URL(fileURLWithPath: query).standardizedFileURL.resolvingSymlinksInPath().path,
                                    maildir: nil, message: nil)]
         }
+        func located(_ pairs: [(ResolvedConfig.Maildir, MaildirMessage)]) -> [LocatedMessage] {
+            pairs.sorted { ($0.0.name, $0.1.relativePath) < ($1.0.name, $1.1.relativePath) }
+                .map { LocatedMessage(path: $0.1.path, maildir: $0.0, message: $0.1) }
+        }
+        // The catalog first (its index answers without loading it): the messages it knows
+        // whose files are still there.
+        let store = TagStore(state: StateDirectory(layout.stateDirectory), maildirs: maildirs)
+        let bare = Self.bareID(query)
+        for hits in [store.catalogEntries(unique: query), bare.contains("@") ? store.catalogEntries(messageID: bare) : nil] {
+            let found = (hits ?? []).compactMap { e in message(of: e, in: store) }
+            if !found.isEmpty { return located(found) }
+        }
+        // Messages the catalog does not know (the daemon has not seen them yet, or they moved
+        // since): the Maildirs are listed, and for a Message-ID the uncatalogued files read.
         var all: [(ResolvedConfig.Maildir, MaildirMessage)] = []
         for md in maildirs {
             let scanner = MaildirScanner(root: md.root)
@@ -49,33 +63,33 @@ public struct MessageReference: Sendable {
                 for m in (try? scanner.messages(in: folder)) ?? [] { all.append((md, m)) }
             }
         }
-        func located(_ pairs: [(ResolvedConfig.Maildir, MaildirMessage)]) -> [LocatedMessage] {
-            pairs.sorted { ($0.0.name, $0.1.relativePath) < ($1.0.name, $1.1.relativePath) }
-                .map { LocatedMessage(path: $0.1.path, maildir: $0.0, message: $0.1) }
-        }
         let byUnique = all.filter { $0.1.unique == query }
         if !byUnique.isEmpty { return located(byUnique) }
-        let bare = Self.bareID(query)
         if bare.contains("@") {
-            // The sidecars know each message's id; the files themselves are read only for
-            // messages without a sidecar (the daemon has not seen them yet).
-            var known = Set<String>()
-            var matching = Set<String>()
-            for md in maildirs {
-                eachSidecar(in: layout.root + "/" + md.name) { path in
-                    guard let data = fm.contents(atPath: path),
-                          let s = try? JSONDecoder().decode(Sidecar.self, from: data) else { return }
-                    known.insert(md.name + "/" + s.message.unique)
-                    if s.message.messageID.map(Self.bareID) == bare { matching.insert(md.name + "/" + s.message.unique) }
-                }
+            store.openCatalog()
+            let catalogued = { (md: ResolvedConfig.Maildir, m: MaildirMessage) -> Bool in
+                guard let e = store.catalog.entry(key: CatalogEntry.key(maildir: md.name, folder: m.folder.sidecarName, unique: m.unique)) else { return false }
+                return e.messageID.map(Self.bareID) != bare   // known, with another id
             }
-            var found = all.filter { matching.contains($0.0.name + "/" + $0.1.unique) }
-            for (md, m) in all where !known.contains(md.name + "/" + m.unique) {
-                if Self.messageID(ofFile: m.path).map(Self.bareID) == bare { found.append((md, m)) }
+            let found = all.filter { md, m in
+                !catalogued(md, m) && Self.messageID(ofFile: m.path).map(Self.bareID) == bare
             }
             if !found.isEmpty { return located(found) }
         }
         throw TaggerError.notFound("\(query): no such message (not a file, nor a unique name or Message-ID in \(maildirs.map(\.root).joined(separator: ", ")))")
+    }
+
+    /// The Maildir message a catalog entry stands for, if its file still exists (found again
+    /// after a flag change).
+    private func message(of e: CatalogEntry, in store: TagStore) -> (ResolvedConfig.Maildir, MaildirMessage)? {
+        guard let md = maildirs.first(where: { $0.name == e.maildir }), let file = store.messageFile(of: e) else { return nil }
+        let root = Sidecar.Message.absolute(md.root)
+        var parts = file.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3, file.hasPrefix(root + "/") else { return nil }
+        let name = parts.removeLast(), sub = parts.removeLast()
+        let folderPath = parts.joined(separator: "/")
+        let rel = folderPath == root ? "" : String(folderPath.dropFirst(root.count + 1))
+        return (md, MaildirMessage(folder: MaildirFolder(path: folderPath, relativePath: rel), subdirectory: sub, fileName: name))
     }
 
     /// A Message-ID without its angle brackets and surrounding spaces.
@@ -101,14 +115,5 @@ public struct MessageReference: Sendable {
         }
         if bytes.isEmpty { throw TaggerError.io(path: "-", reason: "empty standard input, not a message") }
         return bytes
-    }
-
-    private func eachSidecar(in dir: String, _ body: (String) -> Void) {
-        guard let entries = try? MaildirScanner.directoryEntries(dir) else { return }
-        for e in entries {
-            let path = dir + "/" + e.name
-            if e.isDirectory { eachSidecar(in: path, body) }
-            else if !e.name.hasPrefix("."), e.name.hasSuffix(".json") { body(path) }
-        }
     }
 }

@@ -304,6 +304,39 @@ public final class MessageCatalog: Sendable {
         memory.withLock { m in (m.byUnique[unique] ?? []).sorted().compactMap { m.entries[$0] } }
     }
 
+    /// Entries whose unique name or Message-ID is `query`, answered from the lookup index
+    /// without loading the catalog (see ``CatalogIndex``); from memory when this catalog is
+    /// loaded. Nil when the index cannot answer (missing, stale or damaged): load the catalog.
+    public func lookup(unique: String) -> [CatalogEntry]? {
+        if memory.withLock({ $0.loaded }) { return entries(unique: unique) }
+        return CatalogIndex.lookup(.unique(unique), folder: folder)
+    }
+
+    /// Entries whose Message-ID is `id` (angle brackets optional); as ``lookup(unique:)``.
+    public func lookup(messageID id: String) -> [CatalogEntry]? {
+        if memory.withLock({ $0.loaded }) { return entries(messageID: id) }
+        return CatalogIndex.lookup(.messageID(id), folder: folder)
+    }
+
+    /// Whether the lookup index matches the snapshot on disk (``lookup(unique:)`` can answer).
+    public var hasUsableIndex: Bool { CatalogIndex.lookup(.unique("/"), folder: folder) != nil }
+
+    /// Compacts the log into a fresh snapshot and lookup index (for a catalog written by a
+    /// tagger without the index).
+    /// - Throws: `SystemError` when the files cannot be written, `CatalogDamage` when damaged.
+    public func writeIndex() throws {
+        let dir = try SecureDirectory.open(base: folder, components: [], create: true)
+        let lock = try FileLock(path: folder + "/" + Self.lockName, wait: true)
+        defer { withExtendedLifetime(lock) {} }
+        try memory.withLock { m in
+            guard try catchUp(&m) else { return }
+            try compact(dir, &m)
+        }
+    }
+
+    /// Whether this process has loaded the catalog.
+    var isLoaded: Bool { memory.withLock { $0.loaded } }
+
     /// The recorded modification time of a folder (see ``CatalogChange/folder(key:mtime:)``).
     public func folderMTime(_ key: String) -> Int64? { memory.withLock { $0.folders[key] } }
 
@@ -398,7 +431,7 @@ public final class MessageCatalog: Sendable {
             try append(bytes, in: dir, memory: &m)
             for r in records { m.apply(r) }
             m.logRecords += records.count
-            if m.logRecords > compactAfter && m.logRecords > m.entries.count { try compact(dir, &m) }
+            if m.logRecords > compactAfter && m.logRecords * 16 > m.entries.count { try compact(dir, &m) }
             return tagChanges
         }
     }
@@ -463,8 +496,12 @@ public final class MessageCatalog: Sendable {
         }
         var bytes = Array(#"{"catalog":\#(Self.format),"epoch":\#(m.epoch),"horizon":\#(m.horizon),"seq":\#(m.lastSeq)}"#.utf8)
         bytes.append(0x0A)
+        let headerLength = bytes.count - 1
+        var offsets: [(CatalogEntry, Int)] = []
+        offsets.reserveCapacity(m.entries.count)
         for key in m.entries.keys.sorted() {
             let e = m.entries[key]!
+            offsets.append((e, bytes.count))
             bytes += Self.encode(Record(seq: e.lastmod, put: e))
             bytes.append(0x0A)
         }
@@ -477,6 +514,10 @@ public final class MessageCatalog: Sendable {
             bytes.append(0x0A)
         }
         try dir.writeAtomically(Self.snapshotName, bytes: bytes, syncDirectory: true)
+        // The lookup index belongs to this snapshot (derived data: when it is lost or stale,
+        // lookups load the catalog instead, so its folder need not be synced now).
+        try dir.writeAtomically(CatalogIndex.name, bytes: CatalogIndex.build(header: bytes[..<headerLength], size: bytes.count,
+                                                                            entries: offsets), syncDirectory: false)
         try dir.writeAtomically(Self.logName, bytes: [], syncDirectory: true)
         let log = try logState(dir)
         m.logInode = log.inode

@@ -14,9 +14,11 @@ enum SidecarJSON {
         if let error = s.error { w.key("error"); w.string(error) }
         w.key("message")
         w.beginObject()
+        if let file = s.message.file { w.key("file"); w.string(file) }
         w.key("message_id")
         if let id = s.message.messageID { w.string(id) } else { w.null() }
         w.key("path"); w.string(s.message.path)
+        if let root = s.message.root { w.key("root"); w.string(root) }
         w.key("unique"); w.string(s.message.unique)
         w.endObject()
         w.key("model")

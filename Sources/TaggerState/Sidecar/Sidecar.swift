@@ -9,15 +9,23 @@ public struct Sidecar: Codable, Sendable, Equatable {
         public var path: String
         /// The Message-ID header, angle brackets kept; null when absent.
         public var messageID: String?
+        /// The Maildir root, absolute, as configured (added in schema 1 by tagger 15; absent from
+        /// sidecars written earlier until they are next written).
+        public var root: String?
+        /// The message file's absolute path when the sidecar was written: ``root`` joined with the
+        /// file's path on disk (`cur/NAME` for the root folder, whose ``path`` says `INBOX/cur/NAME`).
+        public var file: String?
 
-        public init(unique: String, path: String, messageID: String?) {
+        public init(unique: String, path: String, messageID: String?, root: String? = nil, file: String? = nil) {
             self.unique = unique
             self.path = path
             self.messageID = messageID
+            self.root = root
+            self.file = file
         }
 
         enum CodingKeys: String, CodingKey {
-            case unique, path
+            case unique, path, root, file
             case messageID = "message_id"
         }
 
@@ -26,6 +34,8 @@ public struct Sidecar: Codable, Sendable, Equatable {
             try c.encode(unique, forKey: .unique)
             try c.encode(path, forKey: .path)
             try c.encode(messageID, forKey: .messageID)   // explicit null, as the schema says
+            try c.encodeIfPresent(root, forKey: .root)
+            try c.encodeIfPresent(file, forKey: .file)
         }
     }
 

@@ -15,7 +15,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Throughput benchmarks (msgs/s, MB/s, per-message p50/p99, peak RSS). Use a release build.",
-        subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self, BenchDaemon.self, BenchHostile.self])
+        subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self, BenchDaemon.self,
+                      BenchHostile.self, BenchLookup.self])
 }
 
 /// Message files under the given paths, leaving out corpus bookkeeping (manifests, labels, READMEs).

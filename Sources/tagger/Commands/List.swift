@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import TaggerConfig
+import TaggerCore
+import TaggerState
+import TaggerSystem
+
+/// `tagger list LABEL [-0]`: the paths of the messages carrying a label.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Print the paths of the messages that carry a label, one a line.",
+        discussion: """
+            The messages' current tags, your corrections included, as the sidecars have them (read \
+            from the message catalog). Paths are absolute message files that exist now (a message \
+            whose flags changed is found under its new name; one that is gone is left out), in \
+            Maildir and folder order. For scripts and mail clients: \
+            tagger list finance -0 | xargs -0 ... ; neomutt: see the README.
+            Exit status: 0 (no output when no message carries a label the model or some message knows), \
+            1 when no message and not the model knows LABEL (a typo), or the config is invalid.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "The label.")
+    var label: String
+
+    @Flag(name: [.customShort("0"), .customLong("null")], help: "End each path with a NUL byte instead of a newline.")
+    var null = false
+
+    func run() throws {
+        try failing {
+            let config = try options.resolve()
+            let store = TagStore(state: config.state, maildirs: config.maildirs)
+            for note in store.openCatalog() { printError(note) }
+            var out: [UInt8] = []
+            var known = false
+            for e in store.catalog.allEntries {
+                guard e.tags.contains(label) else {
+                    continue
+                }
+                known = true
+                guard let file = store.messageFile(of: e) else { continue }
+                out.append(contentsOf: file.utf8)
+                out.append(null ? 0 : 0x0A)
+            }
+            if !known {
+                let modelLabels = (try? loadModel(config.modelPath))?.0.labels ?? []
+                let seen = Set(store.catalog.allEntries.flatMap(\.tags)).union(modelLabels)
+                if !seen.contains(label) {
+                    throw TaggerError.notFound("\(label): no such label (no message carries it and the model does not know it; labels: \(seen.sorted().joined(separator: ", ")))")
+                }
+            }
+            FileHandle.standardOutput.write(Data(out))
+        }
+    }
+}
