@@ -11,16 +11,22 @@ final class CommitService: DaemonService {
     let store: TagStore
     private let batches = HandOff<[TagStore.PendingSidecar]>(capacity: 2)
     private let failures = Mutex<[(key: String, message: String)]>([])
+    private let loop = Mutex<ThreadedLoop?>(nil)
 
-    init(store: TagStore) { self.store = store }
-
-    func run() async throws {
-        await Threaded.run(name: "tagger-commit", { [self] in
+    /// Starts the committer's thread.
+    init(store: TagStore) {
+        self.store = store
+        let thread = ThreadedLoop(name: "tagger-commit") { [self] in
             while let batch = batches.take() {
                 commit(batch)
                 batches.done()
             }
-        }, onCancel: { [batches] in batches.close() })
+        }
+        loop.withLock { $0 = thread }
+    }
+
+    func run() async throws {
+        await loop.withLock { $0 }?.wait { [batches] in batches.close() }
     }
 
     /// Hands a batch over (waiting while two are in flight); commits it here once the

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TaggerSystem
 
 /// One job of the daemon, in swift-service-lifecycle's shape: `run()` does the job until it is
@@ -41,26 +42,45 @@ struct Supervisor {
     }
 }
 
-/// Blocking loops on threads of their own, awaited from async code.
-enum Threaded {
-    /// Runs `body` on a new thread named `name` and returns when it has; cancelling the
-    /// awaiting task calls `onCancel` (which must make `body` return soon).
-    static func run(name: String, _ body: @escaping @Sendable () -> Void,
-                    onCancel: @escaping @Sendable () -> Void) async {
+/// A blocking loop on a thread of its own, started at once (it needs no task of the
+/// cooperative pool to begin, so a busy pool never delays it) and awaited from async code.
+final class ThreadedLoop: Sendable {
+    private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Starts `body` on a new thread named `name`.
+    init(name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread { [self] in
+            body()
+            let waiters = state.withLock { s in
+                s.done = true
+                defer { s.waiters.removeAll() }
+                return s.waiters
+            }
+            for w in waiters { w.resume() }
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Returns once the loop has ended; cancelling the awaiting task calls `onCancel` (which
+    /// must make the loop end soon).
+    func wait(onCancel: @escaping @Sendable () -> Void) async {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let thread = Thread {
-                    body()
-                    done.resume()
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let done = state.withLock { s in
+                    if !s.done { s.waiters.append(c) }
+                    return s.done
                 }
-                thread.name = name
-                thread.start()
+                if done { c.resume() }
             }
         } onCancel: {
             onCancel()
         }
     }
+}
 
+/// Waiting from async code.
+enum Threaded {
     /// Returns once the current task is cancelled.
     static func untilCancelled() async {
         while !Task.isCancelled {

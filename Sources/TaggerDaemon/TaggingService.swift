@@ -12,17 +12,18 @@ import TaggerSystem
 final class TaggingService: DaemonService {
     let name = "tagging"
     let context: DaemonContext
-    let commits: CommitService
+    private let loop: ThreadedLoop
 
+    /// Starts the tagging thread.
     init(context: DaemonContext, commits: CommitService) {
         self.context = context
-        self.commits = commits
+        loop = ThreadedLoop(name: "tagger-process") {
+            TaggingLoop(context: context, commits: commits).run()
+        }
     }
 
     func run() async throws {
-        await Threaded.run(name: "tagger-process", { [context, commits] in
-            TaggingLoop(context: context, commits: commits).run()
-        }, onCancel: { [context] in context.queue.push(.stop) })
+        await loop.wait { [context] in context.queue.push(.stop) }
     }
 }
 

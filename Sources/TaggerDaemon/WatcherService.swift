@@ -1,13 +1,16 @@
 #if os(Linux)
 import TaggerState
 
-/// Watching: turns inotify events (read on the watcher's own thread) into work for tagging:
-/// new mail first, folder changes, model changes, a full reconcile after an overflow.
+/// Watching: turns inotify events (read on the watcher's own thread, started with the service)
+/// into work for tagging: new mail first, folder changes, model changes, a full reconcile after
+/// an overflow.
 struct WatcherService: DaemonService {
     let name = "watcher"
     let context: DaemonContext
 
-    func run() async throws {
+    /// Starts reading events.
+    init(context: DaemonContext) {
+        self.context = context
         let queue = context.queue
         context.watcher.start { events in
             for e in events {
@@ -21,6 +24,9 @@ struct WatcherService: DaemonService {
                 }
             }
         }
+    }
+
+    func run() async throws {
         await Threaded.untilCancelled()
         context.watcher.stop()
     }

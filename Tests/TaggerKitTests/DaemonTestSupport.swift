@@ -37,10 +37,13 @@ enum Fixture {
 
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Polls `condition` until it holds or `timeout` seconds pass.
+    /// Polls `condition` every 20 ms until it holds, `timeout` seconds' worth of polls at most.
+    /// Polls are counted rather than a deadline kept: the daemon under test starts on the same
+    /// cooperative pool as the other tests, whose blocking work (corpus scans, processes waited
+    /// for) can keep it busy for a minute on a loaded machine; a deadline would then expire
+    /// before the daemon had run at all.
     static func waitUntil(timeout: Double = 60, _ condition: () -> Bool) async -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while Date() < deadline {
+        for _ in 0..<Int(timeout / 0.02) {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
