@@ -11,6 +11,9 @@ enum WorkItem: Sendable, Equatable {
     case message(maildir: Int, MaildirMessage, force: Bool)
     /// Rescan a Maildir's folder structure, watch new folders and queue their messages.
     case structure(maildir: Int)
+    /// Rescore a message for the retag job (see `RetagService`), unless its sidecar already
+    /// carries model `skipIfModel`.
+    case retag(maildir: Int, MaildirMessage, skipIfModel: String?)
 }
 
 /// The processing loop's inbox: control triggers first, then fresh work from events, then the
@@ -20,6 +23,8 @@ final class WorkQueue: @unchecked Sendable {
     private var control: [DaemonTrigger] = []
     private var fresh = Deque<WorkItem>()
     private var backlog = Deque<WorkItem>()
+    /// The retag job's lane: taken only when nothing else waits.
+    private var retag = Deque<WorkItem>()
 
     /// What `take` hands out.
     enum Next: Equatable {
@@ -50,6 +55,40 @@ final class WorkQueue: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Queues items of the retag job (the lowest priority).
+    func pushRetag(_ items: [WorkItem]) {
+        guard !items.isEmpty else { return }
+        condition.lock()
+        for i in items { retag.append(i) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Items waiting in the retag lane.
+    var retagPending: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return retag.count
+    }
+
+    /// Whether fresh work (new mail) waits.
+    var freshPending: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return fresh.count > 0
+    }
+
+    /// Empties the retag lane (a new job replaces the old one).
+    /// - Returns: how many items were dropped.
+    @discardableResult
+    func clearRetag() -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        let n = retag.count
+        retag = Deque()
+        return n
+    }
+
     /// Items waiting in the backlog plus fresh lanes.
     var pending: Int {
         condition.lock()
@@ -66,6 +105,7 @@ final class WorkQueue: @unchecked Sendable {
             if !control.isEmpty { return .control(control.removeFirst()) }
             if let i = fresh.popFirst() { return .work(i, fromBacklog: false) }
             if let i = backlog.popFirst() { return .work(i, fromBacklog: true) }
+            if let i = retag.popFirst() { return .work(i, fromBacklog: true) }
             if !condition.wait(until: deadline) { return nil }
         }
     }

@@ -171,7 +171,11 @@ public final class TagStore: Sendable {
             record([.put(entry)])
             return .written
         case .unchanged:
-            if catalog.entry(key: m.key)?.path != entry.path || m.digest != nil { record([.put(entry)]) }
+            // The catalog may lag the file (a crash between the rename and the record): bring it in line.
+            let known = catalog.entry(key: m.key)
+            if known?.path != entry.path || known?.model != entry.model || known?.tags != entry.tags || m.digest != nil {
+                record([.put(entry)])
+            }
             return .unchanged
         }
     }
