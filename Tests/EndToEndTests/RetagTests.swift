@@ -115,7 +115,7 @@ extension EndToEnd {
             let again = try ws.tagger(["retag"])
             #expect(again.status == 0 && again.stdout.contains("0 of 0"), "\(again.stdout) \(again.stderr)")
             let all = try ws.tagger(["retag", "--all"])
-            #expect(all.status == 0 && all.stdout.contains("done, \(count) of \(count), 0 rewritten"), "\(all.stdout) \(all.stderr)")
+            #expect(all.status == 0 && all.stdout.contains("done, \(count) of \(count) (100%), 0 rewritten"), "\(all.stdout) \(all.stderr)")
             #expect(Self.sidecars(ws) == before)
             // Without a model: exit 1, one line.
             try FileManager.default.removeItem(atPath: ws.modelPath)
@@ -191,7 +191,7 @@ extension EndToEnd {
             #expect(await eventually(timeout: 120) { Self.sidecars(ws).count == count })
             let oldID = try #require(Self.modelCounts(ws).keys.first)
 
-            try "retag_on_reload = maybe\n".write(toFile: config, atomically: true, encoding: .utf8)
+            try "retag_on_reload = \"maybe\"\n".write(toFile: config, atomically: true, encoding: .utf8)
             daemon.send(SIGHUP)
             #expect(await eventually(timeout: 30) { daemon.log.contains("config not reloaded, keeping the settings in use") },
                     "\(daemon.log)")
