@@ -112,18 +112,21 @@ final class RetagJob: Sendable {
     /// Up to `limit` messages to rescore next (as retag work items).
     func take(_ limit: Int) -> [WorkItem] {
         plan.withLock { p -> [WorkItem] in
-            guard var plan = p, plan.progress.state == "running" else { return [] }
-            let end = min(plan.waiting.count, plan.next + limit)
-            let model = plan.progress.all ? nil : plan.progress.modelID
+            // Changed in place (`p!`): a copy of the plan would copy its tables at every call.
+            guard p != nil, p!.progress.state == "running" else { return [] }
+            let start = p!.next
+            let end = min(p!.waiting.count, start + limit)
+            let model = p!.progress.all ? nil : p!.progress.modelID
             var items: [WorkItem] = []
-            for w in plan.waiting[plan.next..<end] {
-                plan.handed[w.key] = w.message.relativePath
+            items.reserveCapacity(end - start)
+            for k in start..<end {
+                let w = p!.waiting[k]
+                p!.handed[w.key] = w.message.relativePath
                 items.append(.retag(maildir: w.maildir, w.message, skipIfModel: model))
             }
-            plan.outstanding += end - plan.next
-            plan.next = end
-            if plan.next == plan.waiting.count { plan.waiting = []; plan.next = 0 }
-            p = plan
+            p!.outstanding += end - start
+            p!.next = end
+            if end == p!.waiting.count { p!.waiting = []; p!.next = 0 }
             return items
         }
     }
@@ -132,17 +135,16 @@ final class RetagJob: Sendable {
     /// replaced meanwhile are not counted).
     func finished(_ outcome: Outcome, model: String?) {
         plan.withLock { p in
-            guard var plan = p, plan.progress.state == "running" else { return }
-            if let model, model != plan.progress.modelID { return }
-            guard plan.outstanding > 0 else { return }   // an item of a job replaced meanwhile
-            plan.outstanding -= 1
-            plan.progress.done += 1
+            guard p != nil, p!.progress.state == "running" else { return }
+            if let model, model != p!.progress.modelID { return }
+            guard p!.outstanding > 0 else { return }   // an item of a job replaced meanwhile
+            p!.outstanding -= 1
+            p!.progress.done += 1
             switch outcome {
-            case .rewritten: plan.progress.rewritten += 1
-            case .skipped: plan.progress.skipped += 1
+            case .rewritten: p!.progress.rewritten += 1
+            case .skipped: p!.progress.skipped += 1
             case .unchanged, .current: break
             }
-            p = plan
         }
     }
 
@@ -155,21 +157,20 @@ final class RetagJob: Sendable {
     /// - Returns: true when the job has just finished.
     func finishOrReplan(entries: [CatalogEntry], config: ResolvedConfig) -> Bool {
         plan.withLock { p in
-            guard var plan = p, plan.progress.state == "running", plan.outstanding <= 0, plan.waiting.isEmpty else { return false }
-            let again = Self.stale(entries, model: plan.progress.modelID, all: false, config: config)
-                .filter { plan.handed[$0.key] != $0.message.relativePath }
+            guard p != nil, p!.progress.state == "running", p!.outstanding <= 0, p!.waiting.isEmpty else { return false }
+            let handed = p!.handed
+            let again = Self.stale(entries, model: p!.progress.modelID, all: false, config: config)
+                .filter { handed[$0.key] != $0.message.relativePath }
             if again.isEmpty {
-                plan.progress.state = "done"
-                plan.progress.finishedAt = Timestamp.iso8601(Date())
-                plan.progress.rate = Double(plan.progress.done) / max(Date().timeIntervalSince(plan.started), 0.001)
-                plan.handed = [:]
-                p = plan
+                p!.progress.state = "done"
+                p!.progress.finishedAt = Timestamp.iso8601(Date())
+                p!.progress.rate = Double(p!.progress.done) / max(Date().timeIntervalSince(p!.started), 0.001)
+                p!.handed = [:]
                 return true
             }
-            plan.waiting = again
-            plan.next = 0
-            plan.progress.total += again.count
-            p = plan
+            p!.waiting = again
+            p!.next = 0
+            p!.progress.total += again.count
             return false
         }
     }
