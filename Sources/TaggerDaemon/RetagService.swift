@@ -196,8 +196,9 @@ extension MessageTagger {
 struct RetagService: DaemonService {
     let name = "retag"
     let context: DaemonContext
-    /// Retag lane depth kept (small: a new job or a stop drops little).
-    static let lane = 256
+    /// Retag lane depth kept: deep enough that tagging never waits for the next round, even
+    /// when a loaded machine wakes this service late (256 capped the job at ~280 msgs/s there).
+    static let lane = 4096
 
     /// What the service remembers between rounds.
     struct Seen: Sendable {
@@ -242,7 +243,7 @@ struct RetagService: DaemonService {
         seen.model = current
         guard job.running else { return seen }
         let room = lane - context.queue.retagPending
-        if room > lane / 2 { context.queue.pushRetag(job.take(room)) }
+        if room >= lane / 4 { context.queue.pushRetag(job.take(room)) }
         if job.drained, job.finishOrReplan(entries: context.store.catalog.allEntries, config: config),
            let p = job.progress, p.total > 0 || p.request != nil {
             context.logger.notice(p.summary)
