@@ -10,7 +10,9 @@ import TOMLKit
 /// - `model` (path) — model file. Default `<state_dir>/model/current.tgm`.
 /// - `reconcile_interval` (duration) — full rescan period. Default `"15m"`.
 /// - `deletion_grace` (duration) — how long a vanished message keeps its sidecar. Default `"10m"`.
-/// - `retag_on_reload` (bool) — re-score every message after a model reload. Default `false`.
+/// - `retag_on_reload` (bool) — when the model changes (or the daemon starts with another model than
+///   the sidecars carry), rescore every sidecar of another model in the background. Default `true`;
+///   `false` leaves old sidecars alone until `tagger retag`.
 /// - `log_level` (`error`|`warning`|`notice`|`info`|`debug`). Default `info`.
 /// - `folder_labels` (table: folder → label) — folders whose mail counts as a label when retraining.
 ///   A key must name an existing folder (checked when retraining); a label name is not empty and

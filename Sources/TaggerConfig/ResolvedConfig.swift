@@ -83,7 +83,7 @@ public struct ResolvedConfig: Sendable, Equatable {
         return ResolvedConfig(
             maildirs: maildirs, stateDir: stateDir, modelPath: expand(s.model ?? StateDirectory(stateDir).defaultModel),
             reconcileInterval: s.reconcileInterval ?? 900, deletionGrace: s.deletionGrace ?? 600,
-            retagOnReload: s.retagOnReload ?? false, logLevel: s.logLevel ?? .info,
+            retagOnReload: s.retagOnReload ?? true, logLevel: s.logLevel ?? .info,
             folderLabels: s.folderLabels ?? [:], folderNegatives: s.folderNegatives ?? [:],
             minNewCorrections: s.minNewCorrections ?? 20,
             retrainInterval: s.retrainInterval ?? 86400, configFile: used)

@@ -26,11 +26,14 @@ public final class Daemon: Sendable {
     private let notifier: SystemdNotifier
     private let messageTimeLimit: Double
     private let context = Mutex<DaemonContext?>(nil)
+    private let configSource: (@Sendable () throws -> ResolvedConfig)?
 
     /// Makes a daemon; nothing happens until ``run()``. A message still being read after
-    /// `messageTimeLimit` seconds is skipped with an error sidecar.
+    /// `messageTimeLimit` seconds is skipped with an error sidecar. `configSource` reads the
+    /// settings again on SIGHUP (nil: they never change).
     public init(config: ResolvedConfig, loader: any ScorerLoader, logger: DaemonLogger, notifier: SystemdNotifier,
-                messageTimeLimit: Double = 10) {
+                messageTimeLimit: Double = 10, configSource: (@Sendable () throws -> ResolvedConfig)? = nil) {
+        self.configSource = configSource
         self.config = config
         self.loader = loader
         self.logger = logger
@@ -99,7 +102,8 @@ public final class Daemon: Sendable {
             throw DaemonStartError(path: "inotify", reason: "\(error)")
         }
         let context = DaemonContext(config: config, loader: loader, scorer: scorer, logger: logger,
-                                    notifier: notifier, watcher: watcher, messageTimeLimit: messageTimeLimit)
+                                    notifier: notifier, watcher: watcher, messageTimeLimit: messageTimeLimit,
+                                    configSource: configSource)
         self.context.withLock { $0 = context }
         for note in context.store.openCatalog() { logger.notice(note) }
         for i in config.maildirs.indices { context.watchStructure(maildir: i) }
@@ -118,10 +122,12 @@ public final class Daemon: Sendable {
         var services: [any DaemonService] = [
             TaggingService(context: context, commits: commits), commits,
             WatcherService(context: context), StatusService(context: context),
-            RetrainService(config: config, logger: logger, once: once),
+            RetrainService(config: config, logger: logger, once: once, live: { context.config }),
             TriggerService(triggers: triggers, context: context),
         ]
-        if periodic { services.append(ReconcileTimer(queue: context.queue, interval: config.reconcileInterval)) }
+        // A single pass does not rescore old sidecars (`tagger retag` does).
+        if !once { services.append(RetagService(context: context)) }
+        if periodic { services.append(ReconcileTimer(queue: context.queue, interval: { context.config.reconcileInterval })) }
         try await Supervisor(services: services, logger: logger).run()
         StatusService.publish(context)
         logger.notice("stopped: \(context.snapshot().tagged) message(s) tagged")

@@ -10,9 +10,15 @@ import TaggerSystem
 /// What the daemon's services share: the settings, the state's one writer, the work queue, the
 /// watcher, the scorer in use and the counters. Everything in it is safe to share.
 final class DaemonContext: Sendable {
-    let config: ResolvedConfig
+    /// The settings in use (SIGHUP may replace them: see `ConfigReload`).
+    var config: ResolvedConfig { settings.withLock { $0 } }
+    let settings: Mutex<ResolvedConfig>
     let loader: any ScorerLoader
-    let logger: DaemonLogger
+    /// The logger (its level follows `log_level` across config reloads).
+    var logger: DaemonLogger { loggerBox.withLock { $0 } }
+    let loggerBox: Mutex<DaemonLogger>
+    /// The rescoring of sidecars by the model in use (`RetagService`).
+    let retag = RetagJob()
     let notifier: SystemdNotifier
     /// Tagging's inbox (control first, then fresh mail, then backlog).
     let queue: WorkQueue
@@ -29,12 +35,17 @@ final class DaemonContext: Sendable {
     /// Seconds one message may take to read before it is skipped (see `SlowMessageGuard`).
     let messageTimeLimit: Double
 
+    /// Reads the settings again (SIGHUP; nil: they never change).
+    let configSource: (@Sendable () throws -> ResolvedConfig)?
+
     init(config: ResolvedConfig, loader: any ScorerLoader, scorer: any MessageScoring, logger: DaemonLogger,
-         notifier: SystemdNotifier, watcher: MaildirWatcher, messageTimeLimit: Double = 10) {
-        self.config = config
+         notifier: SystemdNotifier, watcher: MaildirWatcher, messageTimeLimit: Double = 10,
+         configSource: (@Sendable () throws -> ResolvedConfig)? = nil) {
+        self.configSource = configSource
+        settings = Mutex(config)
         self.messageTimeLimit = messageTimeLimit
         self.loader = loader
-        self.logger = logger
+        loggerBox = Mutex(logger)
         self.notifier = notifier
         self.watcher = watcher
         queue = WorkQueue()
@@ -59,7 +70,8 @@ final class DaemonContext: Sendable {
         let s = stats.withLock { $0 }
         return DaemonStatus(
             pid: getpid(), startedAt: startedAt, modelID: s.modelID, tagged: s.tagged, backlog: queue.pending,
-            errors: s.errors, lastError: s.lastError, updatedAt: Timestamp.iso8601(Date()), state: s.state)
+            errors: s.errors, lastError: s.lastError, updatedAt: Timestamp.iso8601(Date()), state: s.state,
+            retag: retag.progress.flatMap { $0.total > 0 || $0.request != nil ? $0 : nil })
     }
 
     /// Scans a Maildir's folders and watches them all; returns the structure (nil if unreadable).

@@ -25,7 +25,7 @@ final class RetrainScheduler {
     /// Starts a retrain with these arguments (after the executable).
     typealias Launch = ([String]) throws -> any BackgroundRetrain
 
-    let config: ResolvedConfig
+    var config: ResolvedConfig
     let logger: DaemonLogger
     let launch: Launch
     private var child: (any BackgroundRetrain)?
@@ -104,14 +104,17 @@ struct RetrainService: DaemonService {
     let config: ResolvedConfig
     let logger: DaemonLogger
     let once: Bool
+    /// The settings in use (a config reload may change them; nil: `config` throughout).
+    var live: (@Sendable () -> ResolvedConfig)? = nil
 
     func run() async throws {
         let journal = Journal(path: config.state.journal)
-        let (config, logger) = (self.config, self.logger)
+        let (config, logger, live) = (self.config, self.logger, self.live)
         // The scheduler is used by this task only; it lives in a box the blocking work can use.
         let box = SchedulerBox(config: config, logger: logger)
         repeat {
             try await Blocking.run {
+                if let live { box.scheduler.withLock { $0.config = live() } }
                 do {
                     let records = try journal.fold().index.recordCount
                     _ = box.scheduler.withLock { $0.consider(corrections: records) }
@@ -120,7 +123,7 @@ struct RetrainService: DaemonService {
                 }
             }
             if once { break }
-            try await Task.sleep(for: .seconds(max(config.reconcileInterval, 1)))
+            try await Task.sleep(for: .seconds(max((live?() ?? config).reconcileInterval, 1)))
         } while !Task.isCancelled
         await Threaded.untilCancelled()
     }

@@ -84,7 +84,13 @@ final class TaggingLoop {
             case .work(.structure(let i), _): reconciler.structureChanged(maildir: i)
             case .work(.directories(let i, let paths), _): reconciler.directoriesChanged(maildir: i, paths)
             case .work(.changed(let i, let m), _): hold(tagger.changed(maildir: i, message: m))
+            case .work(.retag(let i, let m, let skip), _):
+                let (pending, outcome) = tagger.retag(maildir: i, message: m, skipIfModel: skip)
+                hold(pending)
+                context.retag.finished(outcome, model: skip)
             }
+            // New mail goes out at once, not with the next batch of the retag job's sidecars.
+            if case .work(.message, fromBacklog: false) = next, !context.queue.freshPending { flushPending() }
         }
     }
 
@@ -99,11 +105,13 @@ final class TaggingLoop {
         context.stats.withLock { $0.state = "stopped" }
     }
 
-    /// Loads the model file again; a broken file is logged and the old model kept.
+    /// Reads the config file again (a broken one is logged and the old settings kept), then
+    /// loads the model file again; a broken model file is logged and the old model kept.
     func reload() {
-        let config = context.config
         context.notifier.reloading()
         context.stats.withLock { $0.state = "reloading" }
+        context.reloadConfig()
+        let config = context.config
         do {
             let new = try context.loader.load(modelPath: config.modelPath)
             let old = context.scorer.withLock { s in
@@ -115,9 +123,8 @@ final class TaggingLoop {
             logger.notice("model reloaded: \(old.id) → \(new.modelInfo.id)")
             if old.id == NoModelYet().modelInfo.id {
                 reconciler.reconcile(force: false)   // the first model: tag everything that waited for it
-            } else if config.retagOnReload && old != new.modelInfo {
-                reconciler.reconcile(force: true)
             }
+            // Sidecars of the old model: the retag service sees the new model and rescores them.
         } catch {
             context.note(error: "\(config.modelPath): cannot load model (\(error)); keeping \(context.scorer.withLock { $0.modelInfo.id })")
         }

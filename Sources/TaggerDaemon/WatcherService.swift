@@ -36,11 +36,12 @@ struct WatcherService: DaemonService {
 struct ReconcileTimer: DaemonService {
     let name = "reconcile timer"
     let queue: WorkQueue
-    let interval: Double
+    /// The period in use (a config reload may change it).
+    let interval: @Sendable () -> Double
 
     func run() async throws {
         while true {
-            try await Task.sleep(for: .seconds(max(interval, 1)))
+            try await Task.sleep(for: .seconds(max(interval(), 1)))
             queue.push(.reconcile)
         }
     }

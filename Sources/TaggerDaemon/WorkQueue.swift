@@ -16,6 +16,9 @@ enum WorkItem: Sendable, Equatable {
     /// A message file changed in place: read it again if its content (or, after an error,
     /// anything about it) changed.
     case changed(maildir: Int, MaildirMessage)
+    /// Rescore a message for the retag job (see `RetagService`), unless its sidecar already
+    /// carries model `skipIfModel`.
+    case retag(maildir: Int, MaildirMessage, skipIfModel: String?)
 }
 
 /// The processing loop's inbox: control triggers first, then fresh work from events, then the
@@ -27,6 +30,8 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
     private var backlog = Deque<WorkItem>()
     /// Folder structure changes, merged per Maildir while they wait (see ``pushStructure``).
     private var structure = StructureLane()
+    /// The retag job's lane: taken only when nothing else waits.
+    private var retag = Deque<WorkItem>()
 
     /// What `take` hands out.
     enum Next: Equatable {
@@ -74,6 +79,40 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
         return control.contains(.stop)
     }
 
+    /// Queues items of the retag job (the lowest priority).
+    func pushRetag(_ items: [WorkItem]) {
+        guard !items.isEmpty else { return }
+        condition.lock()
+        for i in items { retag.append(i) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Items waiting in the retag lane.
+    var retagPending: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return retag.count
+    }
+
+    /// Whether fresh work (new mail) waits.
+    var freshPending: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return fresh.count > 0
+    }
+
+    /// Empties the retag lane (a new job replaces the old one).
+    /// - Returns: how many items were dropped.
+    @discardableResult
+    func clearRetag() -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        let n = retag.count
+        retag = Deque()
+        return n
+    }
+
     /// Items waiting in the backlog plus fresh lanes.
     var pending: Int {
         condition.lock()
@@ -94,6 +133,7 @@ final class WorkQueue: @unchecked Sendable {   // every field is guarded by `con
             if let i = fresh.popFirst() { return .work(i, fromBacklog: false) }
             if let i = structure.take() { return .work(i, fromBacklog: false) }
             if let i = backlog.popFirst() { return .work(i, fromBacklog: true) }
+            if let i = retag.popFirst() { return .work(i, fromBacklog: true) }
             if !condition.wait(until: deadline) { return nil }
         }
     }

@@ -18,9 +18,11 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var updatedAt: String
     /// `running`, `reloading` or `stopped`.
     public var state: String
+    /// The rescoring of old sidecars by the current model (nil when none ran since the start).
+    public var retag: RetagProgress?
 
     enum CodingKeys: String, CodingKey {
-        case pid, tagged, backlog, errors, state
+        case pid, tagged, backlog, errors, state, retag
         case startedAt = "started_at"
         case modelID = "model_id"
         case lastError = "last_error"
@@ -28,7 +30,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     }
 
     public init(pid: Int32, startedAt: String, modelID: String?, tagged: Int, backlog: Int, errors: Int,
-                lastError: String?, updatedAt: String, state: String) {
+                lastError: String?, updatedAt: String, state: String, retag: RetagProgress? = nil) {
         self.pid = pid
         self.startedAt = startedAt
         self.modelID = modelID
@@ -38,6 +40,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.lastError = lastError
         self.updatedAt = updatedAt
         self.state = state
+        self.retag = retag
     }
 
 

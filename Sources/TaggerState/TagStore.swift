@@ -195,7 +195,11 @@ public final class TagStore: Sendable {
             record([.put(entry)])
             return .written
         case .unchanged:
-            if known?.path != entry.path || m.digest != nil || known?.stamp != entry.stamp { record([.put(entry)]) }
+            // The catalog may lag the file (a crash between the rename and the record): bring it in line.
+            if known?.path != entry.path || known?.model != entry.model || known?.tags != entry.tags
+                || m.digest != nil || known?.stamp != entry.stamp {
+                record([.put(entry)])
+            }
             return .unchanged
         }
     }

@@ -74,7 +74,7 @@ import Testing
         #expect(r.stateDir == "/xs/tagger")
         #expect(r.modelPath == "/xs/tagger/model/current.tgm")
         #expect(r.reconcileInterval == 900)
-        #expect(r.retagOnReload == false)
+        #expect(r.retagOnReload == true)
         #expect(r.minNewCorrections == 20)
         #expect(r.retrainInterval == 86400)
         let plain = try ResolvedConfig.resolve(configPath: nil, overrides: ConfigSettings(), environment: ["HOME": "/nonexistent-home"])

@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Throughput benchmarks (msgs/s, MB/s, per-message p50/p99, peak RSS). Use a release build.",
         subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self, BenchDaemon.self,
-                      BenchHostile.self, BenchLookup.self])
+                      BenchHostile.self, BenchLookup.self, BenchRetag.self])
 }
 
 /// Message files under the given paths, leaving out corpus bookkeeping (manifests, labels, READMEs).
@@ -366,6 +366,46 @@ struct BenchDaemon: ParsableCommand {
                 emit(jsonLine(result, pretty: true))
             } else {
                 emit(String(format: "SIGTERM to exit: %.3f s", result.stopSeconds))
+            }
+        }
+    }
+}
+
+struct BenchRetag: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retag",
+        abstract: "Fills a temporary Maildir, tags it with one model, starts `tagger run` with another and measures the retag of every sidecar and the delivery-to-sidecar latency of new mail meanwhile (and after, for comparison).")
+
+    @Argument(help: "Message files or folders copied to fill the Maildir (cycled).")
+    var paths: [String]
+    @Option(help: "The model the Maildir is tagged with first.")
+    var model: String
+    @Option(name: .customLong("new-model"), help: "The model the daemon starts with (the retag brings every sidecar to it).")
+    var newModel: String
+    @Option(help: "Messages in the Maildir.")
+    var count = 100_000
+    @Option(help: "New mail delivered per second while the retag runs, and after it.")
+    var rate: Double = 10
+    @Option(help: "Deliveries timed after the retag.")
+    var after = 200
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        try failing {
+            let messages = benchFiles(paths).compactMap { try? MessageFile.read($0) }
+            guard !messages.isEmpty else { throw TaggerError.usage("no readable messages under \(paths.joined(separator: " "))") }
+            let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            var options = RetagBench.Options(executable: exe, messages: messages, firstModel: model, secondModel: newModel)
+            options.count = count
+            options.rate = rate
+            options.idleDeliveries = after
+            let result = try RetagBench(options: options).run { if !json { emit($0) } }
+            if json {
+                emit(jsonLine(result, pretty: true))
+            } else {
+                emit(result.duringRetag.summary)
+                emit(result.idle.summary)
             }
         }
     }

@@ -94,7 +94,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Watch the Maildirs and keep a sidecar JSON file per message.",
         discussion: """
             Loads the model, watches new/ and cur/ of every folder with inotify, tags new mail first \
-            and the backlog behind it. SIGHUP (or replacing the model file) reloads the model; \
+            and the backlog behind it. SIGHUP reads the config file again (a broken one is logged and the settings in use kept; \
+            maildirs and state_dir need a restart) and reloads the model; replacing the model file reloads it too. \
+            When the model changes, every sidecar of another model is rescored in the background, new mail first \
+            (retag_on_reload = false: only by `tagger retag`). \
             SIGTERM/SIGINT stop cleanly. Speaks the systemd notify protocol when NOTIFY_SOCKET is set.
             Exit status: 0 after a clean stop, 1 on a configuration, model or startup error (with --once: \
             also when there is no model, or some messages could not be tagged).
@@ -126,8 +129,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         let loader = ModelScorerLoader()
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
+        // SIGHUP reads the config file again, under the same flags.
+        let (configPath, overrides) = (options.state.config, try options.settings())
         let daemon = Daemon(config: config, loader: loader, logger: logger,
-                            notifier: SystemdNotifier(environment: env), messageTimeLimit: limit)
+                            notifier: SystemdNotifier(environment: env), messageTimeLimit: limit,
+                            configSource: { try ResolvedConfig.resolve(configPath: configPath, overrides: overrides, environment: env) })
         do { try await daemon.run(once: once) } catch { throw reported(error) }
     }
 }

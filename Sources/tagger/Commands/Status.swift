@@ -47,6 +47,7 @@ struct StatusCommand: ParsableCommand {
             print("model: \(status.modelID ?? "none")")
             print("tagged \(status.tagged), backlog \(status.backlog), errors \(status.errors)")
             if let e = status.lastError { print("last error: \(e)") }
+            if let r = status.retag { print(r.summary) }
             print("updated: \(status.updatedAt)")
         } else {
             print("tagger: not running (no status file in \(config.stateDir))")
