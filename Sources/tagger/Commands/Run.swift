@@ -105,9 +105,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Tag everything that needs it, write the sidecars, and exit (no watching).")
     var once = false
 
+    @Flag(help: "Mirror the tags into notmuch and take tag changes there as corrections (config: notmuch = true).")
+    var notmuch = false
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let config = try options.resolve()
+        var settings = try options.settings()
+        if notmuch { settings.notmuch = true }
+        let config = try options.state.resolve(settings)
         // The daemon waits for a model to appear; a single pass without one would tag nothing
         // and say all is well.
         if once && !FileManager.default.fileExists(atPath: config.modelPath) {
