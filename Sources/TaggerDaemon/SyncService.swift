@@ -37,6 +37,8 @@ struct SyncService: DaemonService {
                 }
                 if ContinuousClock.now - lastPull >= target.pollInterval {
                     lastPull = ContinuousClock.now
+                    // Changes other processes recorded (`tagger label`) are not announced here.
+                    try await link.catchUp()
                     let n = try await target.pull()
                     if n > 0 { logger.info("\(target.name): \(n) correction(s) recorded from the user's tags there") }
                 }
