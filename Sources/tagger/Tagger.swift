@@ -14,7 +14,7 @@ struct Tagger: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, TagCommand.self, FeaturesCommand.self, TrainCommand.self, EvalCommand.self,
             ExplainCommand.self, LabelCommand.self, ShowCommand.self, RetrainCommand.self,
-            RollbackCommand.self, StatusCommand.self, ExportCommand.self, SimulateCommand.self, BenchCommand.self,
+            RollbackCommand.self, StatusCommand.self, ExportCommand.self, NotmuchSyncCommand.self, SimulateCommand.self, BenchCommand.self,
         ]
     )
 }

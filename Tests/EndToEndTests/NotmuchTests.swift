@@ -239,3 +239,35 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.NotmuchTests {
+    @Test("without a daemon: `tagger notmuch-sync` in notmuch's post-new hook publishes the tags and takes corrections")
+    func postNewHook() async throws {
+        let ws = try Workspace()
+        let nm = try NotmuchDB(ws)
+        try nm.run(["new", "--quiet"])
+        #expect(try ws.tagger(["run", "--once"]).status == 0)
+        let hooks = ws.maildir + "/.notmuch/hooks"
+        try FileManager.default.createDirectory(atPath: hooks, withIntermediateDirectories: true)
+        let bin = try #require(Binary.path)
+        try """
+        #!/bin/sh
+        exec '\(bin)' notmuch-sync --maildir '\(ws.maildir)' --state-dir '\(ws.state)'
+        """.write(toFile: hooks + "/post-new", atomically: true, encoding: .utf8)
+        chmod(hooks + "/post-new", 0o755)
+        let out = try nm.run(["new"])
+        #expect(out.contains("notmuch-sync:"), "\(out)")
+        let all = Self.sidecars(ws)
+        #expect(all.count >= 100)
+        #expect(all.allSatisfy { nm.tags(id: $0.id).isSuperset(of: $0.sidecar.tags) })
+        let target = try #require(all.first { $0.sidecar.tags.contains("finance") })
+        try nm.run(["tag", "-finance", "--", "id:\"\(target.id)\""])
+        let r = try ws.tagger(["notmuch-sync"], env: nm.env)
+        #expect(r.status == 0 && r.stdout.contains("1 correction(s) recorded"), "\(r.stdout) \(r.stderr)")
+        #expect(Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["remove"] as? [String]) == ["finance"] })
+        // A second pass finds nothing new: its own writes are not corrections.
+        let again = try ws.tagger(["notmuch-sync"], env: nm.env)
+        #expect(again.stdout.contains("0 correction(s) recorded"), "\(again.stdout)")
+        #expect(Self.journal(ws).count == 1)
+    }
+}
