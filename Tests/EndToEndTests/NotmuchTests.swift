@@ -271,3 +271,23 @@ extension EndToEnd.NotmuchTests {
         #expect(Self.journal(ws).count == 1)
     }
 }
+
+extension EndToEnd.NotmuchTests {
+    @Test("with notmuch_tag_prefix: tags are prefixed, and any prefixed tag the user adds is a label")
+    func prefix() async throws {
+        let ws = try Workspace()
+        let nm = try NotmuchDB(ws)
+        try nm.run(["new", "--quiet"])
+        try "notmuch = true\nnotmuch_tag_prefix = \"ml/\"\n".write(toFile: ws.root + "/tagger.toml", atomically: true, encoding: .utf8)
+        let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--config", ws.root + "/tagger.toml"], env: nm.env)
+        #expect(await eventually(timeout: 60) { Self.sidecars(ws).count >= 100 && nm.count("tag:ml/finance") > 0 }, "\(daemon.log)")
+        #expect(nm.count("tag:finance") == 0)
+        let m = try #require(Self.sidecars(ws).first { !$0.sidecar.tags.contains("travel") })
+        try nm.run(["tag", "+ml/travel", "--", "id:\"\(m.id)\""])
+        #expect(await eventually(timeout: 30) {
+            Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["add"] as? [String]) == ["travel"] }
+        }, "\(daemon.log)")
+        let s = try #require(SidecarFile.read(ws.state + "/sidecars/Maildir/" + Self.folder(ws, m.sidecar) + "/\(m.sidecar.message.unique).json"))
+        #expect(s.user?.add == ["travel"] && s.tags.contains("travel"))
+    }
+}
