@@ -85,10 +85,11 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
             found = try cli.dump(ids: ids.sorted())
         }
         let state = loadState()
-        if state.uuid == nil {
-            // First contact: position the state on this database before writing to it.
-            let r = try cli.revision()
-            try state.record([:], database: (r.uuid, 0))
+        let now = try cli.revision()
+        if state.uuid != now.uuid {
+            // First contact, or a rebuilt database: what was seen in another one says nothing
+            // of this one (its missing tags are not the user's removals).
+            try state.record([:], database: (now.uuid, 0))
         }
         _ = try reconcile(found, cli: cli, state: state)
     }
@@ -149,6 +150,9 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
                         try record(entries, add: add.sorted(), remove: remove.sorted())
                         corrections += 1
                         desired = desired.union(add).subtracting(remove)
+                    } catch TaggerError.notFound {
+                        // The message file is gone (deleted or moved out of the Maildirs): there
+                        // is nothing left to correct; the change is taken as seen.
                     } catch {
                         failures.append("\(m.id): \(error)")
                         continue
