@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 
@@ -13,6 +16,8 @@ public enum NotmuchError: Error, CustomStringConvertible, Sendable, Equatable {
     case unreadable(command: String, reason: String)
     /// The program could not be started.
     case launch(command: String, reason: String)
+    /// tagger is stopping: the call was stopped, or not made.
+    case stopped(command: String)
 
     public var description: String {
         switch self {
@@ -27,6 +32,8 @@ public enum NotmuchError: Error, CustomStringConvertible, Sendable, Equatable {
             return "`\(command)`: unexpected output: \(reason)"
         case .launch(let command, let reason):
             return "cannot run `\(command)`: \(reason)"
+        case .stopped(let command):
+            return "`\(command)` stopped: tagger is stopping"
         }
     }
 }
@@ -36,6 +43,38 @@ public struct NotmuchTags: Sendable, Equatable {
     /// The Message-ID without angle brackets (notmuch's `id:`).
     public var id: String
     public var tags: Set<String>
+}
+
+/// Where the `notmuch` process running now is kept, so that a shutdown can stop it (a call
+/// waiting for another writer's lock would otherwise hold the daemon's exit for minutes).
+public final class NotmuchRun: Sendable {
+    private let state = Mutex<(process: Process?, stopped: Bool)>((nil, false))
+
+    public init() {}
+
+    /// Stops the running call (it throws) and every later one. The process gets SIGKILL: a SIGTERM
+    /// sent from the daemon was seen not to reach a `notmuch` waiting for the lock (a child
+    /// inherits the blocked signals of the thread that started it). Xapian is crash-safe: a
+    /// killed `notmuch tag` leaves the database as before its batch, which tagger writes again.
+    public func stop() {
+        let p = state.withLock { s -> Process? in
+            s.stopped = true
+            return s.process
+        }
+        if let p { kill(p.processIdentifier, SIGKILL) }
+    }
+
+    /// Whether ``stop()`` was called.
+    public var isStopped: Bool { state.withLock { $0.stopped } }
+
+    func started(_ p: Process) -> Bool {
+        state.withLock { s in
+            s.process = p
+            return !s.stopped
+        }
+    }
+
+    func ended() { state.withLock { $0.process = nil } }
 }
 
 /// The `notmuch` command, run with the user's environment so that it finds the database the way
@@ -50,6 +89,8 @@ public struct NotmuchCLI: Sendable {
     /// How long one call may take before it is stopped (a writer holding the lock makes
     /// `notmuch tag` wait: notmuch retries the lock).
     public var timeout: Double = 300
+    /// Where each call's process is kept while it runs (for stopping it).
+    public var runs: NotmuchRun?
 
     /// Finds `notmuch` on `PATH`.
     /// - Throws: ``NotmuchError/notInstalled(path:)`` when there is none.
@@ -215,7 +256,10 @@ public struct NotmuchCLI: Sendable {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inPipe ?? FileHandle.nullDevice
+        if runs?.isStopped == true { throw .stopped(command: command) }
         do { try p.run() } catch { throw .launch(command: command, reason: "\(error)") }
+        if let runs, !runs.started(p) { kill(p.processIdentifier, SIGKILL) }
+        defer { runs?.ended() }
         let group = DispatchGroup()
         let collected = Mutex<(out: Data, err: Data)>((Data(), Data()))
         DispatchQueue.global().async(group: group) {
@@ -235,14 +279,21 @@ public struct NotmuchCLI: Sendable {
         let stopped = Atomic(false)
         let watchdog = DispatchWorkItem {
             stopped.store(true, ordering: .relaxed)
-            p.terminate()
+            kill(p.processIdentifier, SIGKILL)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         p.waitUntilExit()
         watchdog.cancel()
-        group.wait()
+        if stopped.load(ordering: .relaxed) || runs?.isStopped == true {
+            // A stopped notmuch may leave a child (Xapian's lock waiter) holding its output
+            // open: do not wait for that.
+            _ = group.wait(timeout: .now() + 1)
+        } else {
+            group.wait()
+        }
         let (o, e) = collected.withLock { $0 }
         if stopped.load(ordering: .relaxed) { throw .timedOut(command: command, seconds: timeout) }
+        if runs?.isStopped == true { throw .stopped(command: command) }
         guard p.terminationReason == .exit, p.terminationStatus == 0 else {
             throw .failed(command: command, status: p.terminationStatus, stderr: String(decoding: e, as: UTF8.self))
         }

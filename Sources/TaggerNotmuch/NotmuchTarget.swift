@@ -35,6 +35,8 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     /// about 0.1 s at this size (10,000 messages take ~2.6 s).
     public var batchSize = 250
     private let lock = NSLock()
+    /// The notmuch call in progress, stopped when the awaiting task is cancelled (shutdown).
+    private let runs = NotmuchRun()
     private var state: NotmuchSyncState?
     private var modelLabels: (stamp: String, labels: Set<String>) = ("", [])
     private var journalLabels: (size: Int, labels: Set<String>) = (-1, [])
@@ -59,11 +61,22 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     // MARK: SyncTarget
 
     public func apply(_ changes: [TagChange], complete: Bool) async throws {
-        try await Blocking.run { try self.locked { try self.publish(changes) } }
+        try await withTaskCancellationHandler {
+            try await Blocking.run { try self.locked { try self.publish(changes) } }
+        } onCancel: { runs.stop() }
     }
 
     public func pull() async throws -> Int {
-        try await Blocking.run { try self.locked { try self.pullChanges() } }
+        try await withTaskCancellationHandler {
+            try await Blocking.run { try self.locked { try self.pullChanges() } }
+        } onCancel: { runs.stop() }
+    }
+
+    /// The notmuch command, its calls stoppable at shutdown.
+    private func notmuch() throws(NotmuchError) -> NotmuchCLI {
+        var cli = try NotmuchCLI(environment: environment)
+        cli.runs = runs
+        return cli
     }
 
     private func locked<T>(_ body: () throws -> T) throws -> T {
@@ -77,7 +90,7 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     func publish(_ changes: [TagChange]) throws {
         let ids = Set(changes.compactMap { $0.entry?.messageID.map(MessageReference.bareID) }.filter(NotmuchCLI.isUsableID))
         guard !ids.isEmpty else { return }
-        let cli = try NotmuchCLI(environment: environment)
+        let cli = try notmuch()
         let found: [NotmuchTags]
         if ids.count > 2000 {
             found = try cli.dump(query: "*").filter { ids.contains($0.id) }
@@ -97,7 +110,7 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     /// Reads what changed in notmuch since the last look (`lastmod:`), takes the user's changes
     /// to tagger's labels as corrections, and publishes tagger's tags to newly indexed messages.
     func pullChanges() throws -> Int {
-        let cli = try NotmuchCLI(environment: environment)
+        let cli = try notmuch()
         let now = try cli.revision()
         let state = loadState()
         if state.uuid != now.uuid {

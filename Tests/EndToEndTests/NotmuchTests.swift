@@ -291,3 +291,30 @@ extension EndToEnd.NotmuchTests {
         #expect(s.user?.add == ["travel"] && s.tags.contains("travel"))
     }
 }
+
+extension EndToEnd.NotmuchTests {
+    @Test("SIGTERM while tagger waits for another writer's notmuch lock: a prompt, clean stop")
+    func stopWhileLocked() async throws {
+        let ws = try Workspace(samples: false)
+        let nm = try NotmuchDB(ws)
+        let d = try ws.deliverSample(2)
+        try nm.run(["new", "--quiet"])
+        let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env)
+        #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil })
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: NotmuchDB.executable!)
+        holder.arguments = ["tag", "--batch"]
+        holder.environment = Command.environment(home: ws.root, extra: nm.env)
+        let pipe = Pipe()
+        holder.standardInput = pipe
+        try holder.run()
+        defer { try? pipe.fileHandleForWriting.close(); holder.waitUntilExit() }
+        try await Task.sleep(for: .milliseconds(500))
+        let s = try #require(ws.sidecar(d.unique))
+        let extra = try #require(SampleMail.labels.first { !s.tags.contains($0) })
+        #expect(try ws.tagger(["label", d.unique, "+" + extra]).status == 0)
+        try await Task.sleep(for: .seconds(3))   // the daemon is now waiting in `notmuch tag`
+        let stop = try #require(daemon.terminate(timeout: 10), "the daemon did not stop: \(daemon.log)")
+        #expect(stop.status == 0 && stop.seconds < 5, "\(stop) \(daemon.log)")
+    }
+}

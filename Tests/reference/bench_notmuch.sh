@@ -70,9 +70,9 @@ delivery=()
 for r in $(seq 1 "$runs"); do
     i=$((n + r))
     # A copy of a message tagger tags finance (so there is a tag to wait for).
-    src=$(notmuch search --output=files -- tag:finance | sed -n "$((r * 7))p" | xargs basename)
+    src=$(notmuch search --output=files -- tag:finance | grep /cur/ | sed -n "$((r * 7))p")
     name=$((1900000000 + r)).M${r}P2.bench
-    sed "s/bench-[0-9]*@tagger.example/bench-$i@tagger.example/" "$md/cur/$src" >"$md/tmp/$name"
+    sed "s/bench-[0-9]*@tagger.example/bench-$i@tagger.example/" "$src" >"$md/tmp/$name"
     t0=$(now)
     mv "$md/tmp/$name" "$md/new/$name"
     notmuch new --quiet
@@ -83,12 +83,13 @@ for r in $(seq 1 "$runs"); do
     delivery+=("$(echo "$(now) - $t0" | bc)")
 done
 correction=()
+corrections() { cat "$state/corrections.jsonl" 2>/dev/null | grep -c '"source":"notmuch"' || true; }
 for r in $(seq 1 "$runs"); do
     id=$(notmuch search --output=messages --limit=1 -- "tag:finance and not tag:benchdone" | sed 's/^id://')
-    before=$(grep -c '"source":"notmuch"' "$state/corrections.jsonl" 2>/dev/null || true)
+    before=$(corrections)
     t0=$(now)
     notmuch tag -finance +benchdone -- "id:$id"
-    until [ "$(grep -c '"source":"notmuch"' "$state/corrections.jsonl" 2>/dev/null || true)" -gt "${before:-0}" ]; do sleep 0.01; done
+    until [ "$(corrections)" -gt "$before" ]; do sleep 0.01; done
     correction+=("$(echo "$(now) - $t0" | bc)")
 done
 printf '{"messages": %d, "tagged_in_notmuch": %d, "publish_s": %.2f, "delivery_to_search_s": %s, "notmuch_to_journal_s": %s}\n' \
