@@ -38,10 +38,12 @@ let package = Package(
         .target(name: "TaggerCore", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "MIME", "Features", "Model",
         ]),
-        .target(name: "TaggerDaemon", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore"]),
+        // The notmuch link (a sync target driving the `notmuch` command; nothing linked).
+        .target(name: "TaggerNotmuch", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "Model"]),
+        .target(name: "TaggerDaemon", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerNotmuch"]),
         .target(name: "TaggerBench", dependencies: ["TaggerSystem", "TaggerState", "TaggerCore", "Model"]),
         .executableTarget(name: "tagger", dependencies: [
-            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench",
+            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench", "TaggerNotmuch",
             "MIME", "HTMLText", "Features", "Model",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -54,7 +56,7 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "TaggerKitTests", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench",
-            "MIME", "Features", "Model",
+            "TaggerNotmuch", "MIME", "Features", "Model",
         ]),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "EndToEndTests", dependencies: ["tagger"]),

@@ -21,6 +21,9 @@ import TOMLKit
 ///   in `folder_labels` counts as a negative for the folder labels (see ``FolderNegatives``).
 /// - `min_new_corrections` (integer) — corrections that trigger an automatic retrain. Default 20.
 /// - `retrain_interval` (duration) — minimum time between automatic retrains. Default `"24h"`.
+/// - `notmuch` (bool) — mirror the tags into the user's notmuch database and take tag changes made
+///   there as corrections. Default `false`.
+/// - `notmuch_tag_prefix` (string) — prefix of tagger's tags in notmuch (`"ml/"`). Default none.
 /// Durations are seconds (integer: `reconcile_interval = 15` is 15 seconds) or strings like `"90s"`, `"15m"`, `"24h"`, `"7d"`; `~/` expands.
 public struct ConfigSettings: Sendable, Equatable {
     public var maildirs: [String]?
@@ -34,6 +37,8 @@ public struct ConfigSettings: Sendable, Equatable {
     public var folderNegatives: [String: FolderNegatives]?
     public var minNewCorrections: Int?
     public var retrainInterval: Double?
+    public var notmuch: Bool?
+    public var notmuchTagPrefix: String?
 
     public init() {}
 
@@ -41,6 +46,7 @@ public struct ConfigSettings: Sendable, Equatable {
     public static let keys: [String] = [
         "maildirs", "state_dir", "model", "reconcile_interval", "deletion_grace", "retag_on_reload",
         "log_level", "folder_labels", "folder_negatives", "min_new_corrections", "retrain_interval",
+        "notmuch", "notmuch_tag_prefix",
     ]
 
     /// Parses TOML config text. `file` names the file in errors.
@@ -117,6 +123,15 @@ public struct ConfigSettings: Sendable, Equatable {
                     map[folder] = r
                 }
                 s.folderNegatives = map
+            case "notmuch":
+                guard let v = value.bool else { throw bad("true or false") }
+                s.notmuch = v
+            case "notmuch_tag_prefix":
+                guard let v = value.string else { throw bad("a string") }
+                if !v.isEmpty, let why = Self.badLabel(v) {
+                    throw ConfigError(file: file, key: key, reason: why.replacingOccurrences(of: "label name", with: "tag prefix"))
+                }
+                s.notmuchTagPrefix = v
             case "min_new_corrections":
                 guard let v = value.int else { throw bad("an integer") }
                 guard v >= 1 else { throw ConfigError(file: file, key: key, reason: "must be at least 1") }
@@ -204,6 +219,8 @@ public struct ConfigSettings: Sendable, Equatable {
         s.folderNegatives = other.folderNegatives ?? folderNegatives
         s.minNewCorrections = other.minNewCorrections ?? minNewCorrections
         s.retrainInterval = other.retrainInterval ?? retrainInterval
+        s.notmuch = other.notmuch ?? notmuch
+        s.notmuchTagPrefix = other.notmuchTagPrefix ?? notmuchTagPrefix
         return s
     }
 }

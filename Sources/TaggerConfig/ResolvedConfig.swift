@@ -21,6 +21,10 @@ public struct ResolvedConfig: Sendable, Equatable {
     public var folderNegatives: [String: FolderNegatives] = [:]
     public var minNewCorrections: Int
     public var retrainInterval: Double
+    /// Mirror tags into notmuch and take changes there as corrections (`notmuch`).
+    public var notmuch: Bool = false
+    /// Prefix of tagger's tags in notmuch (`notmuch_tag_prefix`, default none).
+    public var notmuchTagPrefix: String = ""
     /// The config file that was read, if any.
     public var configFile: String?
 
@@ -86,6 +90,7 @@ public struct ResolvedConfig: Sendable, Equatable {
             retagOnReload: s.retagOnReload ?? true, logLevel: s.logLevel ?? .info,
             folderLabels: s.folderLabels ?? [:], folderNegatives: s.folderNegatives ?? [:],
             minNewCorrections: s.minNewCorrections ?? 20,
-            retrainInterval: s.retrainInterval ?? 86400, configFile: used)
+            retrainInterval: s.retrainInterval ?? 86400,
+            notmuch: s.notmuch ?? false, notmuchTagPrefix: s.notmuchTagPrefix ?? "", configFile: used)
     }
 }

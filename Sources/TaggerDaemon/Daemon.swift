@@ -7,6 +7,7 @@ import TaggerMaildir
 import TaggerConfig
 import TaggerState
 import TaggerCore
+import TaggerNotmuch
 
 /// Why the daemon could not start.
 public struct DaemonStartError: Error, CustomStringConvertible {
@@ -128,6 +129,10 @@ public final class Daemon: Sendable {
         // A single pass does not rescore old sidecars (`tagger retag` does).
         if !once { services.append(RetagService(context: context)) }
         if periodic { services.append(ReconcileTimer(queue: context.queue, interval: { context.config.reconcileInterval })) }
+        if config.notmuch {
+            let target = NotmuchTarget(config: config, store: context.store, environment: ProcessInfo.processInfo.environment)
+            services.append(SyncService(target: target, store: context.store, logger: logger))
+        }
         try await Supervisor(services: services, logger: logger).run()
         StatusService.publish(context)
         logger.notice("stopped: \(context.snapshot().tagged) message(s) tagged")

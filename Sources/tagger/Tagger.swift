@@ -14,8 +14,8 @@ struct Tagger: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, TagCommand.self, FeaturesCommand.self, TrainCommand.self, EvalCommand.self,
             ExplainCommand.self, LabelCommand.self, ShowCommand.self, RetrainCommand.self,
-            RollbackCommand.self, RetagCommand.self, StatusCommand.self, ExportCommand.self, SimulateCommand.self,
-            BenchCommand.self, ListCommand.self,
+            RollbackCommand.self, RetagCommand.self, StatusCommand.self, ExportCommand.self, NotmuchSyncCommand.self,
+            SimulateCommand.self, BenchCommand.self, ListCommand.self,
         ]
     )
 }

@@ -13,6 +13,10 @@ public struct LocatedMessage: Sendable {
     /// The maildir and message it belongs to (nil for a file outside every configured maildir).
     public var maildir: ResolvedConfig.Maildir?
     public var message: MaildirMessage?
+
+    public init(path: String, maildir: ResolvedConfig.Maildir?, message: MaildirMessage?) {
+        self.path = path; self.maildir = maildir; self.message = message
+    }
 }
 
 extension Sidecar {
@@ -39,6 +43,12 @@ public struct Labeler {
         store.recordWithoutLoadingCatalog()   // one message: no need to load 100,000 entries
     }
 
+    /// A labeler writing through `store` (the daemon's own, so its sync targets hear the change).
+    public init(config: ResolvedConfig, store: TagStore) {
+        self.config = config
+        self.store = store
+    }
+
     /// Finds the message `query` names: an existing file path, a maildir unique name, or a
     /// Message-ID (see `MessageReference`); the first of several copies.
     /// - Throws: `TaggerError.notFound` when nothing matches.
@@ -53,12 +63,13 @@ public struct Labeler {
     /// - Parameters:
     ///   - add/remove: labels to turn on / off; `reset`: forget every correction of the message.
     ///   - modelTags: the model's tags when the message has no sidecar to take them from.
+    ///   - source: where the correction was made (`cli`, `notmuch`), for the journal.
     /// - Returns: the correction written and the user's standing labels for the message.
     /// - Throws: `TaggerError.journal` when the journal cannot be written (nothing was recorded),
     ///   `TaggerError.io` when the file cannot be read, or when the sidecar cannot be updated
     ///   after the correction was journalled (the message says it was saved).
     @discardableResult
-    public func record(_ located: LocatedMessage, add: [String], remove: [String], reset: Bool,
+    public func record(_ located: LocatedMessage, add: [String], remove: [String], reset: Bool, source: String = "cli",
                        modelTags fallback: () -> [String]) throws -> (Correction, UserLabels) {
         let ref = located.maildir.flatMap { md in
             located.message.map { TagStore.MessageRef(maildir: md.name, folder: $0.folder, unique: $0.unique) }
@@ -83,7 +94,7 @@ public struct Labeler {
             op: reset ? .reset : .label, at: Timestamp.iso8601(Date()),
             unique: located.message?.unique ?? MaildirName.unique(ofFile: (located.path as NSString).lastPathComponent),
             messageID: messageID, digest: digest, path: located.path, add: add, remove: remove,
-            modelTags: sidecar?.modelTags ?? fallback())
+            modelTags: sidecar?.modelTags ?? fallback(), source: source)
         try store.appendCorrections([correction])
         let (index, _) = try store.journal.fold()
         let standing = index.lookup(unique: correction.unique, messageID: messageID, digest: digest) ?? UserLabels()

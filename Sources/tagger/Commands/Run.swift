@@ -112,9 +112,14 @@ struct RunCommand: AsyncParsableCommand {
             help: "How long one message may take to read before it is skipped with an error sidecar, e.g. 10s (the default) or 0.5 (seconds).")
     var messageTimeLimit: String?
 
+    @Flag(help: "Mirror the tags into notmuch and take tag changes there as corrections (config: notmuch = true).")
+    var notmuch = false
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let config = try options.resolve()
+        var settings = try options.settings()
+        if notmuch { settings.notmuch = true }
+        let config = try options.state.resolve(settings)
         var limit = 10.0
         if let text = messageTimeLimit {
             guard let l = Double(text) ?? ConfigDuration.parse(text), l > 0 else {
@@ -130,7 +135,7 @@ struct RunCommand: AsyncParsableCommand {
         let loader = ModelScorerLoader()
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
         // SIGHUP reads the config file again, under the same flags.
-        let (configPath, overrides) = (options.state.config, try options.settings())
+        let (configPath, overrides) = (options.state.config, settings)
         let daemon = Daemon(config: config, loader: loader, logger: logger,
                             notifier: SystemdNotifier(environment: env), messageTimeLimit: limit,
                             configSource: { try ResolvedConfig.resolve(configPath: configPath, overrides: overrides, environment: env) })
