@@ -59,7 +59,9 @@ final class TaggingLoop {
         while true {
             context.heartbeat.store(Int(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
             takeCommitFailures()
-            if !pending.isEmpty && (pending.count >= 128 || Date().timeIntervalSince(pendingSince) > 0.05) {
+            // While a retag runs, smaller batches: new mail's sidecar waits behind fewer of them.
+            let batch = context.retag.running ? 32 : 128
+            if !pending.isEmpty && (pending.count >= batch || Date().timeIntervalSince(pendingSince) > 0.05) {
                 flushPending()
             }
             guard let next = context.queue.take(timeout: !pending.isEmpty ? 0 : unsynced == 0 ? tick : 0.05) else {
