@@ -12,7 +12,8 @@ import TaggerSystem
 /// many more lines than messages. A line is `{"db":UUID,"rev":N}` or
 /// `{"id":ID,"seen":[...],"owned":[...]}` (a later line wins). Lost lines (a power cut) cost
 /// nothing but a second look: tags tagger wants are never taken for corrections, and an
-/// unknown message is met as for the first time.
+/// unknown message is met as for the first time. Not thread-safe: its owner (``NotmuchTarget``)
+/// uses it under its lock.
 public final class NotmuchSyncState: @unchecked Sendable {
     /// One message's state.
     public struct Message: Codable, Sendable, Equatable {

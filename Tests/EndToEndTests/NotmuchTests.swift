@@ -115,7 +115,9 @@ extension EndToEnd {
                 Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["remove"] as? [String]) == ["finance"] }
             }
             #expect(corrected, "\(daemon.log)")
-            let sidecar = try #require(SidecarFile.read(ws.state + "/sidecars/Maildir/" + Self.folder(ws, target.sidecar) + "/\(target.sidecar.message.unique).json"))
+            let path = ws.state + "/sidecars/Maildir/" + Self.folder(ws, target.sidecar) + "/\(target.sidecar.message.unique).json"
+            #expect(await eventually(timeout: 10) { SidecarFile.read(path)?.user?.remove == ["finance"] })
+            let sidecar = try #require(SidecarFile.read(path))
             #expect(sidecar.user?.remove == ["finance"])
             #expect(!sidecar.tags.contains("finance"))
             #expect(nm.tags(id: target.id).contains("mine"))
@@ -287,8 +289,11 @@ extension EndToEnd.NotmuchTests {
         #expect(await eventually(timeout: 30) {
             Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["add"] as? [String]) == ["travel"] }
         }, "\(daemon.log)")
-        let s = try #require(SidecarFile.read(ws.state + "/sidecars/Maildir/" + Self.folder(ws, m.sidecar) + "/\(m.sidecar.message.unique).json"))
-        #expect(s.user?.add == ["travel"] && s.tags.contains("travel"))
+        // The journal first, then the sidecar (as `tagger label` does).
+        let path = ws.state + "/sidecars/Maildir/" + Self.folder(ws, m.sidecar) + "/\(m.sidecar.message.unique).json"
+        #expect(await eventually(timeout: 10) {
+            SidecarFile.read(path).map { $0.user?.add == ["travel"] && $0.tags.contains("travel") } ?? false
+        })
     }
 }
 
