@@ -16,8 +16,8 @@ struct ListCommand: ParsableCommand {
             whose flags changed is found under its new name; one that is gone is left out), in \
             Maildir and folder order. For scripts and mail clients: \
             tagger list finance -0 | xargs -0 ... ; neomutt: see the README.
-            Exit status: 0 (no output when no message carries a label the model or some message knows), \
-            1 when no message and not the model knows LABEL (a typo), or the config is invalid.
+            Exit status: 0 (nothing printed when the model knows LABEL but no message carries it now); \
+            1 when neither the model nor any message's current tags know LABEL (a typo), or the config is invalid.
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -36,9 +36,7 @@ struct ListCommand: ParsableCommand {
             var out: [UInt8] = []
             var known = false
             for e in store.catalog.allEntries {
-                guard e.tags.contains(label) else {
-                    continue
-                }
+                guard e.tags.contains(label) else { continue }
                 known = true
                 guard let file = store.messageFile(of: e) else { continue }
                 out.append(contentsOf: file.utf8)
