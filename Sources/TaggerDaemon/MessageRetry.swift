@@ -15,7 +15,9 @@ extension MessageTagger {
     func read(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage, with scorer: any MessageScoring) -> (ScoreOutcome, FileStamp?)? {
         let stamp = FileStamp(path: m.path)
         let failedBefore = inHand.failure != nil
-        inHand.begin(maildir: md.name, message: m)
+        let again = suspect.map { $0.names(maildir: md.name, m) } ?? false
+        if again { suspect = nil }
+        inHand.begin(maildir: md.name, message: m, attempt: again ? 2 : 1)
         if !failedBefore, let f = inHand.failure { context.logger.warning(f) }
         let result = slow.score(scorer, path: m.path, beat: { [context] in
             context.heartbeat.store(Int(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
@@ -30,6 +32,8 @@ extension MessageTagger {
             replaceStuckScorer()
             return (ScoreOutcome(thresholds: [:], error: SlowMessageGuard.reason(limit: slow.limit)), stamp?.contentOnly)
         case .stopping(let seconds):
+            // Still in hand seconds after the stop: slow enough to count as the second strike.
+            inHand.begin(maildir: md.name, message: m, attempt: 2)
             context.logger.warning("\(m.path): still being read \(SlowMessageGuard.seconds(seconds)) after the stop was asked for; left unread (skipped at the next start)")
             return nil
         }
@@ -79,10 +83,16 @@ extension MessageTagger {
         return ensure(maildir: i, message: m, force: true)
     }
 
-    /// The message the previous run had in hand when it died (or was stopped while reading it)
-    /// gets an error sidecar instead of being read again.
+    /// The message the previous run had in hand when it died (or was stopped while reading it):
+    /// after a first such death it is read once more (recorded as a second attempt); after the
+    /// second, it gets an error sidecar instead of being read again.
     func skipMessageLeftInHand() {
         guard let r = MessageInHand.take(path: inHand.path) else { return }
+        guard (r.attempt ?? 1) >= 2 else {
+            suspect = r
+            context.logger.notice("\(r.maildir)/\(r.folder)/\(r.subdirectory)/\(r.fileName): was being read when the daemon stopped or died; reading it once more (skipped if that happens again)")
+            return
+        }
         guard let md = context.config.maildirs.first(where: { $0.name == r.maildir }) else { return }
         let folder = MaildirFolder(path: r.folder.isEmpty ? md.root : md.root + "/" + r.folder, relativePath: r.folder)
         let m = MaildirMessage(folder: folder, subdirectory: r.subdirectory, fileName: r.fileName)

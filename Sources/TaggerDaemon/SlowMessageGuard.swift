@@ -154,8 +154,11 @@ final class ScoringWorker: @unchecked Sendable {
 
 /// The message in hand, in a small state file: written before a message is read, emptied
 /// once it is done. One found there at start was in hand when the daemon died, was killed by
-/// the watchdog, or was stopped while reading it: it is then skipped rather than read again
-/// (a message that kills or hangs the daemon would otherwise do it at every start).
+/// the watchdog, or was stopped while reading it. A single such death proves nothing (a
+/// `kill -9` or a power cut in the middle of a busy burst leaves the message in hand too), so
+/// it is read once more, recorded as a second attempt; found in hand again after that second
+/// attempt, it is skipped rather than read again (a message that kills or hangs the daemon
+/// would otherwise do it at every start).
 final class MessageInHand {
     /// What the file holds.
     struct Record: Codable, Equatable {
@@ -166,10 +169,17 @@ final class MessageInHand {
         var fileName: String
         /// When reading started (ISO 8601).
         var started: String
+        /// 1 for a first read, 2 when the previous run died with this message in hand.
+        var attempt: Int?
 
         enum CodingKeys: String, CodingKey {
-            case maildir, folder, subdirectory, started
+            case maildir, folder, subdirectory, started, attempt
             case fileName = "file_name"
+        }
+
+        /// Whether `m` of Maildir `maildir` is the message this record names.
+        func names(maildir: String, _ m: MaildirMessage) -> Bool {
+            self.maildir == maildir && folder == m.folder.relativePath && subdirectory == m.subdirectory && fileName == m.fileName
         }
     }
 
@@ -184,11 +194,12 @@ final class MessageInHand {
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    /// Records `message` as in hand (one `pwrite` to an emptied file).
-    func begin(maildir: String, message m: MaildirMessage) {
+    /// Records `message` as in hand (one `pwrite` to an emptied file); `attempt` 2 when the
+    /// previous run died with it in hand.
+    func begin(maildir: String, message m: MaildirMessage, attempt: Int = 1) {
         guard failure == nil else { return }
         let r = Record(maildir: maildir, folder: m.folder.relativePath, subdirectory: m.subdirectory,
-                       fileName: m.fileName, started: Timestamp.iso8601(Date()))
+                       fileName: m.fileName, started: Timestamp.iso8601(Date()), attempt: attempt)
         guard let data = try? JSONEncoder().encode(r) else { return }
         if fd < 0 {
             fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -197,6 +208,7 @@ final class MessageInHand {
                 return
             }
         }
+        _ = ftruncate(fd, 0)   // a stop may have left the previous record there
         let written = data.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         if written != data.count {
             failure = "\(path): cannot be written; a message that hangs the daemon would be read again after a restart"
