@@ -17,8 +17,10 @@ extension MessageTagger {
         let failedBefore = inHand.failure != nil
         inHand.begin(maildir: md.name, message: m)
         if !failedBefore, let f = inHand.failure { context.logger.warning(f) }
-        let result = slow.score(scorer, path: m.path, beat: { [context] in
+        let began = Date()
+        let result = slow.score(scorer, path: m.path, beat: { [context, inHand] in
             context.heartbeat.store(Int(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
+            inHand.stillReading(seconds: Date().timeIntervalSince(began))
         }, stopRequested: { [context] in context.queue.stopRequested })
         switch result {
         case .scored(let outcome):
@@ -80,14 +82,21 @@ extension MessageTagger {
     }
 
     /// The message the previous run had in hand when it died (or was stopped while reading it)
-    /// gets an error sidecar instead of being read again.
+    /// gets an error sidecar instead of being read again, when it had been in hand for a second
+    /// or more or was in hand at the death before too; otherwise it is read again, once.
     func skipMessageLeftInHand() {
         guard let r = MessageInHand.take(path: inHand.path) else { return }
+        guard r.poisoned else {
+            context.logger.notice("\(r.maildir)/\(r.folder.isEmpty ? "INBOX" : r.folder)/\(r.subdirectory)/\(r.fileName): in hand when the daemon stopped or died; reading it again (skipped if that happens again)")
+            inHand.suspect = r
+            return
+        }
         guard let md = context.config.maildirs.first(where: { $0.name == r.maildir }) else { return }
         let folder = MaildirFolder(path: r.folder.isEmpty ? md.root : md.root + "/" + r.folder, relativePath: r.folder)
         let m = MaildirMessage(folder: folder, subdirectory: r.subdirectory, fileName: r.fileName)
         guard let stamp = FileStamp(path: m.path) else { return }   // gone since
-        let reason = "the daemon stopped or died while reading it (started \(r.started)); skipped (tried again if the file changes)"
+        let reason = "the daemon stopped or died while reading it (started \(r.started), in hand \(SlowMessageGuard.seconds(r.seconds.rounded()))"
+            + (r.strikes > 0 ? ", the second time" : "") + "); skipped (tried again if the file changes)"
         context.logger.warning("\(m.path): \(reason)")
         let info = context.scorer.withLock { $0.modelInfo }
         let rel = m.relativePath
