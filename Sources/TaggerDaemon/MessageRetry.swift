@@ -95,7 +95,7 @@ extension MessageTagger {
         let folder = MaildirFolder(path: r.folder.isEmpty ? md.root : md.root + "/" + r.folder, relativePath: r.folder)
         let m = MaildirMessage(folder: folder, subdirectory: r.subdirectory, fileName: r.fileName)
         guard let stamp = FileStamp(path: m.path) else { return }   // gone since
-        let reason = "the daemon stopped or died while reading it (started \(r.started), in hand \(SlowMessageGuard.seconds(r.seconds.rounded()))"
+        let reason = "the daemon stopped or died while reading it (started \(Timestamp.iso8601(Date(timeIntervalSince1970: r.started))), in hand \(SlowMessageGuard.seconds(r.seconds.rounded()))"
             + (r.strikes > 0 ? ", the second time" : "") + "); skipped (tried again if the file changes)"
         context.logger.warning("\(m.path): \(reason)")
         let info = context.scorer.withLock { $0.modelInfo }

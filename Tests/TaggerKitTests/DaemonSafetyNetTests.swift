@@ -163,7 +163,7 @@ final class SlowLoader: ScorerLoader {
     /// Writes the in-hand file as a daemon killed while reading `unique` leaves it.
     func leaveInHand(_ unique: String, seconds: Double, strikes: Int) throws {
         let r = MessageInHand.Record(maildir: "Maildir", folder: "", subdirectory: "new", fileName: unique,
-                                     started: "2026-12-06T10:00:00Z", seconds: seconds, strikes: strikes)
+                                     started: 1_796_000_000, seconds: seconds, strikes: strikes)
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         try JSONEncoder().encode(r).write(to: URL(fileURLWithPath: state + "/message-in-hand.json"))
     }
@@ -356,6 +356,12 @@ final class SlowLoader: ScorerLoader {
         #expect(!after.differs(from: before.contentOnly))
         _ = FileManager.default.createFile(atPath: p, contents: Data("ab".utf8))
         #expect(FileStamp(path: p)!.differs(from: before.contentOnly))
+    }
+
+    @Test func theInHandRecordIsJSONTheDaemonReadsBack() throws {
+        let r = MessageInHand.Record(maildir: "M \"q\"", folder: ".A\\B", subdirectory: "cur", fileName: "1.x:2,S\u{1}",
+                                     started: 1_796_000_000.25, seconds: 1.5, strikes: 1)
+        #expect(try JSONDecoder().decode(MessageInHand.Record.self, from: Data(MessageInHand.json(r))) == r)
     }
 
     @Test func structureChangesMergeWhileTheyWait() {
