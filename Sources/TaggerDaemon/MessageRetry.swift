@@ -15,12 +15,12 @@ extension MessageTagger {
     func read(_ md: ResolvedConfig.Maildir, _ m: MaildirMessage, with scorer: any MessageScoring) -> (ScoreOutcome, FileStamp?)? {
         let stamp = FileStamp(path: m.path)
         let failedBefore = inHand.failure != nil
-        let again = suspect.map { $0.names(maildir: md.name, m) } ?? false
-        if again { suspect = nil }
-        inHand.begin(maildir: md.name, message: m, attempt: again ? 2 : 1)
+        inHand.begin(maildir: md.name, message: m)
         if !failedBefore, let f = inHand.failure { context.logger.warning(f) }
-        let result = slow.score(scorer, path: m.path, beat: { [context] in
+        let began = Date()
+        let result = slow.score(scorer, path: m.path, beat: { [context, inHand] in
             context.heartbeat.store(Int(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
+            inHand.stillReading(seconds: Date().timeIntervalSince(began))
         }, stopRequested: { [context] in context.queue.stopRequested })
         switch result {
         case .scored(let outcome):
@@ -32,8 +32,6 @@ extension MessageTagger {
             replaceStuckScorer()
             return (ScoreOutcome(thresholds: [:], error: SlowMessageGuard.reason(limit: slow.limit)), stamp?.contentOnly)
         case .stopping(let seconds):
-            // Still in hand seconds after the stop: slow enough to count as the second strike.
-            inHand.begin(maildir: md.name, message: m, attempt: 2)
             context.logger.warning("\(m.path): still being read \(SlowMessageGuard.seconds(seconds)) after the stop was asked for; left unread (skipped at the next start)")
             return nil
         }
@@ -83,21 +81,22 @@ extension MessageTagger {
         return ensure(maildir: i, message: m, force: true)
     }
 
-    /// The message the previous run had in hand when it died (or was stopped while reading it):
-    /// after a first such death it is read once more (recorded as a second attempt); after the
-    /// second, it gets an error sidecar instead of being read again.
+    /// The message the previous run had in hand when it died (or was stopped while reading it)
+    /// gets an error sidecar instead of being read again, when it had been in hand for a second
+    /// or more or was in hand at the death before too; otherwise it is read again, once.
     func skipMessageLeftInHand() {
         guard let r = MessageInHand.take(path: inHand.path) else { return }
-        guard (r.attempt ?? 1) >= 2 else {
-            suspect = r
-            context.logger.notice("\(r.maildir)/\(r.folder)/\(r.subdirectory)/\(r.fileName): was being read when the daemon stopped or died; reading it once more (skipped if that happens again)")
+        guard r.poisoned else {
+            context.logger.notice("\(r.maildir)/\(r.folder.isEmpty ? "INBOX" : r.folder)/\(r.subdirectory)/\(r.fileName): in hand when the daemon stopped or died; reading it again (skipped if that happens again)")
+            inHand.suspect = r
             return
         }
         guard let md = context.config.maildirs.first(where: { $0.name == r.maildir }) else { return }
         let folder = MaildirFolder(path: r.folder.isEmpty ? md.root : md.root + "/" + r.folder, relativePath: r.folder)
         let m = MaildirMessage(folder: folder, subdirectory: r.subdirectory, fileName: r.fileName)
         guard let stamp = FileStamp(path: m.path) else { return }   // gone since
-        let reason = "the daemon stopped or died while reading it (started \(r.started)); skipped (tried again if the file changes)"
+        let reason = "the daemon stopped or died while reading it (started \(Timestamp.iso8601(Date(timeIntervalSince1970: r.started))), in hand \(SlowMessageGuard.seconds(r.seconds.rounded()))"
+            + (r.strikes > 0 ? ", the second time" : "") + "); skipped (tried again if the file changes)"
         context.logger.warning("\(m.path): \(reason)")
         let info = context.scorer.withLock { $0.modelInfo }
         let rel = m.relativePath

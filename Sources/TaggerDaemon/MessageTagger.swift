@@ -31,8 +31,6 @@ final class MessageTagger {
     let slow: SlowMessageGuard
     /// The message being read, on disk (skipped after a restart if the daemon dies reading it).
     let inHand: MessageInHand
-    /// The message the previous run died reading once, read again as a second attempt.
-    var suspect: MessageInHand.Record?
 
     init(context: DaemonContext, memory: MessageMemory) {
         self.context = context

@@ -152,13 +152,12 @@ final class ScoringWorker: @unchecked Sendable {
     }
 }
 
-/// The message in hand, in a small state file: written before a message is read, emptied
-/// once it is done. One found there at start was in hand when the daemon died, was killed by
-/// the watchdog, or was stopped while reading it. A single such death proves nothing (a
-/// `kill -9` or a power cut in the middle of a busy burst leaves the message in hand too), so
-/// it is read once more, recorded as a second attempt; found in hand again after that second
-/// attempt, it is skipped rather than read again (a message that kills or hangs the daemon
-/// would otherwise do it at every start).
+/// The message in hand, in a small state file: written before a message is read (and again
+/// every quarter second while a slow one is read), emptied once it is done. One found there at
+/// start was in hand when the daemon died, was killed or was stopped while reading it: it is
+/// skipped rather than read again when it had been in hand for a second or more, or when it was
+/// already in hand at the previous death (a message that kills or hangs the daemon would
+/// otherwise do it at every start); a message merely in hand at an unrelated kill is read again.
 final class MessageInHand {
     /// What the file holds.
     struct Record: Codable, Equatable {
@@ -167,24 +166,32 @@ final class MessageInHand {
         var folder: String
         var subdirectory: String
         var fileName: String
-        /// When reading started (ISO 8601).
-        var started: String
-        /// 1 for a first read, 2 when the previous run died with this message in hand.
-        var attempt: Int?
+        /// When reading started (seconds since 1970).
+        var started: Double
+        /// How long it had been in hand when last written.
+        var seconds: Double = 0
+        /// Deaths with this message in hand before this one.
+        var strikes: Int = 0
 
         enum CodingKeys: String, CodingKey {
-            case maildir, folder, subdirectory, started, attempt
+            case maildir, folder, subdirectory, started, seconds, strikes
             case fileName = "file_name"
         }
 
-        /// Whether `m` of Maildir `maildir` is the message this record names.
-        func names(maildir: String, _ m: MaildirMessage) -> Bool {
-            self.maildir == maildir && folder == m.folder.relativePath && subdirectory == m.subdirectory && fileName == m.fileName
+        func same(as other: Record) -> Bool {
+            maildir == other.maildir && folder == other.folder && fileName == other.fileName && subdirectory == other.subdirectory
         }
+
+        /// True when the message is to be skipped rather than read again.
+        var poisoned: Bool { seconds >= 1 || strikes >= 1 }
     }
 
     let path: String
     private var fd: Int32 = -1
+    private var current: Record?
+    /// The message in hand at the previous death, read again once: if it is in hand at the
+    /// next death too, it is skipped.
+    var suspect: Record?
     /// Set after the first failure to write the file (warned once, then the net is off).
     private(set) var failure: String?
 
@@ -194,13 +201,45 @@ final class MessageInHand {
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
-    /// Records `message` as in hand (one `pwrite` to an emptied file); `attempt` 2 when the
-    /// previous run died with it in hand.
-    func begin(maildir: String, message m: MaildirMessage, attempt: Int = 1) {
+    /// Records `message` as in hand (one `pwrite` to an emptied file).
+    func begin(maildir: String, message m: MaildirMessage) {
         guard failure == nil else { return }
-        let r = Record(maildir: maildir, folder: m.folder.relativePath, subdirectory: m.subdirectory,
-                       fileName: m.fileName, started: Timestamp.iso8601(Date()), attempt: attempt)
-        guard let data = try? JSONEncoder().encode(r) else { return }
+        var r = Record(maildir: maildir, folder: m.folder.relativePath, subdirectory: m.subdirectory,
+                       fileName: m.fileName, started: Date().timeIntervalSince1970)
+        if let s = suspect, s.same(as: r) { r.strikes = s.strikes + 1 }
+        current = r
+        write(r)
+    }
+
+    /// Notes how long the message has been in hand (called while a slow one is read).
+    func stillReading(seconds: Double) {
+        guard failure == nil, var r = current else { return }
+        r.seconds = seconds
+        current = r
+        write(r)
+    }
+
+    /// The record as JSON, written by hand (one per message: JSONEncoder costs tens of µs).
+    static func json(_ r: Record) -> [UInt8] {
+        func string(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            return out + "\""
+        }
+        let text = "{\"maildir\":\(string(r.maildir)),\"folder\":\(string(r.folder)),\"subdirectory\":\(string(r.subdirectory)),"
+            + "\"file_name\":\(string(r.fileName)),\"started\":\(r.started),\"seconds\":\(r.seconds),\"strikes\":\(r.strikes)}"
+        return Array(text.utf8)
+    }
+
+    private func write(_ r: Record) {
+        let data = Self.json(r)
         if fd < 0 {
             fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             if fd < 0 {
@@ -208,7 +247,7 @@ final class MessageInHand {
                 return
             }
         }
-        _ = ftruncate(fd, 0)   // a stop may have left the previous record there
+        if r.seconds > 0 { _ = ftruncate(fd, 0) }   // a rewrite (the file is empty before a message)
         let written = data.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
         if written != data.count {
             failure = "\(path): cannot be written; a message that hangs the daemon would be read again after a restart"
@@ -218,6 +257,8 @@ final class MessageInHand {
     /// The message is done.
     func end() {
         if fd >= 0 { _ = ftruncate(fd, 0) }
+        if let s = suspect, let c = current, s.same(as: c) { suspect = nil }
+        current = nil
     }
 
     /// The message left in hand by the previous run (nil when none), and the file emptied.

@@ -67,6 +67,7 @@ final class TaggingLoop {
             guard let next = context.queue.take(timeout: !pending.isEmpty ? 0 : unsynced == 0 ? tick : 0.05) else {
                 flushPending()
                 commits.drain()
+                tagger.memory.stamps.removeAll()   // committed: the catalog holds them now
                 takeCommitFailures()
                 syncDirectories()
                 if stopWhenIdle { return finish() }

@@ -129,7 +129,7 @@ final class SlowLoader: ScorerLoader {
         defer { t.cleanup() }
         // The limit is long: the daemon is stopped (as systemd's watchdog or an admin would)
         // while the message is in hand.
-        let d = start(limit: 60, hang: 8)
+        let d = start(limit: 60, hang: 30)
         #expect(await Fixture.waitUntil { d.daemon.status != nil })
         try Fixture.deliver(root, unique: "1.hang.h", body: "HANG")
         let inHand = state + "/message-in-hand.json"
@@ -138,11 +138,12 @@ final class SlowLoader: ScorerLoader {
         })
         let stopAsked = Date()
         try await d.stop()
-        // SIGTERM stops the daemon within seconds even while a message is in hand.
-        #expect(Date().timeIntervalSince(stopAsked) < 5)
+        // SIGTERM stops the daemon within seconds even while a message is in hand (the read
+        // would take 30 s).
+        #expect(Date().timeIntervalSince(stopAsked) < 10)
         #expect(sidecar("1.hang.h") == nil)
 
-        let again = start(limit: 60, hang: 8)
+        let again = start(limit: 60, hang: 30)
         #expect(await Fixture.waitUntil(timeout: 20) { sidecar("1.hang.h") != nil })
         let skipped = try #require(sidecar("1.hang.h"))
         #expect(skipped.error?.contains("stopped or died while reading it") == true, "\(skipped.error ?? "no error")")
@@ -153,11 +154,39 @@ final class SlowLoader: ScorerLoader {
         try await again.stop()
 
         // A third start does not read it either (the error sidecar stands until the file changes).
-        let third = start(limit: 60, hang: 8)
+        let third = start(limit: 60, hang: 30)
         try Fixture.deliver(root, unique: "3.marker.h", body: "x")
         #expect(await Fixture.waitUntil(timeout: 20) { sidecar("3.marker.h") != nil })
         #expect(third.loader.reads(of: "1.hang.h") == 0)
         try await third.stop()
+    }
+
+    /// Writes the in-hand file as a daemon killed while reading `unique` leaves it.
+    func leaveInHand(_ unique: String, seconds: Double, strikes: Int) throws {
+        let r = MessageInHand.Record(maildir: "Maildir", folder: "", subdirectory: "new", fileName: unique,
+                                     started: 1_796_000_000, seconds: seconds, strikes: strikes)
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        try JSONEncoder().encode(r).write(to: URL(fileURLWithPath: state + "/message-in-hand.json"))
+    }
+
+    @Test func aMessageInHandAtAnUnrelatedKillIsReadAgainAndSkippedOnlyAfterASecondDeath() async throws {
+        defer { t.cleanup() }
+        try Fixture.deliver(root, unique: "1.innocent.h", body: "an invoice")
+        try Fixture.deliver(root, unique: "2.crasher.h", body: "x")
+        // In hand for a moment at a kill -9: read again, tagged.
+        try leaveInHand("1.innocent.h", seconds: 0, strikes: 0)
+        let d = start(limit: 10)
+        #expect(await Fixture.waitUntil(timeout: 20) { sidecar("1.innocent.h") != nil })
+        #expect(sidecar("1.innocent.h")?.error == nil && sidecar("1.innocent.h")?.tags == ["finance"])
+        try await d.stop()
+        // In hand at the previous death too (a message that crashes the reader): skipped.
+        try? FileManager.default.removeItem(atPath: state + "/sidecars/Maildir/INBOX/2.crasher.h.json")
+        try leaveInHand("2.crasher.h", seconds: 0, strikes: 1)
+        let again = start(limit: 10)
+        #expect(await Fixture.waitUntil(timeout: 20) { sidecar("2.crasher.h")?.error != nil })
+        #expect(sidecar("2.crasher.h")?.error?.contains("the second time") == true)
+        #expect(again.loader.reads(of: "2.crasher.h") == 0)
+        try await again.stop()
     }
 
     @Test func aFileWrittenInPlaceInNewIsTaggedOnceComplete() async throws {
@@ -328,6 +357,12 @@ final class SlowLoader: ScorerLoader {
         #expect(!after.differs(from: before.contentOnly))
         _ = FileManager.default.createFile(atPath: p, contents: Data("ab".utf8))
         #expect(FileStamp(path: p)!.differs(from: before.contentOnly))
+    }
+
+    @Test func theInHandRecordIsJSONTheDaemonReadsBack() throws {
+        let r = MessageInHand.Record(maildir: "M \"q\"", folder: ".A\\B", subdirectory: "cur", fileName: "1.x:2,S\u{1}",
+                                     started: 1_796_000_000.25, seconds: 1.5, strikes: 1)
+        #expect(try JSONDecoder().decode(MessageInHand.Record.self, from: Data(MessageInHand.json(r))) == r)
     }
 
     @Test func structureChangesMergeWhileTheyWait() {
