@@ -259,9 +259,7 @@ public final class TagStore: Sendable {
         if let known = catalog.entry(key: m.key) {
             if entry.digest == nil { entry.digest = known.digest }
             if entry.stamp == nil { entry.stamp = known.stamp }
-            var k = known
-            k.lastmod = 0
-            if k == entry { return }
+            if known.sameContent(as: entry) { return }
         }
         queued.withLock { $0.append(.put(entry)) }
     }

@@ -270,11 +270,7 @@ extension MessageCatalog {
             switch c {
             case .put(var e):
                 guard let hits = CatalogIndex.lookup(.unique(e.unique), folder: folder) else { return nil }
-                if var old = hits.first(where: { $0.key == e.key }) {
-                    old.lastmod = 0
-                    e.lastmod = 0
-                    if old == e { continue }
-                }
+                if let old = hits.first(where: { $0.key == e.key }), old.sameContent(as: e) { continue }
                 seq += 1
                 e.lastmod = seq
                 records.append(Record(seq: seq, put: e))

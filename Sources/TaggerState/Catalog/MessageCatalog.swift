@@ -6,6 +6,17 @@ import Synchronization
 import TaggerSystem
 
 /// One message as the catalog remembers it between runs.
+extension CatalogEntry {
+    /// Whether `other` says the same of the message, whatever change numbers (`lastmod`) the two
+    /// carry: a put that would change nothing is not recorded.
+    public func sameContent(as other: CatalogEntry) -> Bool {
+        var (a, b) = (self, other)
+        a.lastmod = 0
+        b.lastmod = 0
+        return a == b
+    }
+}
+
 public struct CatalogEntry: Codable, Sendable, Equatable {
     /// The Maildir's name (as in sidecar paths).
     public var maildir: String
@@ -403,11 +414,7 @@ public final class MessageCatalog: Sendable {
             for c in changes {
                 switch c {
                 case .put(var e):
-                    if var old = m.entries[e.key] {
-                        old.lastmod = 0
-                        e.lastmod = 0
-                        if old == e { continue }
-                    }
+                    if let old = m.entries[e.key], old.sameContent(as: e) { continue }
                     seq += 1
                     e.lastmod = seq
                     records.append(Record(seq: seq, put: e))
