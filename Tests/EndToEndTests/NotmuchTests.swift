@@ -197,7 +197,7 @@ extension EndToEnd {
             let s0 = try #require(ws.sidecar(first.unique))
             let id0 = (s0.message.message_id ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
             #expect(await eventually(timeout: 30) { nm.tags(id: id0).isSuperset(of: s0.tags) }, "\(daemon.log)")
-            #expect(daemon.log.contains("notmuch: working again"))
+            #expect(await eventually(timeout: 10) { daemon.log.contains("notmuch: working again") }, "\(daemon.log)")
 
             // Another writer holds the write lock (a `notmuch tag --batch` waiting on its input).
             let holder = Process()
