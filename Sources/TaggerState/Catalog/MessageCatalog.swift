@@ -262,7 +262,7 @@ public final class MessageCatalog: Sendable {
         }
         let decoder = JSONDecoder()
         for line in lines.dropFirst() {
-            guard let r = try? decoder.decode(Record.self, from: Data(line)) else {
+            guard let r = Self.parseRecord(line) ?? (try? decoder.decode(Record.self, from: Data(line))) else {
                 throw CatalogDamage(path: folder + "/" + Self.snapshotName, reason: "an unreadable record")
             }
             fresh.apply(r)
@@ -293,7 +293,7 @@ public final class MessageCatalog: Sendable {
         while let end = bytes[start...].firstIndex(of: 0x0A) {
             let line = bytes[start..<end]
             start = end + 1
-            guard !line.isEmpty, let r = try? decoder.decode(Record.self, from: Data(line)) else { continue }
+            guard !line.isEmpty, let r = Self.parseRecord(line) ?? (try? decoder.decode(Record.self, from: Data(line))) else { continue }
             if r.seq > m.lastSeq || (r.put == nil && r.del == nil) { m.apply(r) }
             m.logRecords += 1
         }
@@ -486,7 +486,7 @@ public final class MessageCatalog: Sendable {
         for name in [Self.snapshotName, Self.logName] {
             guard let bytes = try? dir.read(name) else { continue }
             for line in bytes.split(separator: 0x0A) {
-                if let r = try? JSONDecoder().decode(Record.self, from: Data(line)) { highest = max(highest, r.seq) }
+                if let r = Self.parseRecord(line) ?? (try? JSONDecoder().decode(Record.self, from: Data(line))) { highest = max(highest, r.seq) }
                 if let h = try? JSONDecoder().decode(Header.self, from: Data(line)) { highest = max(highest, h.seq) }
             }
         }
