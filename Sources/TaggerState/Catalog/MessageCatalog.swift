@@ -260,6 +260,9 @@ public final class MessageCatalog: Sendable {
         guard snapshot.last == 0x0A else {
             throw CatalogDamage(path: folder + "/" + Self.snapshotName, reason: "cut short")
         }
+        fresh.entries.reserveCapacity(lines.count)
+        fresh.byUnique.reserveCapacity(lines.count)
+        fresh.byMessageID.reserveCapacity(lines.count)
         let decoder = JSONDecoder()
         for line in lines.dropFirst() {
             guard let r = Self.parseRecord(line) ?? (try? decoder.decode(Record.self, from: Data(line))) else {
