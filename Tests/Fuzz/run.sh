@@ -10,7 +10,7 @@
 #
 # Targets: mime (MessageParser), html (HTMLCondenser + HTMLExtractor; the condensed and the plain
 # parse must agree), header (encoded words, Content-Type, addresses, header blocks), config
-# (TOML config reader), journal (corrections journal reader and fold).
+# (TOML config reader), journal (corrections journal reader and fold; catalog records).
 # What the fuzzer learns is kept in $TAGGER_FUZZ_WORK (default /tmp/tagger-fuzz/<target>), so
 # later runs start from it. A crash, a sanitizer report or an input slower than --timeout
 # seconds stops the run: the input is saved as $TAGGER_FUZZ_WORK/artifacts/<target>-crash-*

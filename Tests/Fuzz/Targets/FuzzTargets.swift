@@ -66,12 +66,20 @@ enum FuzzTargets {
         _ = try? ConfigSettings.parse(text, file: "fuzz.toml")
     }
 
-    /// The corrections journal reader and its fold into the per-message index.
+    /// The corrections journal reader and its fold into the per-message index, and the
+    /// catalog's record reader against JSONDecoder on the same lines.
     static func journal(_ bytes: [UInt8]) {
         let (records, _) = Journal.parse(bytes, path: "fuzz.jsonl")
         var index = CorrectionIndex()
         for (line, c) in records { index.apply(c, line: line) }
         blackHole(index.messages.count)
+        // The same bytes as catalog lines: the catalog's own reader must read exactly what
+        // JSONDecoder reads, or step aside.
+        for line in bytes.split(separator: 0x0A) {
+            guard let fast = MessageCatalog.parseRecord(line) else { continue }
+            let slow = try? JSONDecoder().decode(MessageCatalog.Record.self, from: Data(line))
+            if strict && fast != slow { fatalError("catalog reader and JSONDecoder disagree on \(Array(line))") }
+        }
     }
 
     static let strict = ProcessInfo.processInfo.environment["TAGGER_FUZZ_LAX"] == nil
