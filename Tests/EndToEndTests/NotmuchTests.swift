@@ -150,6 +150,11 @@ extension EndToEnd {
             }
         }
 
+        /// How many sidecars the workspace's INBOX, `.Lists` and `.Receipts` hold.
+        static func sidecarCount(_ ws: Workspace) -> Int {
+            ["", ".Lists", ".Receipts"].map { ws.sidecarFiles(folder: $0).count }.reduce(0, +)
+        }
+
         static func journal(_ ws: Workspace) -> [[String: Any]] {
             Command.read(ws.journalPath).split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -164,8 +169,10 @@ extension EndToEnd {
             // Before tagger: the user's own tag everywhere, and one tagger label set by hand on one message.
             try nm.run(["tag", "+mine", "--", "*"])
             let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env)
-            #expect(await eventually(timeout: 60) { Self.sidecars(ws).count >= 100 })
+            // Every sample tagged before the snapshot (a partial one would miss tags notmuch gets).
+            #expect(await eventually(timeout: 120) { Self.sidecarCount(ws) == SampleMail.all.count }, "\(daemon.log)")
             let all = Self.sidecars(ws)
+            #expect(all.count >= 100)
             // Every tag of every sidecar shows in notmuch.
             let mirrored = await eventually(timeout: 60) {
                 all.allSatisfy { nm.tags(id: $0.id).isSuperset(of: $0.sidecar.tags) }
@@ -179,18 +186,22 @@ extension EndToEnd {
             // The user removes a label in notmuch: a correction (source notmuch), the sidecar's user shows it.
             let target = try #require(all.first { $0.sidecar.tags.contains("finance") })
             try nm.run(["tag", "-finance", "--", "id:\"\(target.id)\""])
-            let corrected = await eventually(timeout: 30) {
+            let corrected = await eventually(timeout: 60) {
                 Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["remove"] as? [String]) == ["finance"] }
             }
             #expect(corrected, "\(daemon.log)")
             let path = ws.state + "/sidecars/Maildir/" + Self.folder(ws, target.sidecar) + "/\(target.sidecar.message.unique).json"
-            #expect(await eventually(timeout: 10) { SidecarFile.read(path)?.user?.remove == ["finance"] })
+            #expect(await eventually(timeout: 60) { SidecarFile.read(path)?.user?.remove == ["finance"] })
             let sidecar = try #require(SidecarFile.read(path))
             #expect(sidecar.user?.remove == ["finance"])
             #expect(!sidecar.tags.contains("finance"))
             #expect(nm.tags(id: target.id).contains("mine"))
             // tagger does not put it back, and its own writes were not taken for corrections.
+            // A while for tagger to write, then until it has read back everything notmuch holds
+            // (its own writes included): a pull it had not made yet could not have failed this.
             try await Task.sleep(for: .seconds(3))
+            let revision = try #require(nm.revision())
+            #expect(await eventually(timeout: 60) { (nm.pulledRevision() ?? 0) >= revision }, "no pull up to \(revision): \(daemon.log)")
             #expect(!nm.tags(id: target.id).contains("finance"))
             #expect(Self.journal(ws).count == 1, "only the user's change is a correction: \(Self.journal(ws))")
 
@@ -198,7 +209,7 @@ extension EndToEnd {
             let other = try #require(all.first { $0.id != target.id && $0.sidecar.tags.contains("newsletter") })
             let r = try ws.tagger(["label", other.sidecar.message.unique, "-newsletter"])
             #expect(r.status == 0, "\(r.stderr)")
-            #expect(await eventually(timeout: 30) { !nm.tags(id: other.id).contains("newsletter") }, "\(daemon.log)")
+            #expect(await eventually(timeout: 60) { !nm.tags(id: other.id).contains("newsletter") }, "\(daemon.log)")
             #expect(nm.tags(id: other.id).contains("mine"))
             #expect(daemon.process.isRunning)
         }
@@ -215,13 +226,13 @@ extension EndToEnd {
             let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env)
             #expect(await eventually(timeout: 60) { nm.count("tag:finance") > 0 }, "\(daemon.log)")
             let owned = try #require(Self.sidecars(ws).first { $0.id != victim.id && $0.sidecar.tags.contains("newsletter") })
-            #expect(await eventually(timeout: 30) { nm.tags(id: owned.id).contains("newsletter") })
+            #expect(await eventually(timeout: 60) { nm.tags(id: owned.id).contains("newsletter") })
             for m in [victim, owned] {
                 let r = try ws.tagger(["label", m.sidecar.message.unique, "-newsletter"])
                 #expect(r.status == 0, "\(r.stderr)")
             }
             // The one tagger put there goes; the one the user had set stays.
-            #expect(await eventually(timeout: 30) { !nm.tags(id: owned.id).contains("newsletter") }, "\(daemon.log)")
+            #expect(await eventually(timeout: 60) { !nm.tags(id: owned.id).contains("newsletter") }, "\(daemon.log)")
             try await Task.sleep(for: .seconds(1))
             #expect(nm.tags(id: victim.id).contains("newsletter"), "tagger removed a tag the user had set")
             #expect(!Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" })
@@ -240,7 +251,7 @@ extension EndToEnd {
             try nm.run(["new", "--quiet"])
             let ids = delivered.compactMap { ws.sidecar($0) }.map { ($0.message.message_id ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>")) }
             let expected = delivered.compactMap { ws.sidecar($0) }.map { Set($0.tags) }
-            #expect(await eventually(timeout: 30) {
+            #expect(await eventually(timeout: 60) {
                 zip(ids, expected).allSatisfy { nm.tags(id: $0).isSuperset(of: $1) }
             }, "\(daemon.log)")
             // Indexed by notmuch first (a hook right after delivery), tagged by tagger after.
@@ -249,7 +260,7 @@ extension EndToEnd {
             #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil })
             let s = try #require(ws.sidecar(d.unique))
             let id = (s.message.message_id ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
-            #expect(await eventually(timeout: 30) { nm.tags(id: id).isSuperset(of: s.tags) && nm.tags(id: id).contains("inbox") })
+            #expect(await eventually(timeout: 60) { nm.tags(id: id).isSuperset(of: s.tags) && nm.tags(id: id).contains("inbox") })
         }
 
         @Test("a database locked by another writer, or missing at start, is a warning and a retry")
@@ -296,7 +307,7 @@ extension EndToEnd {
             let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--config", ws.root + "/tagger.toml"], env: ["PATH": empty])
             let d = try ws.deliverSample(1)
             #expect(await eventually(timeout: 60) { ws.sidecar(d.unique) != nil })
-            #expect(await eventually(timeout: 10) { daemon.log.contains("no `notmuch` command on PATH") }, "\(daemon.log)")
+            #expect(await eventually(timeout: 60) { daemon.log.contains("no `notmuch` command on PATH") }, "\(daemon.log)")
             #expect(daemon.process.isRunning)
         }
 
@@ -351,12 +362,12 @@ extension EndToEnd.NotmuchTests {
         #expect(nm.count("tag:finance") == 0)
         let m = try #require(Self.sidecars(ws).first { !$0.sidecar.tags.contains("travel") })
         try nm.run(["tag", "+ml/travel", "--", "id:\"\(m.id)\""])
-        #expect(await eventually(timeout: 30) {
+        #expect(await eventually(timeout: 60) {
             Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["add"] as? [String]) == ["travel"] }
         }, "\(daemon.log)")
         // The journal first, then the sidecar (as `tagger label` does).
         let path = ws.state + "/sidecars/Maildir/" + Self.folder(ws, m.sidecar) + "/\(m.sidecar.message.unique).json"
-        #expect(await eventually(timeout: 10) {
+        #expect(await eventually(timeout: 60) {
             SidecarFile.read(path).map { $0.user?.add == ["travel"] && $0.tags.contains("travel") } ?? false
         })
     }
