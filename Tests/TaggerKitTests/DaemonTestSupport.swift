@@ -41,8 +41,10 @@ enum Fixture {
     /// Polls are counted rather than a deadline kept: the daemon under test starts on the same
     /// cooperative pool as the other tests, whose blocking work (corpus scans, processes waited
     /// for) can keep it busy for a minute on a loaded machine; a deadline would then expire
-    /// before the daemon had run at all.
-    static func waitUntil(timeout: Double = 60, _ condition: () -> Bool) async -> Bool {
+    /// before the daemon had run at all. The default is generous (three minutes of polls): with
+    /// six builds on two cores, sidecar fsyncs were seen to stall for most of a minute, and a
+    /// passing wait returns as soon as its condition holds.
+    static func waitUntil(timeout: Double = 180, _ condition: () -> Bool) async -> Bool {
         for _ in 0..<Int(timeout / 0.02) {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(20))
