@@ -64,7 +64,7 @@ extension EndToEnd {
                     return e.path == s.message.path && e.tags == s.tags && e.message_id == s.message.message_id
                 }
             }
-            #expect(await eventually(timeout: 30) { catalogMatches() },
+            #expect(await eventually(timeout: 60) { catalogMatches() },
                     "catalog: \(CatalogFile.read(state: ws.state)?.count ?? -1) entries for \(uniques.count) sidecars")
             #expect(restarted.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }
