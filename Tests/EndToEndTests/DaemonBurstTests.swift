@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 extension EndToEnd {
@@ -41,8 +44,12 @@ extension EndToEnd {
             do {
                 let daemon = try await DaemonProcess(ws, reconcile: "1h")
                 uniques += try (0..<600).map { try ws.deliverSample($0).unique }
-                // Kill it once it is busy writing sidecars (some done, most not).
-                _ = await eventually(timeout: 30) { ws.sidecarFiles().count >= 50 }
+                // Kill it once it is busy writing sidecars (some done, most not). Polled on this
+                // thread, not with `eventually`: an await here can resume seconds late on a loaded
+                // machine (the test pool busy with other suites), long enough for the daemon to
+                // tag all 600.
+                let deadline = Date(timeIntervalSinceNow: 60)
+                while ws.sidecarFiles().count < 50 && Date() < deadline { usleep(2_000) }
                 daemon.crash()
             }
             let before = ws.sidecarFiles().count
