@@ -61,17 +61,21 @@ enum Fixture {
     }
 }
 
-/// A scorer that tags `finance` when the file mentions "invoice" and counts its calls.
+/// A scorer that tags `finance` when the file mentions "invoice" and counts its calls; it takes
+/// `pace` seconds per message (0: as fast as it can).
 final class FakeScorer: MessageScoring {
     let modelInfo: ModelInfo
     let calls = Mutex(0)
+    let pace: Double
 
-    init(id: String) {
+    init(id: String, pace: Double = 0) {
         modelInfo = ModelInfo(id: id, trainedAt: "2026-11-26T10:00:00Z")
+        self.pace = pace
     }
 
     func score(fileAt path: String) -> ScoreOutcome {
         calls.withLock { $0 += 1 }
+        if pace > 0 { Thread.sleep(forTimeInterval: pace) }
         guard let data = FileManager.default.contents(atPath: path) else {
             return ScoreOutcome(error: "cannot read \(path)")
         }
@@ -91,13 +95,17 @@ final class FakeLoader: ScorerLoader {
     struct Broken: Error {}
     let loads = Mutex(0)
     let lastScorer = Mutex<FakeScorer?>(nil)
+    /// Seconds each message takes its scorers.
+    let pace: Double
+
+    init(pace: Double = 0) { self.pace = pace }
 
     func load(modelPath: String) throws -> any MessageScoring {
         guard let data = FileManager.default.contents(atPath: modelPath) else { throw Broken() }
         let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if id == "broken" || id.isEmpty { throw Broken() }
         loads.withLock { $0 += 1 }
-        let s = FakeScorer(id: id)
+        let s = FakeScorer(id: id, pace: pace)
         lastScorer.withLock { $0 = s }
         return s
     }
