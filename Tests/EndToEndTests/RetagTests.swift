@@ -161,9 +161,13 @@ extension EndToEnd {
             }
             #expect(try ws.tagger(["run", "--once"], timeout: 600).status == 0)
             let oldID = try #require(Self.modelCounts(ws).keys.first)
-            try Self.swapModel(ws, to: Models.reseeded)
+            _ = try Models.path(Models.reseeded)   // trained now, not while the retag runs
             let daemon = try await DaemonProcess(ws)
-            #expect(await eventually(timeout: 60) { Self.retagStatus(ws)?["state"] as? String == "running" })
+            // From the model swap to the last delivery this test waits on its own thread (no
+            // await): an await may resume seconds late while other suites keep the test pool busy,
+            // long enough for the retag to end before any delivery.
+            try Self.swapModel(ws, to: Models.reseeded)
+            #expect(waitHere(timeout: 60) { Self.retagStatus(ws)?["state"] as? String == "running" }, "\(daemon.log)")
             // Per delivery: the seconds until its sidecar, and whether the retag was still running then.
             var deliveries: [(seconds: Double, duringRetag: Bool)] = []
             for i in 0..<5 {
@@ -171,14 +175,14 @@ extension EndToEnd {
                 let t = Date()
                 let d = try ws.deliverSample(i)
                 var duringRetag = false
-                #expect(await eventually(timeout: 60) {
+                #expect(waitHere(timeout: 60) {
                     guard ws.sidecar(d.unique) != nil else { return false }
                     duringRetag = Self.retagStatus(ws)?["state"] as? String == "running"
                     return true
                 })
                 deliveries.append((Date().timeIntervalSince(t), duringRetag))
                 #expect(ws.sidecar(d.unique)?.model.id != oldID)
-                try await Task.sleep(for: .milliseconds(100))
+                usleep(100_000)
             }
             #expect(!deliveries.isEmpty, "the retag ended before any delivery")
             // Promptly: within 2 s, or at least before the retag ended (a loaded machine slows both;
