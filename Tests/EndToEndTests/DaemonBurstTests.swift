@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 
 extension EndToEnd {
@@ -44,12 +41,9 @@ extension EndToEnd {
             do {
                 let daemon = try await DaemonProcess(ws, reconcile: "1h")
                 uniques += try (0..<600).map { try ws.deliverSample($0).unique }
-                // Kill it once it is busy writing sidecars (some done, most not). Polled on this
-                // thread, not with `eventually`: an await here can resume seconds late on a loaded
-                // machine (the test pool busy with other suites), long enough for the daemon to
-                // tag all 600.
-                let deadline = Date(timeIntervalSinceNow: 60)
-                while ws.sidecarFiles().count < 50 && Date() < deadline { usleep(2_000) }
+                // Kill it once it is busy writing sidecars (some done, most not), waited for on
+                // this thread: an await could resume after the daemon had tagged all 600.
+                _ = waitHere(timeout: 60) { ws.sidecarFiles().count >= 50 }
                 daemon.crash()
             }
             let before = ws.sidecarFiles().count
