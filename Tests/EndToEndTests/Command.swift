@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a finished `tagger` invocation left behind.
 struct CommandResult {
@@ -88,6 +91,19 @@ func eventually(timeout: Double, _ condition: () throws -> Bool) async rethrows 
     while Date() < deadline {
         if try condition() { return true }
         try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try condition()
+}
+
+/// Polls `condition` every 5 ms on the calling thread (no await) until it holds or `timeout`
+/// seconds pass; returns its last value. For the moments a test must act within a window the
+/// daemon sets (while a burst or a retag runs): an await can resume seconds late while the
+/// suites running beside it keep the test process's thread pool busy.
+func waitHere(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(5_000)
     }
     return try condition()
 }

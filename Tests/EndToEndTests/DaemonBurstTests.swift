@@ -41,8 +41,9 @@ extension EndToEnd {
             do {
                 let daemon = try await DaemonProcess(ws, reconcile: "1h")
                 uniques += try (0..<600).map { try ws.deliverSample($0).unique }
-                // Kill it once it is busy writing sidecars (some done, most not).
-                _ = await eventually(timeout: 30) { ws.sidecarFiles().count >= 50 }
+                // Kill it once it is busy writing sidecars (some done, most not), waited for on
+                // this thread: an await could resume after the daemon had tagged all 600.
+                _ = waitHere(timeout: 60) { ws.sidecarFiles().count >= 50 }
                 daemon.crash()
             }
             let before = ws.sidecarFiles().count
@@ -64,7 +65,7 @@ extension EndToEnd {
                     return e.path == s.message.path && e.tags == s.tags && e.message_id == s.message.message_id
                 }
             }
-            #expect(await eventually(timeout: 30) { catalogMatches() },
+            #expect(await eventually(timeout: 60) { catalogMatches() },
                     "catalog: \(CatalogFile.read(state: ws.state)?.count ?? -1) entries for \(uniques.count) sidecars")
             #expect(restarted.terminate()?.status == 0, "no clean exit 0 after SIGTERM")
         }

@@ -33,6 +33,15 @@ enum Models {
     /// The path of the trained model file for `variant` (training it on first use).
     /// - Throws: `TrainingFailed` with tagger's output when training fails.
     static func path(_ variant: Variant) throws -> String {
+        // One training at a time: tests running in parallel asked for the same variant at once and
+        // trained it twice into the same file (and rewrote the subset manifest while the other
+        // training read it).
+        try training.withLock { _ in try train(variant) }
+    }
+
+    private static let training = Mutex(())
+
+    private static func train(_ variant: Variant) throws -> String {
         if let done = cache.withLock({ $0[variant.name] }) { return done }
         let out = directory + "/\(variant.name).tgm"
         var manifest = Binary.samples + "/labels.jsonl"

@@ -58,7 +58,7 @@ extension EndToEnd {
             #expect(unlink(ws.modelPath) == 0)
             #expect(mkfifo(ws.modelPath, 0o600) == 0)
             daemon.send(SIGHUP)
-            let refused = await eventually(timeout: 30) { daemon.log.contains("cannot load model") }
+            let refused = await eventually(timeout: 60) { daemon.log.contains("cannot load model") }
             #expect(refused, "\(daemon.log)")
             #expect(daemon.log.contains("FIFO"), "\(daemon.log)")
             let second = try ws.deliverSample(1)

@@ -65,7 +65,7 @@ extension EndToEnd {
             let mine = try #require(Self.sidecars(ws).values.first { $0.message.unique == unique })
             #expect(mine.user?.add == ["retagcheck"])
             #expect(mine.tags.contains("retagcheck"))
-            #expect(await eventually(timeout: 30) { Self.retagStatus(ws)?["state"] as? String == "done" })
+            #expect(await eventually(timeout: 60) { Self.retagStatus(ws)?["state"] as? String == "done" })
             let r = try #require(Self.retagStatus(ws))
             #expect(r["model_id"] as? String == newID)
             #expect(r["done"] as? Int == count && r["total"] as? Int == count, "\(r)")
@@ -161,22 +161,33 @@ extension EndToEnd {
             }
             #expect(try ws.tagger(["run", "--once"], timeout: 600).status == 0)
             let oldID = try #require(Self.modelCounts(ws).keys.first)
-            try Self.swapModel(ws, to: Models.reseeded)
+            _ = try Models.path(Models.reseeded)   // trained now, not while the retag runs
             let daemon = try await DaemonProcess(ws)
-            #expect(await eventually(timeout: 60) { Self.retagStatus(ws)?["state"] as? String == "running" })
-            var latencies: [Double] = []
+            // From the model swap to the last delivery this test waits on its own thread (no
+            // await): an await may resume seconds late while other suites keep the test pool busy,
+            // long enough for the retag to end before any delivery.
+            try Self.swapModel(ws, to: Models.reseeded)
+            #expect(waitHere(timeout: 60) { Self.retagStatus(ws)?["state"] as? String == "running" }, "\(daemon.log)")
+            // Per delivery: the seconds until its sidecar, and whether the retag was still running then.
+            var deliveries: [(seconds: Double, duringRetag: Bool)] = []
             for i in 0..<5 {
                 guard Self.retagStatus(ws)?["state"] as? String == "running" else { break }
                 let t = Date()
                 let d = try ws.deliverSample(i)
-                #expect(await eventually(timeout: 30) { ws.sidecar(d.unique) != nil })
-                latencies.append(Date().timeIntervalSince(t))
+                var duringRetag = false
+                #expect(waitHere(timeout: 60) {
+                    guard ws.sidecar(d.unique) != nil else { return false }
+                    duringRetag = Self.retagStatus(ws)?["state"] as? String == "running"
+                    return true
+                })
+                deliveries.append((Date().timeIntervalSince(t), duringRetag))
                 #expect(ws.sidecar(d.unique)?.model.id != oldID)
-                try await Task.sleep(for: .milliseconds(100))
+                usleep(100_000)
             }
-            #expect(!latencies.isEmpty, "the retag ended before any delivery")
-            // Promptly: well under the time the retag takes (debug build, loaded machine).
-            #expect(latencies.max() ?? 99 < 2, "delivery latencies during the retag: \(latencies)")
+            #expect(!deliveries.isEmpty, "the retag ended before any delivery")
+            // Promptly: within 2 s, or at least before the retag ended (a loaded machine slows both;
+            // mail queued behind the retag would wait for its end).
+            #expect(deliveries.allSatisfy { $0.seconds < 2 || $0.duringRetag }, "deliveries during the retag: \(deliveries)")
             #expect(await eventually(timeout: 300) { Self.modelCounts(ws)[oldID] == nil })
             #expect(daemon.terminate()?.status == 0)
         }
@@ -193,20 +204,20 @@ extension EndToEnd {
 
             try "retag_on_reload = \"maybe\"\n".write(toFile: config, atomically: true, encoding: .utf8)
             daemon.send(SIGHUP)
-            #expect(await eventually(timeout: 30) { daemon.log.contains("config not reloaded, keeping the settings in use") },
+            #expect(await eventually(timeout: 60) { daemon.log.contains("config not reloaded, keeping the settings in use") },
                     "\(daemon.log)")
             #expect(daemon.log.contains("retag_on_reload"))
             #expect(daemon.process.isRunning)
             // The old settings stay: a new model leaves the old sidecars alone.
             try Self.swapModel(ws, to: Models.reseeded)
-            #expect(await eventually(timeout: 30) { daemon.log.contains("model reloaded") })
+            #expect(await eventually(timeout: 60) { daemon.log.contains("model reloaded") })
             try await Task.sleep(for: .seconds(1))
             #expect(Self.modelCounts(ws)[oldID] == count, "\(Self.modelCounts(ws))")
 
             // A config that reads: applied at the next SIGHUP, and the retag follows.
             try "retag_on_reload = true\nreconcile_interval = \"5m\"\n".write(toFile: config, atomically: true, encoding: .utf8)
             daemon.send(SIGHUP)
-            #expect(await eventually(timeout: 30) { daemon.log.contains("retag_on_reload, ") || daemon.log.contains("retag_on_reload changed") },
+            #expect(await eventually(timeout: 60) { daemon.log.contains("retag_on_reload, ") || daemon.log.contains("retag_on_reload changed") },
                     "\(daemon.log)")
             #expect(await eventually(timeout: 120) { Self.modelCounts(ws)[oldID] == nil }, "\(Self.modelCounts(ws))")
             let d = try ws.deliverSample(1)

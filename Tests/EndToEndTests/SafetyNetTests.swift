@@ -49,7 +49,7 @@ extension EndToEnd {
             #expect(FileManager.default.createFile(atPath: inHand, contents: Data(record.utf8)))
 
             let daemon = try await DaemonProcess(ws, extra: ["--message-time-limit", "600"])
-            #expect(await eventually(timeout: 30) { sidecarError(ws.sidecarPath(unique: slow.unique)) != nil }, "\(daemon.log)")
+            #expect(await eventually(timeout: 60) { sidecarError(ws.sidecarPath(unique: slow.unique)) != nil }, "\(daemon.log)")
             let error = sidecarError(ws.sidecarPath(unique: slow.unique))
             #expect(error??.contains("stopped or died while reading it") == true, "error: \(String(describing: error))")
             let later = try ws.deliverSample(2)

@@ -41,8 +41,10 @@ enum Fixture {
     /// Polls are counted rather than a deadline kept: the daemon under test starts on the same
     /// cooperative pool as the other tests, whose blocking work (corpus scans, processes waited
     /// for) can keep it busy for a minute on a loaded machine; a deadline would then expire
-    /// before the daemon had run at all.
-    static func waitUntil(timeout: Double = 60, _ condition: () -> Bool) async -> Bool {
+    /// before the daemon had run at all. The default is generous (three minutes of polls): with
+    /// six builds on two cores, sidecar fsyncs were seen to stall for most of a minute, and a
+    /// passing wait returns as soon as its condition holds.
+    static func waitUntil(timeout: Double = 180, _ condition: () -> Bool) async -> Bool {
         for _ in 0..<Int(timeout / 0.02) {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(20))
@@ -59,17 +61,21 @@ enum Fixture {
     }
 }
 
-/// A scorer that tags `finance` when the file mentions "invoice" and counts its calls.
+/// A scorer that tags `finance` when the file mentions "invoice" and counts its calls; it takes
+/// `pace` seconds per message (0: as fast as it can).
 final class FakeScorer: MessageScoring {
     let modelInfo: ModelInfo
     let calls = Mutex(0)
+    let pace: Double
 
-    init(id: String) {
+    init(id: String, pace: Double = 0) {
         modelInfo = ModelInfo(id: id, trainedAt: "2026-11-26T10:00:00Z")
+        self.pace = pace
     }
 
     func score(fileAt path: String) -> ScoreOutcome {
         calls.withLock { $0 += 1 }
+        if pace > 0 { Thread.sleep(forTimeInterval: pace) }
         guard let data = FileManager.default.contents(atPath: path) else {
             return ScoreOutcome(error: "cannot read \(path)")
         }
@@ -89,13 +95,17 @@ final class FakeLoader: ScorerLoader {
     struct Broken: Error {}
     let loads = Mutex(0)
     let lastScorer = Mutex<FakeScorer?>(nil)
+    /// Seconds each message takes its scorers.
+    let pace: Double
+
+    init(pace: Double = 0) { self.pace = pace }
 
     func load(modelPath: String) throws -> any MessageScoring {
         guard let data = FileManager.default.contents(atPath: modelPath) else { throw Broken() }
         let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if id == "broken" || id.isEmpty { throw Broken() }
         loads.withLock { $0 += 1 }
-        let s = FakeScorer(id: id)
+        let s = FakeScorer(id: id, pace: pace)
         lastScorer.withLock { $0 = s }
         return s
     }
