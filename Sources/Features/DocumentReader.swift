@@ -48,7 +48,7 @@ public enum DocumentReader {
         let cc = h.allCc.map { h.decoded(at: $0) }
         let headers = DocumentHeaders(
             subject: h.decoded(.subject), from: h.decoded(.from), to: to.first, cc: cc.first,
-            replyTo: h.decoded(.replyTo), date: h.decoded(.date), messageID: h.decoded(.messageID),
+            replyTo: h.decoded(.replyTo), date: h.decoded(.date), messageID: h.decoded(.messageID).map(Self.trimmed),
             inReplyTo: h.decoded(.inReplyTo), references: h.decoded(.references),
             listID: h.decoded(.listID), listUnsubscribe: h.decoded(.listUnsubscribe),
             precedence: h.decoded(.precedence), autoSubmitted: h.decoded(.autoSubmitted),
@@ -82,6 +82,15 @@ public enum DocumentReader {
             }
             i += 2
         }
+    }
+
+    /// `value` without the blanks around it: a field folded before its value (`Message-ID:`,
+    /// a line break, a tab, `<id>`, as Exchange writes it) unfolds to a value that starts with one.
+    static func trimmed(_ value: String) -> String {
+        var bytes = Substring(value).utf8[...]
+        while let b = bytes.first, b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { bytes = bytes.dropFirst() }
+        while let b = bytes.last, b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { bytes = bytes.dropLast() }
+        return String(Substring(bytes))
     }
 }
 

@@ -142,12 +142,19 @@ public struct NotmuchCLI: Sendable {
     /// The tags of the messages with these ids (absent ones are left out), a few hundred per query.
     public func dump(ids: [String]) throws(NotmuchError) -> [NotmuchTags] {
         var result: [NotmuchTags] = []
-        var i = 0
-        while i < ids.count {
-            let chunk = ids[i..<min(i + 400, ids.count)]
-            result += try dump(query: chunk.map(Self.idQuery).joined(separator: " or "))
-            i += chunk.count
+        var query = "", n = 0
+        for id in ids {
+            let term = Self.idQuery(id)
+            // At most 400 ids and 64 KiB a query: it is one argument of `notmuch dump`.
+            if n == 400 || (n > 0 && query.utf8.count + term.utf8.count + 4 > 65_536) {
+                result += try dump(query: query)
+                query = ""
+                n = 0
+            }
+            query += (n == 0 ? "" : " or ") + term
+            n += 1
         }
+        if n > 0 { result += try dump(query: query) }
         return result
     }
 
@@ -164,9 +171,16 @@ public struct NotmuchCLI: Sendable {
         "id:\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Whether a Message-ID can be named on one batch line at all.
+    /// The longest Message-ID notmuch keeps as it is (`NOTMUCH_MESSAGE_ID_MAX`, 200 bytes less
+    /// its `thread_id-` metadata prefix): a longer one is stored as `notmuch-sha1-<digest>`, so
+    /// `id:"..."` never finds it. A sender chooses the Message-ID, so a longer one also must not
+    /// reach a command line (one argument may hold at most 128 KiB on Linux).
+    public static let maximumIDLength = 189
+
+    /// Whether a Message-ID can be named on one batch line at all, and notmuch finds it by it.
     public static func isUsableID(_ id: String) -> Bool {
-        !id.isEmpty && !id.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 })
+        !id.isEmpty && id.utf8.count <= maximumIDLength
+            && !id.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 })
     }
 
     /// A tag in batch-tag form: bytes outside `[A-Za-z0-9@=.,_+/:-]` as `%XX`.

@@ -143,6 +143,10 @@ public final class TagStore: Sendable {
         let file: SecureDirectory.PendingFile
         let message: MessageRef
         let entry: CatalogEntry
+        /// The file the content was built on, and the content: another writer's sidecar found
+        /// in its place at the commit keeps that writer's `user`.
+        let basis: FileIdentity?
+        let content: Sidecar
         /// The catalog key of the message.
         public var key: String { message.key }
     }
@@ -189,8 +193,8 @@ public final class TagStore: Sendable {
         let entry = Self.entry(written!, maildir: m.maildir, folder: m.folder.sidecarName, digest: m.digest ?? known?.digest,
                                stamp: m.stamp ?? known?.stamp)
         switch result {
-        case .pending(let dir, let file):
-            return .pending(PendingSidecar(directory: dir, file: file, message: m, entry: entry))
+        case .pending(let dir, let file, let basis):
+            return .pending(PendingSidecar(directory: dir, file: file, message: m, entry: entry, basis: basis, content: written!))
         case .written:
             record([.put(entry)])
             return .written
@@ -213,6 +217,10 @@ public final class TagStore: Sendable {
         let failed = SecureDirectory.syncPending(batch.map(\.file))
         var problems: [(PendingSidecar, SystemError)] = []
         var done: [CatalogChange] = []
+        // `tagger label` (another process) writes a sidecar under the journal lock: held while
+        // the batch goes into place, a label lands either before (and is kept, below) or after.
+        let lock = try? journalLock()
+        defer { withExtendedLifetime(lock) {} }
         for (i, p) in batch.enumerated() {
             if let e = failed[i] {
                 p.directory.discard(p.file)
@@ -220,6 +228,11 @@ public final class TagStore: Sendable {
                 continue
             }
             do throws(SystemError) {
+                if let merged = try keepingOtherWriters(p) {
+                    done.append(.put(merged))
+                    unsynced.withLock { $0[p.message.maildir + "/" + p.message.folder.sidecarName] = (p.message.maildir, p.message.folder) }
+                    continue
+                }
                 try p.directory.commit(p.file)
                 done.append(.put(p.entry))
                 unsynced.withLock { $0[p.message.maildir + "/" + p.message.folder.sidecarName] = (p.message.maildir, p.message.folder) }
@@ -229,6 +242,30 @@ public final class TagStore: Sendable {
         }
         record(queued.withLock { q in defer { q.removeAll() }; return q } + done)
         return problems
+    }
+
+    /// When another writer replaced `p`'s sidecar since its content was built (a `tagger label`
+    /// between the read and this commit), writes the content with that sidecar's `user` instead
+    /// of renaming the pending file over it, and returns the catalog entry; nil otherwise.
+    private func keepingOtherWriters(_ p: PendingSidecar) throws(SystemError) -> CatalogEntry? {
+        let name = p.file.name
+        guard let now = try p.directory.status(name).map(FileIdentity.init), now != p.basis,
+              let bytes = try p.directory.read(name),
+              let theirs = try? JSONDecoder().decode(Sidecar.self, from: Data(bytes)),
+              theirs.user != p.content.user else { return nil }
+        var merged = p.content
+        merged.tags = Sidecar.applying(user: theirs.user, to: merged.modelTags)
+        merged.user = theirs.user
+        do {
+            try p.directory.writeAtomically(name, bytes: try SidecarStore.encode(merged), syncDirectory: false)
+        } catch let e as SystemError {
+            throw e
+        } catch {
+            return nil   // not encodable (never: scores are finite); the pending content goes in
+        }
+        p.directory.discard(p.file)
+        return Self.entry(merged, maildir: p.message.maildir, folder: p.message.folder.sidecarName,
+                          digest: p.entry.digest, stamp: p.entry.stamp)
     }
 
     /// fsyncs every sidecar folder that got renames since the last call (made durable in

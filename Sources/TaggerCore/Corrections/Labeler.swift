@@ -19,17 +19,6 @@ public struct LocatedMessage: Sendable {
     }
 }
 
-extension Sidecar {
-    /// The model's own tags (before the user's corrections): scores that passed their threshold,
-    /// abstaining labels left out.
-    public var modelTags: [String] {
-        scores.filter { label, score in
-            guard let t = thresholds[label] else { return false }
-            return score >= t && !abstained.contains(label)
-        }.map(\.key).sorted()
-    }
-}
-
 /// Records user corrections: journal first (durable), then the sidecar's `user` object, both
 /// through the state's one writer.
 public struct Labeler {

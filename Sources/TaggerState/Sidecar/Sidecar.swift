@@ -110,3 +110,14 @@ public struct Sidecar: Codable, Sendable, Equatable {
         return set.sorted()
     }
 }
+
+extension Sidecar {
+    /// The model's own tags (before the user's corrections): scores that passed their threshold,
+    /// abstaining labels left out.
+    public var modelTags: [String] {
+        scores.filter { label, score in
+            guard let t = thresholds[label] else { return false }
+            return score >= t && !abstained.contains(label)
+        }.map(\.key).sorted()
+    }
+}

@@ -25,12 +25,13 @@ public struct SidecarStore: Sendable {
         /// The new content equalled the old one apart from `tagged_at`; nothing was written.
         case unchanged
         /// Written under a temporary name (not yet durable): `commit` it after a filesystem sync.
-        case pending(SecureDirectory, SecureDirectory.PendingFile)
+        /// `basis` is the file the new content was built on (nil: there was none).
+        case pending(SecureDirectory, SecureDirectory.PendingFile, basis: FileIdentity?)
 
         public static func == (a: WriteResult, b: WriteResult) -> Bool {
             switch (a, b) {
             case (.written, .written), (.unchanged, .unchanged): return true
-            case (.pending(_, let x), .pending(_, let y)): return x.temporary == y.temporary
+            case (.pending(_, let x, _), .pending(_, let y, _)): return x.temporary == y.temporary
             default: return false
             }
         }
@@ -67,6 +68,8 @@ public struct SidecarStore: Sendable {
             base: layout.stateDirectory, components: layout.components(maildirName: maildirName, folder: folder),
             create: true)
         let name = layout.fileName(unique: unique)
+        // Taken before the read: a file replaced in between then counts as changed (never the reverse).
+        let basis = deferred ? try dir.status(name).map(FileIdentity.init) : nil
         let oldBytes = try dir.read(name)
         let old = oldBytes.flatMap { try? JSONDecoder().decode(Sidecar.self, from: Data($0)) }
         var new = build(old)
@@ -77,7 +80,7 @@ public struct SidecarStore: Sendable {
             new.taggedAt = stamp
         }
         if deferred {
-            return .pending(dir, try dir.writePending(name, bytes: try Self.encode(new), fsyncFile: false))
+            return .pending(dir, try dir.writePending(name, bytes: try Self.encode(new), fsyncFile: false), basis: basis)
         }
         try dir.writeAtomically(name, bytes: try Self.encode(new), syncDirectory: syncDirectory)
         return .written
@@ -141,5 +144,21 @@ public struct SidecarStore: Sendable {
     /// (crashed) processes are deleted on the way.
     public func keys(maildirName: String) -> Set<String> {
         Set(files(maildirName: maildirName, removingStaleTemporaries: true).map(\.key))
+    }
+}
+
+/// Which file a name pointed at, and its size and modification time: a sidecar replaced by
+/// another writer (an atomic rename makes a new inode) no longer has the same identity.
+public struct FileIdentity: Sendable, Equatable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modified: Int
+
+    init(_ s: stat) {
+        device = UInt64(s.st_dev)
+        inode = UInt64(s.st_ino)
+        size = Int64(s.st_size)
+        modified = Int(s.st_mtim.tv_sec) * 1_000_000_000 + Int(s.st_mtim.tv_nsec)
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `contrib/tagger-mua args` with the built `tagger` first on PATH.
+private func mua(_ args: [String], ws: Workspace) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let contrib = (Binary.samples as NSString).deletingLastPathComponent + "/contrib"
+    p.arguments = [contrib + "/tagger-mua"] + args
+    let bin = (try #require(Binary.path) as NSString).deletingLastPathComponent
+    var e = Command.environment(home: ws.root)
+    e["PATH"] = bin + ":" + contrib + ":" + (e["PATH"] ?? "/usr/bin:/bin")
+    e["TAGGER_FLAGS"] = "--maildir \(ws.maildir) --state-dir \(ws.state)"
+    p.environment = e
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let r = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
+}
+
+private func jqInstalled() -> Bool {
+    ["/usr/bin/jq", "/usr/local/bin/jq", "/bin/jq"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+extension EndToEnd {
+    @Suite("Recipes against hostile mail (needs jq)",
+           .enabled(if: jqInstalled(), "jq is not installed (apt-get install jq): recipe tests skipped"))
+    struct RecipeHostileTests {
+        /// neomutt runs `...` inside a double-quoted pattern as a shell command and reads `<name>`
+        /// in a pushed string as a key: a Message-ID (chosen by the sender) must bring neither
+        /// into the command `tagger-mua limit` prints.
+        @Test("tagger-mua limit: a sender's Message-ID cannot put a command or a key into neomutt's input")
+        func limitKeepsSenderBytesOut() throws {
+            let ws = try Workspace()
+            let hostile = [
+                "<a`touch /tmp/tagger-mua-pwned`@evil.example>",
+                "<b<enter>!touch /tmp/tagger-mua-pwned<enter>@evil.example>",
+                "<c$(touch /tmp/tagger-mua-pwned)@evil.example>",
+                "<d\"<enter>@evil.example>",
+            ]
+            var delivered: [String] = []
+            for id in hostile {
+                let mail = "From: Bank <a@bank.example>\nTo: me@example.org\nSubject: statement\nMessage-ID: \(id)\n\nYour statement is ready.\n"
+                delivered.append(try ws.deliver(Data(mail.utf8)).path)
+            }
+            delivered.append(try ws.deliver(Data("From: a@b.example\nTo: me@example.org\nSubject: s\nMessage-ID: <plain.1$x@ok.example>\n\nhi\n".utf8)).path)
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            for path in delivered {
+                #expect(try ws.tagger(["label", path, "+finance"]).status == 0)
+            }
+
+            let r = try mua(["limit", "finance"], ws: ws)
+            #expect(r.status == 0, "\(r.err)")
+            #expect(!r.out.contains("`"), "a backtick reached neomutt: \(r.out)")
+            #expect(!r.out.contains("$("), "\(r.out)")
+            #expect(!r.out.contains("touch"), "a hostile Message-ID reached neomutt: \(r.out)")
+            // Every <key> in the pushed string is one tagger-mua itself writes.
+            let keys = try NSRegularExpression(pattern: "<[A-Za-z-]+>")
+            let found = keys.matches(in: r.out, range: NSRange(r.out.startIndex..., in: r.out)).map {
+                String(r.out[Range($0.range, in: r.out)!])
+            }
+            #expect(!found.isEmpty)
+            for key in found {
+                #expect(["<limit>", "<enter>", "<tag-pattern>", "<untag-pattern>"].contains(key), "key \(key) in \(r.out)")
+            }
+            // The ordinary Message-IDs are still in, "$" and "." bracketed.
+            #expect(r.out.contains("plain[.]1[$]x@ok[.]example"), "\(r.out)")
+        }
+    }
+}
