@@ -2,12 +2,12 @@
 ///
 /// Training must give identical weights for a given seed on every machine and run, so it
 /// cannot use `SystemRandomNumberGenerator` or anything seeded per process.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,7 +22,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Fisher–Yates shuffle driven by this generator only (the standard library's algorithm
     /// may change between releases; this one will not).
-    mutating func shuffle<T>(_ array: inout [T]) {
+    public mutating func shuffle<T>(_ array: inout [T]) {
         var i = array.count - 1
         while i > 0 {
             let j = below(i + 1)

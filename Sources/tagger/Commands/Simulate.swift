@@ -14,7 +14,7 @@ struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Learning-curve simulation: replays a labels manifest as a user who corrects the tagger's mistakes, retraining every N corrections, and reports held-out micro- and macro-F1 against the number of corrections.",
-        discussion: "The manifest is split deterministically: every fifth line (by position) is held out, the rest is the stream, in manifest order. Only corrected messages are trained on.")
+        discussion: "The manifest is split deterministically: every fifth line (by position) is held out, the rest is the stream, in manifest order (or shuffled with --shuffle SEED: a manifest sorted by category is not the order mail arrives in). Only corrected messages are trained on.")
 
     @Option(help: "Labels manifest to replay.")
     var manifest: String
@@ -34,6 +34,8 @@ struct SimulateCommand: ParsableCommand {
     }
     @Option(help: "Write the curve as an SVG chart to this file.")
     var svg: String?
+    @Option(help: ArgumentHelp("Replay the stream in an order shuffled with this seed instead of the manifest's (the held-out fifth stays the same).", valueName: "seed"))
+    var shuffle: UInt64?
     @OptionGroup var training: TrainingFlags
     @Flag(help: "Print the points as JSON lines.")
     var json = false
@@ -58,12 +60,18 @@ struct SimulateCommand: ParsableCommand {
                     printError("\(manifest):\(entry.line): skipped: \(error)")
                 }
             }
-            let heldOut = examples.enumerated().filter { $0.offset % 5 == 4 }.map(\.element)
-            let stream = examples.enumerated().filter { $0.offset % 5 != 4 }.map(\.element)
+            let heldOutIndices = examples.indices.filter { $0 % 5 == 4 }
+            var streamIndices = examples.indices.filter { $0 % 5 != 4 }
+            if let shuffle {
+                var rng = SplitMix64(seed: shuffle)
+                rng.shuffle(&streamIndices)
+            }
+            let heldOut = heldOutIndices.map { examples[$0] }
+            let stream = streamIndices.map { examples[$0] }
             let sim = LearningCurveSimulation(stream: stream, heldOut: heldOut, labels: m.labels, every: every,
                                               options: training.options(pipeline: pipeline))
             if !json {
-                emit("stream \(stream.count) messages, held out \(heldOut.count), \(m.labels.count) labels, retrain every \(every) corrections")
+                emit("stream \(stream.count) messages\(shuffle.map { " (shuffled, seed \($0))" } ?? ""), held out \(heldOut.count), \(m.labels.count) labels, retrain every \(every) corrections")
                 emit("corrections  seen  active labels  held-out micro-F1  macro-F1")
             }
             var corrected: [Int] = []
@@ -76,8 +84,8 @@ struct SimulateCommand: ParsableCommand {
                 do {
                     (peerName, peerPoints) = try SimulationPeer(script: peer).run(
                         labels: m.labels,
-                        heldOut: entries.enumerated().filter { $0.offset % 5 == 4 }.map { message($0.element) },
-                        stream: entries.enumerated().filter { $0.offset % 5 != 4 }.map { message($0.element) },
+                        heldOut: heldOutIndices.map { message(entries[$0]) },
+                        stream: streamIndices.map { message(entries[$0]) },
                         corrected: corrected, points: points)
                 } catch {
                     printError("tagger: simulate: no peer curve: \(error)")
@@ -95,7 +103,7 @@ struct SimulateCommand: ParsableCommand {
                 }
             }
             if let svg {
-                let title = "tagger learning curve: \((manifest as NSString).lastPathComponent), retrain every \(every) corrections"
+                let title = "tagger learning curve: \((manifest as NSString).lastPathComponent), \(shuffle.map { "stream shuffled (seed \($0)), " } ?? "")retrain every \(every) corrections"
                 try LearningCurveSimulation.svg(points, title: title, peer: peerPoints,
                                                 peerName: peerName).write(toFile: svg, atomically: true, encoding: .utf8)
             }
