@@ -47,6 +47,43 @@ extension EndToEnd {
             #expect(chart.contains("stroke-dasharray") && chart.contains("dashed: fake"), "no peer lines in the SVG")
         }
 
+        /// A peer that prints the stream's and the held-out paths it was given (one line each) to
+        /// the file named by `TAGGER_PEER_DUMP`, and answers zeros.
+        static let dumpingPeer = """
+            import json, os, sys
+            plan = json.load(open(sys.argv[1]))
+            with open(os.environ["TAGGER_PEER_DUMP"], "w") as f:
+                json.dump({"stream": [m["path"] for m in plan["stream"]], "held": [m["path"] for m in plan["held_out"]]}, f)
+            for p in plan["points"]:
+                print(json.dumps({"corrections": p["corrections"], "micro_f1": 0, "macro_f1": 0, "peer": "dump"}))
+            """
+
+        @Test("--shuffle SEED replays the stream in a seeded order (the same for the peer), the held-out fifth unchanged")
+        func shuffledStream() throws {
+            let ws = try Workspace(samples: false, model: nil)
+            let manifest = ws.root + "/m.jsonl"
+            try Manifests.write(SampleMail.all.map { ($0.path, $0.labels) }, to: manifest)
+            let script = ws.root + "/peer.py"
+            try Self.dumpingPeer.write(toFile: script, atomically: true, encoding: .utf8)
+            func run(_ extra: [String], _ dump: String) throws -> (stream: [String], held: [String], stdout: String) {
+                let r = try ws.tagger(["simulate", "--manifest", manifest, "--every", "20", "--peer", script] + extra,
+                                      stateFlags: false, env: ["TAGGER_PEER_DUMP": ws.root + "/" + dump])
+                #expect(r.status == 0, "\(r.stderr)")
+                let o = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: ws.root + "/" + dump))) as? [String: [String]])
+                return (o["stream"] ?? [], o["held"] ?? [], r.stdout)
+            }
+            let plain = try run([], "plain.json")
+            let one = try run(["--shuffle", "1"], "one.json")
+            let again = try run(["--shuffle", "1"], "again.json")
+            let two = try run(["--shuffle", "2"], "two.json")
+            #expect(plain.stream == SampleMail.all.indices.filter { $0 % 5 != 4 }.map { SampleMail.all[$0].path })
+            #expect(one.held == plain.held && two.held == plain.held)
+            #expect(Set(one.stream) == Set(plain.stream) && one.stream.count == plain.stream.count)
+            #expect(one.stream != plain.stream && two.stream != one.stream)
+            #expect(again.stream == one.stream && again.stdout == one.stdout, "the same seed must replay the same curve")
+            #expect(one.stdout.contains("shuffled, seed 1"), "\(one.stdout)")
+        }
+
         @Test("a peer that fails (no scikit-learn: exit 3) is one warning; tagger's curve is still printed, exit 0")
         func failingPeerIsAWarning() throws {
             let ws = try Workspace(samples: false, model: nil)
