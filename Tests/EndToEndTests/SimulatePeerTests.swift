@@ -20,13 +20,19 @@ extension EndToEnd {
                 print(json.dumps({"corrections": n, "micro_f1": n / 1000, "macro_f1": len(held) / 1000, "peer": "fake"}))
             """
 
-        @Test("the peer gets the same held-out messages and the corrected messages of every point")
-        func peerReplaysTheSameStream() throws {
+        /// A workspace without a model, a manifest of the samples and `peer` as the peer script.
+        static func setUp(peer: String) throws -> (ws: Workspace, manifest: String, script: String) {
             let ws = try Workspace(samples: false, model: nil)
             let manifest = ws.root + "/m.jsonl"
             try Manifests.write(SampleMail.all.map { ($0.path, $0.labels) }, to: manifest)
             let script = ws.root + "/peer.py"
-            try Self.fakePeer.write(toFile: script, atomically: true, encoding: .utf8)
+            try peer.write(toFile: script, atomically: true, encoding: .utf8)
+            return (ws, manifest, script)
+        }
+
+        @Test("the peer gets the same held-out messages and the corrected messages of every point")
+        func peerReplaysTheSameStream() throws {
+            let (ws, manifest, script) = try Self.setUp(peer: Self.fakePeer)
             let svg = ws.root + "/curve.svg"
             let r = try ws.tagger(["simulate", "--manifest", manifest, "--every", "20", "--peer", script, "--svg", svg, "--json"],
                                   stateFlags: false)
@@ -60,11 +66,7 @@ extension EndToEnd {
 
         @Test("--shuffle SEED replays the stream in a seeded order (the same for the peer), the held-out fifth unchanged")
         func shuffledStream() throws {
-            let ws = try Workspace(samples: false, model: nil)
-            let manifest = ws.root + "/m.jsonl"
-            try Manifests.write(SampleMail.all.map { ($0.path, $0.labels) }, to: manifest)
-            let script = ws.root + "/peer.py"
-            try Self.dumpingPeer.write(toFile: script, atomically: true, encoding: .utf8)
+            let (ws, manifest, script) = try Self.setUp(peer: Self.dumpingPeer)
             func run(_ extra: [String], _ dump: String) throws -> (stream: [String], held: [String], stdout: String) {
                 let r = try ws.tagger(["simulate", "--manifest", manifest, "--every", "20", "--peer", script] + extra,
                                       stateFlags: false, env: ["TAGGER_PEER_DUMP": ws.root + "/" + dump])
