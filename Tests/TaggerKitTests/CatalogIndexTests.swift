@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Model
 @testable import TaggerMaildir
 @testable import TaggerState
 @testable import TaggerSystem
@@ -14,7 +15,7 @@ import Testing
         let f = try StoreFixture()
         defer { f.t.cleanup() }
         let store = f.store(compactAfter: 16)
-        var rng = SplitMix(seed: 15)
+        var rng = SplitMix64(seed: 15)
         var live: [String: (folder: MaildirFolder, id: String?)] = [:]
         let folders = [f.inbox, f.lists]
         for step in 0..<400 {
@@ -144,18 +145,5 @@ extension CatalogIndexTests {
         // The writer that loads goes on numbering after them.
         try f.put(reader, "22.a.h", id: "<22@x>")
         #expect(reader.catalog.lastSeq == before + 5)
-    }
-}
-
-/// A small deterministic generator (tests must be repeatable).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
