@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Runs `contrib/tagger-mua args` with the built `tagger` first on PATH.
-private func mua(_ args: [String], ws: Workspace) throws -> (status: Int32, out: String, err: String) {
+private func mua(_ args: [String], ws: Workspace, stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/sh")
     let contrib = (Binary.samples as NSString).deletingLastPathComponent + "/contrib"
@@ -15,11 +15,15 @@ private func mua(_ args: [String], ws: Workspace) throws -> (status: Int32, out:
     e["PATH"] = bin + ":" + contrib + ":" + (e["PATH"] ?? "/usr/bin:/bin")
     e["TAGGER_FLAGS"] = "--maildir \(ws.maildir) --state-dir \(ws.state)"
     p.environment = e
-    let out = Pipe(), err = Pipe()
+    let out = Pipe(), err = Pipe(), inp = Pipe()
     p.standardOutput = out
     p.standardError = err
-    p.standardInput = FileHandle.nullDevice
+    p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
     try p.run()
+    if let stdin {
+        inp.fileHandleForWriting.write(stdin)
+        try inp.fileHandleForWriting.close()
+    }
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let r = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -74,5 +78,18 @@ extension EndToEnd {
             // The ordinary Message-IDs are still in, "$" and "." bracketed.
             #expect(r.out.contains("plain[.]1[$]x@ok[.]example"), "\(r.out)")
         }
-    }
+            /// `tagger-mua tags` hands the piped message's Message-ID to `tagger show`: one that
+        /// looks like an option (`--help`) was read as one (the help text went to jq).
+        @Test("tagger-mua tags: a Message-ID that looks like an option is looked up, not obeyed")
+        func tagsOfAnOptionLikeMessageID() throws {
+            let ws = try Workspace()
+            let mail = Data("From: a@b.example\nTo: me@example.org\nSubject: s\nMessage-ID: --help\n\nhello\n".utf8)
+            _ = try ws.deliver(mail)
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            let r = try mua(["tags"], ws: ws, stdin: mail)
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out == "(no sidecar)\n" || r.out == "(no tags)\n" || !r.out.contains("USAGE"), "\(r.out)")
+            #expect(r.err.isEmpty, "\(r.err)")
+        }
+}
 }
