@@ -95,13 +95,15 @@ final class MessageTagger {
             let carried = userFromOtherFolder(md, m)
             for w in corrections.refresh() { logger.warning(w) }
             let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
+            let standing = corrections.index.lookup(unique: m.unique, messageID: outcome.messageID, digest: nil)
             var stamped = ref
             stamped.stamp = stamp?.text
             let pending = Self.pending(try store.write(stamped, deferred: true) { old in
                 Sidecar(
                     message: .init(m, root: md.root, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
-                    abstained: outcome.abstained, user: old?.user ?? carried ?? journalled ?? Sidecar.User(),
+                    abstained: outcome.abstained,
+                    user: Self.user(old: old?.user, standing: standing) ?? carried ?? journalled ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
             })
@@ -121,6 +123,17 @@ final class MessageTagger {
             context.note(error: "\(md.name)/\(rel): \(error)")
         }
         return nil
+    }
+
+    /// The `user` a rewritten sidecar keeps: its own, unless it shows a state the journal had
+    /// for the message before its latest (left by a `tagger label` killed between its journal
+    /// append and its sidecar write): the journal, the source of truth, wins then. A state the
+    /// journal never had is the user's hand edit, kept for `retrain` to pick up.
+    static func user(old: Sidecar.User?, standing: UserLabels?) -> Sidecar.User? {
+        guard let old, let standing else { return old }
+        let current = Sidecar.User(add: standing.add.sorted(), remove: standing.remove.sorted())
+        guard old != current, standing.past.contains(UserLabels.key(add: old.add, remove: old.remove)) else { return old }
+        return current
     }
 
     /// The pending sidecar of a deferred write (nil when nothing had to be written).
