@@ -49,6 +49,7 @@ extension EndToEnd {
                 "<b<enter>!touch /tmp/tagger-mua-pwned<enter>@evil.example>",
                 "<c$(touch /tmp/tagger-mua-pwned)@evil.example>",
                 "<d\"<enter>@evil.example>",
+                "<e\u{0}f@nul.example>", "<g\u{0}h@nul.example>", "<i\u{0}j@nul.example>",
             ]
             var delivered: [String] = []
             for id in hostile {
@@ -75,8 +76,20 @@ extension EndToEnd {
             for key in found {
                 #expect(["<limit>", "<enter>", "<tag-pattern>", "<untag-pattern>"].contains(key), "key \(key) in \(r.out)")
             }
-            // The ordinary Message-IDs are still in, "$" and "." bracketed.
+            // The ordinary Message-IDs are still in, "$" and "." bracketed; a NUL in another id
+            // (grep then took the input for binary and printed nothing after it) hides none.
             #expect(r.out.contains("plain[.]1[$]x@ok[.]example"), "\(r.out)")
+            let patterns = try r.out.components(separatedBy: "~i \"").dropFirst()
+                .compactMap { $0.components(separatedBy: "\"<enter>").first }
+                .map { try NSRegularExpression(pattern: $0) }
+            let finance = try ws.tagger(["list", "finance"]).lines
+            #expect(finance.count > 20)
+            for path in finance {
+                guard let id = SidecarFile.read(try ws.tagger(["show", "--path", path]).stdout
+                    .trimmingCharacters(in: .whitespacesAndNewlines))?.message.message_id,
+                      !id.contains("\u{0}"), !id.contains("evil") else { continue }
+                #expect(patterns.contains { $0.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) != nil }, "\(id) left out")
+            }
         }
             /// `tagger-mua tags` hands the piped message's Message-ID to `tagger show`: one that
         /// looks like an option (`--help`) was read as one (the help text went to jq).
