@@ -95,13 +95,19 @@ final class MessageTagger {
             let carried = userFromOtherFolder(md, m)
             for w in corrections.refresh() { logger.warning(w) }
             let journalled = corrections.user(unique: m.unique, messageID: outcome.messageID)
+            let corrections = corrections
+            let standing = { corrections.index.lookup(unique: m.unique, messageID: outcome.messageID, digest: nil) }
             var stamped = ref
             stamped.stamp = stamp?.text
             let pending = Self.pending(try store.write(stamped, deferred: true) { old in
                 Sidecar(
                     message: .init(m, root: md.root, messageID: outcome.messageID ?? old?.message.messageID),
                     modelTags: outcome.tags, scores: outcome.scores, thresholds: outcome.thresholds,
-                    abstained: outcome.abstained, user: old?.user ?? carried ?? journalled ?? Sidecar.User(),
+                    abstained: outcome.abstained,
+                    user: Self.user(old: old?.user, standing: standing) {
+                        // `label` journals before it writes the sidecar just read: a fresh fold knows it.
+                        for w in corrections.refresh(force: true) { self.logger.warning(w) }
+                    } ?? carried ?? journalled ?? Sidecar.User(),
                     model: .init(id: info.id, trainedAt: info.trainedAt), taggedAt: now,
                     error: outcome.error, warnings: outcome.warnings)
             })
@@ -121,6 +127,23 @@ final class MessageTagger {
             context.note(error: "\(md.name)/\(rel): \(error)")
         }
         return nil
+    }
+
+    /// The `user` a rewritten sidecar keeps: its own, unless it shows a state the journal had
+    /// for the message before its latest (left by a `tagger label` killed between its journal
+    /// append and its sidecar write): the journal, the source of truth, wins then. A state the
+    /// journal never had is the user's hand edit, kept for `retrain` to pick up.
+    /// `standing` looks the message up in the journal's fold; `refresh` re-reads the journal
+    /// before the fold is trusted to override the sidecar (the cached fold may be a second old).
+    static func user(old: Sidecar.User?, standing: () -> UserLabels?, refresh: () -> Void) -> Sidecar.User? {
+        func stale(_ s: UserLabels?) -> Sidecar.User? {
+            guard let old, let s else { return nil }
+            let current = Sidecar.User(add: s.add.sorted(), remove: s.remove.sorted())
+            return old != current && s.past.contains(UserLabels.key(add: old.add, remove: old.remove)) ? current : nil
+        }
+        guard stale(standing()) != nil else { return old }
+        refresh()
+        return stale(standing()) ?? old
     }
 
     /// The pending sidecar of a deferred write (nil when nothing had to be written).

@@ -219,7 +219,9 @@ public final class TagStore: Sendable {
         var done: [CatalogChange] = []
         // `tagger label` (another process) writes a sidecar under the journal lock: held while
         // the batch goes into place, a label lands either before (and is kept, below) or after.
-        let lock = try? journalLock()
+        // A retrain holds it for seconds while it reads every sidecar: after 50 ms the batch goes
+        // in without it (the check below then leaves a window of one stat and one rename).
+        let lock = commitLock()
         defer { withExtendedLifetime(lock) {} }
         for (i, p) in batch.enumerated() {
             if let e = failed[i] {
@@ -242,6 +244,19 @@ public final class TagStore: Sendable {
         }
         record(queued.withLock { q in defer { q.removeAll() }; return q } + done)
         return problems
+    }
+
+    /// The journal lock if it can be had within 50 ms, else nil.
+    private func commitLock() -> FileLock? {
+        for _ in 0..<10 {
+            do {
+                return try FileLock(path: state.journalLock, wait: false)
+            } catch {
+                guard case .busy = error else { return nil }
+                usleep(5_000)
+            }
+        }
+        return nil
     }
 
     /// When another writer replaced `p`'s sidecar since its content was built (a `tagger label`

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Runs `contrib/tagger-mua args` with the built `tagger` first on PATH.
-private func mua(_ args: [String], ws: Workspace) throws -> (status: Int32, out: String, err: String) {
+private func mua(_ args: [String], ws: Workspace, stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/sh")
     let contrib = (Binary.samples as NSString).deletingLastPathComponent + "/contrib"
@@ -15,11 +15,15 @@ private func mua(_ args: [String], ws: Workspace) throws -> (status: Int32, out:
     e["PATH"] = bin + ":" + contrib + ":" + (e["PATH"] ?? "/usr/bin:/bin")
     e["TAGGER_FLAGS"] = "--maildir \(ws.maildir) --state-dir \(ws.state)"
     p.environment = e
-    let out = Pipe(), err = Pipe()
+    let out = Pipe(), err = Pipe(), inp = Pipe()
     p.standardOutput = out
     p.standardError = err
-    p.standardInput = FileHandle.nullDevice
+    p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
     try p.run()
+    if let stdin {
+        inp.fileHandleForWriting.write(stdin)
+        try inp.fileHandleForWriting.close()
+    }
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let r = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -45,6 +49,7 @@ extension EndToEnd {
                 "<b<enter>!touch /tmp/tagger-mua-pwned<enter>@evil.example>",
                 "<c$(touch /tmp/tagger-mua-pwned)@evil.example>",
                 "<d\"<enter>@evil.example>",
+                "<e\u{0}f@nul.example>", "<g\u{0}h@nul.example>", "<i\u{0}j@nul.example>",
             ]
             var delivered: [String] = []
             for id in hostile {
@@ -71,8 +76,33 @@ extension EndToEnd {
             for key in found {
                 #expect(["<limit>", "<enter>", "<tag-pattern>", "<untag-pattern>"].contains(key), "key \(key) in \(r.out)")
             }
-            // The ordinary Message-IDs are still in, "$" and "." bracketed.
+            // The ordinary Message-IDs are still in, "$" and "." bracketed; a NUL in another id
+            // (grep then took the input for binary and printed nothing after it) hides none.
             #expect(r.out.contains("plain[.]1[$]x@ok[.]example"), "\(r.out)")
+            let patterns = try r.out.components(separatedBy: "~i \"").dropFirst()
+                .compactMap { $0.components(separatedBy: "\"<enter>").first }
+                .map { try NSRegularExpression(pattern: $0) }
+            let finance = try ws.tagger(["list", "finance"]).lines
+            #expect(finance.count > 20)
+            for path in finance {
+                guard let id = SidecarFile.read(try ws.tagger(["show", "--path", path]).stdout
+                    .trimmingCharacters(in: .whitespacesAndNewlines))?.message.message_id,
+                      !id.contains("\u{0}"), !id.contains("evil") else { continue }
+                #expect(patterns.contains { $0.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) != nil }, "\(id) left out")
+            }
         }
-    }
+            /// `tagger-mua tags` hands the piped message's Message-ID to `tagger show`: one that
+        /// looks like an option (`--help`) was read as one (the help text went to jq).
+        @Test("tagger-mua tags: a Message-ID that looks like an option is looked up, not obeyed")
+        func tagsOfAnOptionLikeMessageID() throws {
+            let ws = try Workspace()
+            let mail = Data("From: a@b.example\nTo: me@example.org\nSubject: s\nMessage-ID: --help\n\nhello\n".utf8)
+            _ = try ws.deliver(mail)
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            let r = try mua(["tags"], ws: ws, stdin: mail)
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out == "(no sidecar)\n" || r.out == "(no tags)\n" || !r.out.contains("USAGE"), "\(r.out)")
+            #expect(r.err.isEmpty, "\(r.err)")
+        }
+}
 }
