@@ -51,21 +51,31 @@ final class MaildirWatcher: Sendable {
 
     /// Watches `new/` and `cur/` of `folder`, and the folder itself for new subfolders.
     /// - Throws: `SystemError` for the first watch that fails (permission, watch limit).
-    func watch(folder: MaildirFolder, maildir: Int) throws {
-        try watch(container: folder, maildir: maildir)
+    /// - Returns: whether a watch was added (false when every one existed already).
+    @discardableResult
+    func watch(folder: MaildirFolder, maildir: Int) throws -> Bool {
+        var added = try watch(container: folder, maildir: maildir)
         for sub in ["new", "cur"] {
             let wd = try inotify.addWatch(folder.path + "/" + sub, mask: Self.messageMask)
-            targets.withLock { $0[wd] = .messages(maildir: maildir, folder: folder, subdirectory: sub) }
+            targets.withLock { t in
+                if t[wd] == nil { added = true }
+                t[wd] = .messages(maildir: maildir, folder: folder, subdirectory: sub)
+            }
         }
+        return added
     }
 
     /// Watches a directory only for subdirectories appearing or vanishing.
     /// - Throws: `SystemError` when the watch cannot be added.
-    func watch(container: MaildirFolder, maildir: Int) throws {
+    /// - Returns: whether the watch was added (false when it existed already).
+    @discardableResult
+    func watch(container: MaildirFolder, maildir: Int) throws -> Bool {
         let wd = try inotify.addWatch(container.path, mask: Self.containerMask)
-        targets.withLock { t in
-            if case .messages = t[wd] { return }
+        return targets.withLock { t in
+            if case .messages = t[wd] { return false }
+            let added = t[wd] == nil
             t[wd] = .container(maildir: maildir, path: container.path)
+            return added
         }
     }
 

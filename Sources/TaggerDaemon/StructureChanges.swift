@@ -18,7 +18,7 @@ extension Reconciler {
         let scanner = MaildirScanner(root: md.root)
         var queued: [WorkItem] = []
         for d in directories {
-            let s: MaildirScanner.Structure
+            var s: MaildirScanner.Structure
             do {
                 s = try scanner.structure(below: d)
             } catch where error.isNotFound {
@@ -30,7 +30,14 @@ extension Reconciler {
                 context.logger.warning("\(error); retrying at the next reconcile")
                 continue
             }
-            context.watch(s, maildir: i)
+            // A directory made inside a new one before the new one's watch existed sent no event
+            // (`mkdir -p`, mbsync and Dovecot make a folder's cur/ and new/ one after the other):
+            // while watches are added, look again.
+            var rounds = 0
+            while context.watch(s, maildir: i), rounds < 4, let again = try? scanner.structure(below: d) {
+                s = again
+                rounds += 1
+            }
             for f in s.folders where !watchedFolders.contains(f.path) {
                 watchedFolders.insert(f.path)
                 context.logger.info("watching new folder \(md.name)/\(f.sidecarName)")
@@ -64,14 +71,18 @@ extension Reconciler {
 
 extension DaemonContext {
     /// Watches the containers and folders of a (partial) structure scan.
-    func watch(_ structure: MaildirScanner.Structure, maildir i: Int) {
+    /// - Returns: whether a watch was added.
+    @discardableResult
+    func watch(_ structure: MaildirScanner.Structure, maildir i: Int) -> Bool {
+        var added = false
         for c in structure.containers {
-            do { try watcher.watch(container: c, maildir: i) } catch { logger.warning("\(error)") }
+            do { added = try watcher.watch(container: c, maildir: i) || added } catch { logger.warning("\(error)") }
         }
         for f in structure.folders {
-            do { try watcher.watch(folder: f, maildir: i) } catch { logger.warning("\(error); retrying at the next reconcile") }
+            do { added = try watcher.watch(folder: f, maildir: i) || added } catch { logger.warning("\(error); retrying at the next reconcile") }
         }
         for u in structure.unreadable { logger.warning("\(u); retrying at the next reconcile") }
+        return added
     }
 }
 #endif

@@ -13,19 +13,24 @@ public final class FileLock: Sendable {
     /// Takes the lock; with `wait` false, fails at once when another process holds it.
     /// - Throws: `TaggerError.io` when the lock file cannot be opened, `.busy` when it is held.
     public init(path: String, wait: Bool) throws(TaggerError) {
-        self.path = path
+        // The properties are set only once the lock is held: an init that throws after setting
+        // them all runs deinit, which closed the descriptor a second time (by then possibly
+        // another thread's file).
+        let descriptor: Int32
         do throws(SystemError) {
-            fd = try Syscall.call("open", path: path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+            descriptor = try Syscall.call("open", path: path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         } catch {
             throw .io(path: path, reason: "cannot open lock: \(error.systemMessage)")
         }
         do throws(SystemError) {
-            _ = try Syscall.call("flock", path: path) { [fd] in flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) }
+            _ = try Syscall.call("flock", path: path) { flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) }
         } catch {
-            close(fd)
+            close(descriptor)
             if error.code == EWOULDBLOCK { throw .busy(path: path) }
             throw .io(path: path, reason: "cannot lock: \(error.systemMessage)")
         }
+        self.path = path
+        fd = descriptor
     }
 
     deinit {

@@ -16,8 +16,10 @@ final class NotifySocket {
 
     /// Binds a non-blocking datagram socket at a fresh short path under /tmp.
     init() throws {
-        path = "/tmp/tagger-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let path = "/tmp/tagger-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        // The properties are set only once bound: a throw after setting them all runs deinit,
+        // which would close the descriptor a second time (another test's file by then).
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -32,6 +34,8 @@ final class NotifySocket {
             close(fd)
             throw SocketError(call: "bind \(path)", code: e)
         }
+        self.path = path
+        self.fd = fd
     }
 
     deinit {

@@ -99,6 +99,9 @@ final class SlowLoader: ScorerLoader {
         return try? JSONDecoder().decode(Sidecar.self, from: data)
     }
 
+    /// How many reconciles `d` has finished (its log's `reconcile:` lines).
+    func reconciles(_ d: Running) -> Int { d.logs.all.filter { $0.contains("reconcile:") }.count }
+
     func write(_ path: String, _ text: String) {
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
@@ -242,9 +245,10 @@ final class SlowLoader: ScorerLoader {
         try Fixture.deliver(root, unique: "1.perm.h", body: "an invoice")
         #expect(await Fixture.waitUntil { sidecar("1.perm.h")?.error?.contains("ermission") == true },
                 "\(sidecar("1.perm.h")?.error ?? "no sidecar")")
-        // Not retried while nothing changes.
+        // Not retried while nothing changes: a reconcile has run (waited for, not assumed).
+        let n = reconciles(d)
         d.triggers.yield(.reconcile)
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await Fixture.waitUntil { reconciles(d) > n })
         #expect(d.loader.reads(of: "1.perm.h") == 1)
         Syscall.remove(token)
         #expect(chmod(root + "/new/1.perm.h", 0o644) == 0)
@@ -258,10 +262,12 @@ final class SlowLoader: ScorerLoader {
         let d = start(limit: 10)
         write(root + "/new/1.empty.h", "")
         #expect(await Fixture.waitUntil { sidecar("1.empty.h")?.error == "empty file" })
+        let n = reconciles(d)
         for _ in 0..<3 { d.triggers.yield(.reconcile) }
         try Fixture.deliver(root, unique: "2.marker.h", body: "x")
         #expect(await Fixture.waitUntil { sidecar("2.marker.h") != nil })
-        try await Task.sleep(for: .milliseconds(300))
+        // At least one more reconcile ran after those asked for (they may be merged into fewer).
+        #expect(await Fixture.waitUntil { reconciles(d) > n })
         #expect(d.loader.reads(of: "1.empty.h") == 1)
         try await d.stop()
         let again = start(limit: 10)
