@@ -59,7 +59,7 @@ let package = Package(
             "TaggerNotmuch", "MIME", "Features", "Model",
         ]),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "EndToEndTests", dependencies: ["tagger"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tagger", "Model"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,37 +6,12 @@ import Glibc
 
 /// Runs `contrib/tagger-mua args` with the built `tagger` first on PATH.
 private func mua(_ args: [String], ws: Workspace, stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    let contrib = (Binary.samples as NSString).deletingLastPathComponent + "/contrib"
-    p.arguments = [contrib + "/tagger-mua"] + args
-    let bin = (try #require(Binary.path) as NSString).deletingLastPathComponent
-    var e = Command.environment(home: ws.root)
-    e["PATH"] = bin + ":" + contrib + ":" + (e["PATH"] ?? "/usr/bin:/bin")
-    e["TAGGER_FLAGS"] = "--maildir \(ws.maildir) --state-dir \(ws.state)"
-    p.environment = e
-    let out = Pipe(), err = Pipe(), inp = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
-    try p.run()
-    if let stdin {
-        inp.fileHandleForWriting.write(stdin)
-        try inp.fileHandleForWriting.close()
-    }
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let r = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
-}
-
-private func jqInstalled() -> Bool {
-    ["/usr/bin/jq", "/usr/local/bin/jq", "/bin/jq"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    try shell(#"exec tagger-mua "$@""#, ws: ws, stdin: stdin, arguments: args)
 }
 
 extension EndToEnd {
     @Suite("Recipes against hostile mail (needs jq)",
-           .enabled(if: jqInstalled(), "jq is not installed (apt-get install jq): recipe tests skipped"))
+           .enabled(if: installed("jq"), "jq is not installed (apt-get install jq): recipe tests skipped"))
     struct RecipeHostileTests {
         /// neomutt runs `...` inside a double-quoted pattern as a shell command and reads `<name>`
         /// in a pushed string as a key: a Message-ID (chosen by the sender) must bring neither

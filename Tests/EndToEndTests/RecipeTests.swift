@@ -4,11 +4,12 @@ import Testing
 import Glibc
 #endif
 
-/// Runs `/bin/sh -c script` with `tagger` and `contrib/` first on PATH.
-private func shell(_ script: String, ws: Workspace, stdin: Data? = nil, env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+/// Runs `/bin/sh -c script` (`$1`... are `arguments`) with `tagger` and `contrib/` first on PATH.
+func shell(_ script: String, ws: Workspace, stdin: Data? = nil, env: [String: String] = [:],
+           arguments: [String] = []) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", script]
+    p.arguments = ["-c", script, "sh"] + arguments
     let bin = (try #require(Binary.path) as NSString).deletingLastPathComponent
     let contrib = (Binary.samples as NSString).deletingLastPathComponent + "/contrib"
     var e = Command.environment(home: ws.root, extra: env)
@@ -30,7 +31,7 @@ private func shell(_ script: String, ws: Workspace, stdin: Data? = nil, env: [St
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
 }
 
-private func installed(_ name: String) -> Bool {
+func installed(_ name: String) -> Bool {
     ["/usr/bin/", "/usr/local/bin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + name) }
 }
 

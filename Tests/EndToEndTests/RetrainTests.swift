@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -62,7 +63,7 @@ extension EndToEnd {
             // Everything else arrives with another message's labels.
             // A fixed shuffle: with a new random one each run the verdict was left to chance on
             // 94 messages; this one is the same on every run.
-            var generator = SeededShuffle(seed: 20261206)
+            var generator = SplitMix64(seed: 20261206)
             let rest = Array(SampleMail.all[10...])
             var labels = rest.map(\.labels)
             repeat { labels.shuffle(using: &generator) } while zip(labels, rest).filter { $0 == $1.labels }.count > rest.count / 3
@@ -104,18 +105,5 @@ extension EndToEnd {
                 #expect(leftovers.isEmpty, "stray files in model/: \(leftovers)")
             }
         }
-    }
-}
-
-/// SplitMix64: a seeded generator, so that a test's shuffle is the same on every run.
-private struct SeededShuffle: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
