@@ -123,7 +123,8 @@ final class TaggingLoop {
                 return o
             }
             context.stats.withLock { $0.modelID = new.modelInfo.id }
-            logger.notice("model reloaded: \(old.id) → \(new.modelInfo.id)")
+            logger.notice(old.id == new.modelInfo.id ? "model reloaded: \(old.id), unchanged"
+                                                     : "model reloaded: \(old.id) → \(new.modelInfo.id)")
             if old.id == NoModelYet().modelInfo.id {
                 reconciler.reconcile(force: false)   // the first model: tag everything that waited for it
             }

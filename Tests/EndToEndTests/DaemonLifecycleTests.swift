@@ -60,6 +60,8 @@ extension EndToEnd {
                 return after[r...].contains("READY=1")
             }
             #expect(announced, "after SIGHUP: \(after)")
+            #expect(await eventually(timeout: 10) { daemon.log.contains("model reloaded: ") && daemon.log.contains(", unchanged") },
+                    "a reload of the same model says so: \(daemon.log)")
 
             let a = try ws.deliverSample(0)
             #expect(await eventually(timeout: 60) { ws.sidecar(a.unique) != nil })
