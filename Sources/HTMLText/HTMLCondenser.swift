@@ -72,7 +72,7 @@ enum HTMLCondenser {
         }
     }
 
-    private struct Scanner {
+    private struct Scanner: ByteRewriter {
         let s: UnsafePointer<UInt8>
         let n: Int
         let out: UnsafeMutablePointer<UInt8>
@@ -447,31 +447,6 @@ enum HTMLCondenser {
 
         // MARK: Bytes
 
-        private mutating func writeBlank() {
-            out[o] = 0x20
-            o += 1
-        }
-
-        private mutating func copy(_ from: Int, _ to: Int) {
-            guard to > from else { return }
-            (out + o).update(from: s + from, count: to - from)
-            o += to - from
-        }
-
-        private func find(_ byte: UInt8, from i: Int) -> Int? {
-            guard i < n, let p = memchr(s + i, Int32(byte), n - i) else { return nil }
-            return s.distance(to: p.assumingMemoryBound(to: UInt8.self))
-        }
-
-        /// Whether the bytes at `i` are `literal` (lower-case ASCII), ignoring ASCII case.
-        private func hasPrefix(_ i: Int, _ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard i + count <= n else { return false }
-            let l = literal.utf8Start
-            for k in 0..<count where s[i + k] | 0x20 != l[k] { return false }
-            return true
-        }
-
         /// `script` or `style` when the tag name at `from..<to` is one of them.
         private func rawTextName(_ from: Int, _ to: Int) -> StaticString? {
             if to - from == 6, hasPrefix(from, "script") { return "script" }
@@ -489,17 +464,6 @@ enum HTMLCondenser {
             }
         }
 
-        @inline(__always) private func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
-        @inline(__always) private func isBlank(_ b: UInt8) -> Bool {
-            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
-        }
-        /// libxml2's HTML name characters: letters, digits, `:`, `-`, `_`, `.`.
-        @inline(__always) private func isNameChar(_ b: UInt8) -> Bool {
-            isLetter(b) || b &- 0x30 < 10 || b == 0x3A || b == 0x2D || b == 0x5F || b == 0x2E
-        }
-        @inline(__always) private func isAttributeNameStart(_ b: UInt8) -> Bool {
-            isLetter(b) || b == 0x5F || b == 0x3A || b == 0x2E
-        }
         /// Unquoted values run to a blank or `>`, quotes, `<` and `=` included, as in libxml2.
         @inline(__always) private func isUnquotedValueChar(_ b: UInt8) -> Bool {
             !(isBlank(b) || b == 0x3E)

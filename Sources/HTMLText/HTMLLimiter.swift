@@ -48,7 +48,7 @@ enum HTMLLimiter {
         return scanner.result
     }
 
-    private struct Scanner {
+    private struct Scanner: ByteRewriter {
         let s: UnsafePointer<UInt8>
         let n: Int
         let out: UnsafeMutablePointer<UInt8>
@@ -216,44 +216,6 @@ enum HTMLLimiter {
             case 5: return hasPrefix(from, "title") ? 4 : 0
             default: return 0
             }
-        }
-
-        // MARK: Bytes
-
-        private mutating func writeBlank() {
-            out[o] = 0x20
-            o += 1
-        }
-
-        private mutating func copy(_ from: Int, _ to: Int) {
-            guard to > from else { return }
-            (out + o).update(from: s + from, count: to - from)
-            o += to - from
-        }
-
-        private func find(_ byte: UInt8, from i: Int) -> Int? {
-            guard i < n, let p = memchr(s + i, Int32(byte), n - i) else { return nil }
-            return s.distance(to: p.assumingMemoryBound(to: UInt8.self))
-        }
-
-        /// Whether the bytes at `i` are `literal` (lower-case ASCII), ignoring ASCII case.
-        private func hasPrefix(_ i: Int, _ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard i + count <= n else { return false }
-            let l = literal.utf8Start
-            for k in 0..<count where s[i + k] | 0x20 != l[k] { return false }
-            return true
-        }
-
-        @inline(__always) private func isLetter(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
-        @inline(__always) private func isBlank(_ b: UInt8) -> Bool {
-            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
-        }
-        @inline(__always) private func isNameChar(_ b: UInt8) -> Bool {
-            isLetter(b) || b &- 0x30 < 10 || b == 0x3A || b == 0x2D || b == 0x5F || b == 0x2E
-        }
-        @inline(__always) private func isAttributeNameStart(_ b: UInt8) -> Bool {
-            isLetter(b) || b == 0x5F || b == 0x3A || b == 0x2E
         }
     }
 }
