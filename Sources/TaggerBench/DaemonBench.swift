@@ -43,34 +43,22 @@ public final class DaemonBench: Sendable {
     }
 
     let options: Options
-    let work: String
-    let maildir: String
-    let state: String
-    let sidecarDir: String
+    let space: BenchWorkspace
     private let seen = SeenTimes()
 
     public init(options: Options) {
         self.options = options
-        work = NSTemporaryDirectory() + "tagger-daemon-bench-\(getpid())"
-        maildir = work + "/Maildir"
-        state = work + "/state"
-        sidecarDir = work + "/state/sidecars/Maildir/INBOX"
+        space = BenchWorkspace(name: "daemon")
     }
 
     /// Runs the phases and stops the daemon.
     /// - Throws: `Failure` when the daemon does not start, dies, or misses messages.
     public func run(progress: (String) -> Void) throws -> Result {
-        let fm = FileManager.default
-        for d in ["cur", "new", "tmp"] {
-            try fm.createDirectory(atPath: maildir + "/" + d, withIntermediateDirectories: true)
-        }
-        try fm.createDirectory(atPath: sidecarDir, withIntermediateDirectories: true,
-                               attributes: [.posixPermissions: 0o700])
-        chmod(state, 0o700); chmod(state + "/sidecars", 0o700); chmod(state + "/sidecars/Maildir", 0o700)
-        defer { try? fm.removeItem(atPath: work) }
+        try space.create()
+        defer { space.remove() }
 
         let inotify = try Inotify()
-        _ = try inotify.addWatch(sidecarDir, mask: InotifyMask.movedTo)
+        _ = try inotify.addWatch(space.sidecarDir, mask: InotifyMask.movedTo)
         inotify.start { [seen] events in
             let now = BenchRecorder.now()
             seen.withLock { map in
@@ -84,7 +72,7 @@ public final class DaemonBench: Sendable {
 
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: options.executable)
-        daemon.arguments = ["run", "--maildir", maildir, "--state-dir", state, "--model", options.modelPath,
+        daemon.arguments = ["run", "--maildir", space.maildir, "--state-dir", space.state, "--model", options.modelPath,
                             "--log-level", "warning", "--reconcile-interval", "5s", "--deletion-grace", "1s"]
         daemon.standardOutput = FileHandle.nullDevice
         try daemon.run()
@@ -116,11 +104,11 @@ public final class DaemonBench: Sendable {
         var names: [String] = []
         for i in 0..<options.burst {
             let unique = "\(1_710_000_000 + i).M\(i)P\(getpid()).burst"
-            try write(options.messages[i % options.messages.count], to: maildir + "/tmp/" + unique)
+            try write(options.messages[i % options.messages.count], to: space.maildir + "/tmp/" + unique)
             names.append(unique)
         }
         let b0 = BenchRecorder.now()
-        for u in names { rename(maildir + "/tmp/" + u, maildir + "/new/" + u) }
+        for u in names { rename(space.maildir + "/tmp/" + u, space.maildir + "/new/" + u) }
         try waitFor(names, daemon: daemon, timeout: 600)
         let last = seen.withLock { map in names.map { map[$0]! }.max()! }
         let bytes = (0..<options.burst).reduce(0) { $0 + options.messages[$1 % options.messages.count].count }
@@ -130,7 +118,7 @@ public final class DaemonBench: Sendable {
             messagesPerSecond: Double(options.burst) / burstSeconds, megabytesPerSecond: Double(bytes) / 1e6 / burstSeconds,
             p50Micros: 0, p99Micros: 0, maxMicros: 0, peakRSSMiB: rssMiB(of: daemon.processIdentifier), errors: 0, extra: [:])
         progress(burst.summary)
-        for u in names { unlink(maildir + "/new/" + u); unlink(maildir + "/cur/" + u) }
+        for u in names { unlink(space.maildir + "/new/" + u); unlink(space.maildir + "/cur/" + u) }
 
         // Churn phase: deliver, wait for the sidecars, delete; sample the daemon's RSS.
         var rss: [[Double]] = [[0, rssMiB(of: daemon.processIdentifier)]]
@@ -144,7 +132,7 @@ public final class DaemonBench: Sendable {
                 batchNames.append(unique)
             }
             try waitFor(batchNames, daemon: daemon, timeout: 600)
-            for u in batchNames { unlink(maildir + "/new/" + u) }
+            for u in batchNames { unlink(space.maildir + "/new/" + u) }
             seen.withLock { map in for u in batchNames { map.removeValue(forKey: u) } }
             done += batchNames.count
             rss.append([Double(done), rssMiB(of: daemon.processIdentifier)])
@@ -169,10 +157,10 @@ public final class DaemonBench: Sendable {
 
     /// Delivers like an MDA; returns the time of the rename into `new/`.
     private func deliver(_ bytes: [UInt8], unique: String) throws -> UInt64 {
-        try write(bytes, to: maildir + "/tmp/" + unique)
+        try write(bytes, to: space.maildir + "/tmp/" + unique)
         let t = BenchRecorder.now()
-        _ = try Syscall.call("rename", path: maildir + "/new/" + unique) {
-            rename(maildir + "/tmp/" + unique, maildir + "/new/" + unique)
+        _ = try Syscall.call("rename", path: space.maildir + "/new/" + unique) {
+            rename(space.maildir + "/tmp/" + unique, space.maildir + "/new/" + unique)
         }
         return t
     }
@@ -181,7 +169,7 @@ public final class DaemonBench: Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             guard daemon.isRunning else { throw Failure(description: "the daemon exited at start (status \(daemon.terminationStatus))") }
-            if let status = try? DaemonStatus.read(stateDirectory: state), status.state == "running" { return }
+            if let status = try? DaemonStatus.read(stateDirectory: space.state), status.state == "running" { return }
             usleep(5_000)
         }
         throw Failure(description: "the daemon did not start within 60 s")

@@ -56,35 +56,27 @@ public final class FolderChurnBench: Sendable {
     }
 
     let options: Options
-    let work: String
-    let maildir: String
-    let state: String
-    let sidecarDir: String
+    let space: BenchWorkspace
     private let seen = SeenTimes()
 
     public init(options: Options) {
         self.options = options
-        work = NSTemporaryDirectory() + "tagger-churn-bench-\(getpid())"
-        maildir = work + "/Maildir"
-        state = work + "/state"
-        sidecarDir = work + "/state/sidecars/Maildir/INBOX"
+        space = BenchWorkspace(name: "churn")
     }
 
     /// Runs the benchmark and stops the daemon.
     /// - Throws: `DaemonBench.Failure` when the daemon does not start or dies.
     public func run(progress: (String) -> Void) throws -> Result {
         let fm = FileManager.default
-        defer { try? fm.removeItem(atPath: work) }
-        for d in ["cur", "new", "tmp"] { try fm.createDirectory(atPath: maildir + "/" + d, withIntermediateDirectories: true) }
+        defer { space.remove() }
+        try space.create()
         for n in 0..<options.folders {
-            for d in ["cur", "new", "tmp"] { try fm.createDirectory(atPath: maildir + "/.folder\(n)/" + d, withIntermediateDirectories: true) }
+            for d in ["cur", "new", "tmp"] { try fm.createDirectory(atPath: space.maildir + "/.folder\(n)/" + d, withIntermediateDirectories: true) }
         }
-        try fm.createDirectory(atPath: sidecarDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        chmod(state, 0o700); chmod(state + "/sidecars", 0o700); chmod(state + "/sidecars/Maildir", 0o700)
         progress("\(options.folders) folders made")
 
         let inotify = try Inotify()
-        _ = try inotify.addWatch(sidecarDir, mask: InotifyMask.movedTo)
+        _ = try inotify.addWatch(space.sidecarDir, mask: InotifyMask.movedTo)
         inotify.start { [seen] events in
             let now = BenchRecorder.now()
             seen.withLock { map in
@@ -98,7 +90,7 @@ public final class FolderChurnBench: Sendable {
 
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: options.executable)
-        daemon.arguments = ["run", "--maildir", maildir, "--state-dir", state, "--model", options.modelPath,
+        daemon.arguments = ["run", "--maildir", space.maildir, "--state-dir", space.state, "--model", options.modelPath,
                             "--log-level", "warning", "--reconcile-interval", "15m", "--deletion-grace", "1s"]
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = FileHandle.nullDevice
@@ -126,7 +118,7 @@ public final class FolderChurnBench: Sendable {
             let t = Date().timeIntervalSince(start)
             if t >= options.seconds { break }
             while nextFolder <= t {
-                let f = maildir + "/.churn\(created)"
+                let f = space.maildir + "/.churn\(created)"
                 try fm.createDirectory(atPath: f, withIntermediateDirectories: false)
                 for d in ["cur", "new", "tmp"] { try fm.createDirectory(atPath: f + "/" + d, withIntermediateDirectories: false) }
                 live.append((f, Date()))
@@ -150,7 +142,7 @@ public final class FolderChurnBench: Sendable {
         for (f, _) in live { try? fm.removeItem(atPath: f) }
         let end = Date()
         let taggedAtEnd0 = seen.withLock { map in names.filter { map[$0] != nil }.count }
-        let backlog = (try? DaemonStatus.read(stateDirectory: state))?.backlog
+        let backlog = (try? DaemonStatus.read(stateDirectory: space.state))?.backlog
         progress("churn stopped: \(names.count) delivered, \(taggedAtEnd0) tagged")
         var all: Double?
         var tagged = taggedAtEnd0
@@ -171,7 +163,7 @@ public final class FolderChurnBench: Sendable {
     }
 
     private func deliver(_ bytes: [UInt8], unique: String) throws {
-        let tmp = maildir + "/tmp/" + unique
+        let tmp = space.maildir + "/tmp/" + unique
         let fd = try Syscall.call("open", path: tmp) { open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         do {
             try FileIO.writeAll(fd, bytes, path: tmp)
@@ -180,7 +172,7 @@ public final class FolderChurnBench: Sendable {
             close(fd)
             throw error
         }
-        _ = try Syscall.call("rename", path: maildir + "/new/" + unique) { rename(tmp, maildir + "/new/" + unique) }
+        _ = try Syscall.call("rename", path: space.maildir + "/new/" + unique) { rename(tmp, space.maildir + "/new/" + unique) }
     }
 }
 #endif

@@ -45,24 +45,21 @@ public final class RetagBench: Sendable {
     }
 
     let options: Options
-    let work: String
+    let space = BenchWorkspace(name: "retag")
     private let seen = SeenTimes()
 
     public init(options: Options) {
         self.options = options
-        work = NSTemporaryDirectory() + "tagger-retag-bench-\(getpid())"
     }
 
     /// Builds the Maildir, runs the phases, stops the daemon and removes everything.
     /// - Throws: `DaemonBench.Failure` when a step fails.
     public func run(progress: (String) -> Void) throws -> Result {
         let fm = FileManager.default
-        let maildir = work + "/Maildir", state = work + "/state"
-        for d in ["cur", "new", "tmp"] { try fm.createDirectory(atPath: maildir + "/" + d, withIntermediateDirectories: true) }
+        let maildir = space.maildir, state = space.state
+        try space.create()
+        defer { space.remove() }
         try fm.createDirectory(atPath: state + "/model", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try fm.createDirectory(atPath: state + "/sidecars/Maildir/INBOX", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        chmod(state, 0o700); chmod(state + "/sidecars", 0o700); chmod(state + "/sidecars/Maildir", 0o700)
-        defer { try? fm.removeItem(atPath: work) }
         for i in 0..<options.count {
             let m = options.messages[i % options.messages.count]
             try write(m, to: maildir + "/cur/\(1_600_000_000 + i).M\(i)P\(getpid()).bulk:2,S")
@@ -84,7 +81,7 @@ public final class RetagBench: Sendable {
         try fm.removeItem(atPath: model)
         try fm.copyItem(atPath: options.secondModel, toPath: model)
         let inotify = try Inotify()
-        _ = try inotify.addWatch(state + "/sidecars/Maildir/INBOX", mask: InotifyMask.movedTo)
+        _ = try inotify.addWatch(space.sidecarDir, mask: InotifyMask.movedTo)
         inotify.start { [seen] events in
             let now = BenchRecorder.now()
             seen.withLock { map in
