@@ -4,22 +4,24 @@ import Testing
 @testable import TaggerState
 @testable import TaggerSystem
 
+/// A daemon running in-process plus the handles a test needs.
+struct RunningDaemon<Loader> {
+    let daemon: Daemon
+    let triggers: AsyncStream<DaemonTrigger>.Continuation
+    let task: Task<Void, any Error>
+    let loader: Loader
+    let logs: LogCapture
+
+    func stop() async throws {
+        triggers.yield(.stop)
+        triggers.finish()
+        try await task.value
+    }
+}
+
 /// Drives the daemon through its `run(triggers:)` seam on a temporary Maildir with a fake scorer.
 @Suite(.serialized) struct DaemonLoopTests {
-    /// A running daemon plus the handles a test needs.
-    struct Running {
-        let daemon: Daemon
-        let triggers: AsyncStream<DaemonTrigger>.Continuation
-        let task: Task<Void, any Error>
-        let loader: FakeLoader
-        let logs: LogCapture
-
-        func stop() async throws {
-            triggers.yield(.stop)
-            triggers.finish()
-            try await task.value
-        }
-    }
+    typealias Running = RunningDaemon<FakeLoader>
 
     let t: TempDir
     let root: String

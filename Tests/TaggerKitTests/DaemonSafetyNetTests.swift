@@ -58,19 +58,7 @@ final class SlowLoader: ScorerLoader {
 /// The daemon's safety net: a message that hangs the reader, files written in place or made
 /// readable later, and folder churn.
 @Suite(.serialized) struct DaemonSafetyNetTests {
-    struct Running {
-        let daemon: Daemon
-        let triggers: AsyncStream<DaemonTrigger>.Continuation
-        let task: Task<Void, any Error>
-        let loader: SlowLoader
-        let logs: LogCapture
-
-        func stop() async throws {
-            triggers.yield(.stop)
-            triggers.finish()
-            try await task.value
-        }
-    }
+    typealias Running = RunningDaemon<SlowLoader>
 
     let t: TempDir
     let root: String
