@@ -9,6 +9,10 @@ installed, the five peers of issue 16 (peers.py: TF-IDF word 1-2-grams / word un
 char_wb 2-5-grams with one-vs-rest logistic regression, word unigrams / char_wb 2-5-grams
 with a linear SVM, all with balanced class weights) are scored on the same splits and
 labels; their results are cached (--peer-cache) since they do not change with tagger.
+With --ranking, tagger's scores of the held-out messages (`tagger tag`) are also judged
+without any threshold: the mean over labels of their average precision (the area under
+the precision-recall curve), for all labels and for those with fewer than 30 training
+examples. It tells a better ranking apart from better cut-offs.
 
     python3 Tests/reference/heldout_enron.py [--tagger .build/release/tagger] [-- TRAIN OPTIONS]
 """
@@ -41,7 +45,49 @@ def write(rows, path):
             f.write(json.dumps(r) + "\n")
 
 
-def tagger_scores(tagger, train, test, work, options):
+def average_precision(scores, truth):
+    """Average precision of one label: the mean, over its positives, of the precision at the
+    score of that positive (ties counted together, as scikit-learn does)."""
+    pairs = sorted(zip(scores, truth), key=lambda p: -p[0])
+    positives = sum(truth)
+    if not positives:
+        return None
+    total, tp, seen, i = 0.0, 0, 0, 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        hits = sum(t for _, t in pairs[i:j])
+        tp += hits
+        seen = j
+        total += hits * tp / seen
+        i = j
+    return total / positives
+
+
+def tagger_ranking(tagger, model, train, test):
+    """(macro average precision, the same over labels with < 30 training examples) of the
+    model's scores on `test`, over the labels with at least 5 training examples."""
+    counts = Counter(l for r in train for l in r["labels"])
+    labels = sorted(l for l, n in counts.items() if n >= 5)
+    out = subprocess.run([tagger, "tag", "--model", model] + [r["path"] for r in test],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    scores = {}
+    for line in out:
+        d = json.loads(line)
+        scores[d["path"]] = d.get("scores", {})
+    every, rare = [], []
+    for l in labels:
+        ap = average_precision([scores[r["path"]].get(l, 0.0) for r in test],
+                               [1 if l in r["labels"] else 0 for r in test])
+        if ap is not None:
+            every.append(ap)
+            if counts[l] < 30:
+                rare.append(ap)
+    return sum(every) / len(every), (sum(rare) / len(rare) if rare else float("nan"))
+
+
+def tagger_scores(tagger, train, test, work, options, ranking=False):
     write(train, os.path.join(work, "train.jsonl"))
     write(test, os.path.join(work, "test.jsonl"))
     model = os.path.join(work, "m.tgm")
@@ -53,6 +99,8 @@ def tagger_scores(tagger, train, test, work, options):
     for name, key in (("tuned", "tuned thresholds"), ("half", "threshold 0.5")):
         m = re.search(re.escape(key) + r"\s*: micro-F1 ([0-9.]+).*macro-F1 ([0-9.]+)", out)
         found[name] = (float(m.group(1)), float(m.group(2)))
+    if ranking:
+        found["ranking"] = tagger_ranking(tagger, model, train, test)
     return found
 
 
@@ -90,6 +138,8 @@ def main():
     ap.add_argument("--peer-cache", default=os.path.join(os.path.expanduser("~"), ".cache", "tagger-heldout-peers.json"),
                     help="JSON file keeping the peers' scores per split")
     ap.add_argument("--no-peers", action="store_true", help="score tagger only")
+    ap.add_argument("--ranking", action="store_true",
+                    help="also print tagger's macro average precision on the held-out messages (no thresholds)")
     ap.add_argument("train_options", nargs="*", help="extra `tagger train` options (after --)")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.corpus, "train.jsonl")):
@@ -105,7 +155,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for seed, train, test in splits(args.corpus, range(args.first_seed, args.first_seed + args.seeds)):
-            t = tagger_scores(args.tagger, train, test, work, args.train_options)
+            t = tagger_scores(args.tagger, train, test, work, args.train_options, args.ranking)
             s = None if args.no_peers else peer_scores(train, test, cache)
             if s:
                 os.makedirs(os.path.dirname(args.peer_cache) or ".", exist_ok=True)
@@ -114,7 +164,9 @@ def main():
             rows.append((t, s))
             best = f"  best peer {max(s.values(), key=lambda v: v[0] + v[1])[0]:.3f} / {max(v[1] for v in s.values()):.3f}" if s else ""
             print(f"split {seed}: tagger tuned {t['tuned'][0]:.4f} / {t['tuned'][1]:.4f}"
-                  f"  at 0.5 {t['half'][0]:.4f} / {t['half'][1]:.4f}   (micro / macro F1)", flush=True)
+                  f"  at 0.5 {t['half'][0]:.4f} / {t['half'][1]:.4f}   (micro / macro F1)"
+                  + (f"  ranking: macro AP {t['ranking'][0]:.4f}, rare labels {t['ranking'][1]:.4f}" if args.ranking else ""),
+                  flush=True)
             if s:
                 print("          " + "  ".join(f"{k} {v[0]:.3f}/{v[1]:.3f}" for k, v in s.items()), flush=True)
     mean = lambda xs: sum(xs) / len(xs)
@@ -123,6 +175,9 @@ def main():
           f"{mean([r[0]['tuned'][1] for r in rows]):.4f}")
     print(f"  tagger (threshold 0.5)                                      {mean([r[0]['half'][0] for r in rows]):.4f} / "
           f"{mean([r[0]['half'][1] for r in rows]):.4f}")
+    if args.ranking:
+        print(f"  tagger ranking: macro average precision {mean([r[0]['ranking'][0] for r in rows]):.4f}, "
+              f"labels with < 30 training examples {mean([r[0]['ranking'][1] for r in rows]):.4f}")
     if all(r[1] for r in rows):
         for key, description in peers.PEERS:
             print(f"  {description:<60}{mean([r[1][key][0] for r in rows]):.4f} / {mean([r[1][key][1] for r in rows]):.4f}")
