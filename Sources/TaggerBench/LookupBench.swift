@@ -36,6 +36,9 @@ public struct LookupBench: Sendable {
         public var indexMiB: Double
         /// Loading the whole catalog (what the daemon and writers do), one fresh load.
         public var fullLoadMillis: Double
+        /// One whole `tagger list` process (it loads the whole catalog): wall clock and peak RSS.
+        public var listProcessMillis: Double
+        public var listProcessPeakMiB: Double
         public var showByUnique: BenchReport
         public var showByMessageID: BenchReport
         public var labelLookupByUnique: BenchReport
@@ -46,7 +49,8 @@ public struct LookupBench: Sendable {
         enum CodingKeys: String, CodingKey {
             case messages, folder
             case buildSeconds = "build_s", logRecords = "log_records", snapshotMiB = "snapshot_mib", indexMiB = "index_mib"
-            case fullLoadMillis = "full_load_ms", showByUnique = "show_by_unique", showByMessageID = "show_by_message_id"
+            case fullLoadMillis = "full_load_ms", listProcessMillis = "list_process_ms", listProcessPeakMiB = "list_process_peak_mib"
+            case showByUnique = "show_by_unique", showByMessageID = "show_by_message_id"
             case labelLookupByUnique = "label_lookup_by_unique", labelLookupByMessageID = "label_lookup_by_message_id"
             case showProcess = "show_process", labelProcess = "label_process"
         }
@@ -145,8 +149,14 @@ public struct LookupBench: Sendable {
         let labelUnique = time("label lookup by unique name (locate the message file)") { locate(Self.unique($0), $0) }
         let labelID = time("label lookup by Message-ID (locate the message file)") { locate(Self.messageID($0), $0) }
 
-        progress("timing \(options.processes) tagger show processes")
         let flags = ["--maildir", root, "--state-dir", state.path]
+        // First of this process's children, so that their peak RSS is this one's.
+        progress("one tagger list process (loads the whole catalog)")
+        let (listNanos, listStatus) = try Self.spawn(options.executable, ["list", labels[0]] + flags)
+        guard listStatus == 0 else { throw Failure(description: "tagger list exited with status \(listStatus)") }
+        var children = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &children)
+        progress("timing \(options.processes) tagger show processes")
         var showRec = BenchRecorder(name: "tagger show process (wall clock, unique name and Message-ID)", expected: options.processes)
         for k in 0..<options.processes {
             let i = picks[k % picks.count]
@@ -168,7 +178,8 @@ public struct LookupBench: Sendable {
         }
         return Result(messages: n, buildSeconds: buildSeconds, logRecords: logRecords,
                       snapshotMiB: size(state.catalog + "/snapshot.jsonl"), indexMiB: size(state.catalog + "/index"),
-                      fullLoadMillis: fullLoad, showByUnique: showUnique, showByMessageID: showID,
+                      fullLoadMillis: fullLoad, listProcessMillis: Double(listNanos) / 1e6,
+                      listProcessPeakMiB: Double(children.ru_maxrss) / 1024, showByUnique: showUnique, showByMessageID: showID,
                       labelLookupByUnique: labelUnique, labelLookupByMessageID: labelID,
                       showProcess: showRec.report(), labelProcess: labelReport, folder: options.keep ? work : nil)
     }

@@ -65,6 +65,43 @@ struct StoreFixture {
         #expect(other.catalog.lastSeq == store.catalog.lastSeq)
     }
 
+    @Test func copiesSharingAnIDAreEachFoundUntilRemovedAndOddIDsUnderEverySpelling() throws {
+        let f = try StoreFixture()
+        defer { f.t.cleanup() }
+        let store = f.store()
+        try f.put(store, "1.a.h", id: "<same@x>")
+        try f.put(store, "1.a.h", folder: f.lists, id: "<same@x>")
+        try f.put(store, "2.b.h", folder: f.lists, id: "same@x")  // the same id, written without brackets
+        try f.put(store, "3.c.h", id: " <odd@x> ")
+        try f.put(store, "4.d.h", id: "<first@x>")
+        try f.put(store, "4.d.h", id: "<second@x>")  // rewritten with another id
+        #expect(store.takeProblems().isEmpty)
+        func keys(id: String, _ c: MessageCatalog? = nil) -> [String] { (c ?? store.catalog).entries(messageID: id).map(\.key) }
+        #expect(keys(id: "<same@x>") == ["Maildir/.Lists/1.a.h", "Maildir/.Lists/2.b.h", "Maildir/INBOX/1.a.h"])
+        #expect(store.catalog.entries(unique: "1.a.h").map(\.key) == ["Maildir/.Lists/1.a.h", "Maildir/INBOX/1.a.h"])
+        for q in ["odd@x", "<odd@x>", " <odd@x> ", "\t<odd@x>"] { #expect(keys(id: q) == ["Maildir/INBOX/3.c.h"]) }
+        #expect(keys(id: "first@x").isEmpty)
+        #expect(keys(id: "second@x") == ["Maildir/INBOX/4.d.h"])
+
+        try store.removeSidecar(maildir: "Maildir", folder: ".Lists", unique: "1.a.h")
+        #expect(keys(id: "same@x") == ["Maildir/.Lists/2.b.h", "Maildir/INBOX/1.a.h"])
+        #expect(store.catalog.entries(unique: "1.a.h").map(\.key) == ["Maildir/INBOX/1.a.h"])
+        try store.removeSidecar(maildir: "Maildir", folder: "INBOX", unique: "1.a.h")
+        try store.removeSidecar(maildir: "Maildir", folder: ".Lists", unique: "2.b.h")
+        #expect(keys(id: "same@x").isEmpty)
+        #expect(store.catalog.entries(unique: "1.a.h").isEmpty)
+
+        // A fresh load from disk finds the same.
+        let again = MessageCatalog(state: f.state)
+        #expect(try again.load())
+        #expect(keys(id: "<odd@x>", again) == ["Maildir/INBOX/3.c.h"])
+        #expect(keys(id: "<second@x>", again) == ["Maildir/INBOX/4.d.h"])
+        #expect(keys(id: "same@x", again).isEmpty && keys(id: "first@x", again).isEmpty)
+        // Entries loaded share one copy of repeated values, and keep them right.
+        #expect(again.entry(key: "Maildir/INBOX/3.c.h")?.model == "m1")
+        #expect(again.entry(key: "Maildir/INBOX/4.d.h")?.folder == "INBOX")
+    }
+
     @Test func aMissingCatalogIsBuiltFromTheSidecarsAndADamagedOneRebuilt() throws {
         let f = try StoreFixture()
         defer { f.t.cleanup() }

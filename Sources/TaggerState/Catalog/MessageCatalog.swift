@@ -149,10 +149,70 @@ public final class MessageCatalog: Sendable {
     let compactAfter: Int
     private let memory = Mutex(Memory())
 
+    /// The keys of the entries sharing a unique name or a Message-ID: nearly always one, held
+    /// without a set of its own (a set per message was a tenth of a loaded catalog's memory).
+    enum Keys: Equatable {
+        case one(String)
+        case many(Set<String>)
+
+        /// `keys` with `key` added.
+        static func adding(_ key: String, to keys: Keys?) -> Keys {
+            switch keys {
+            case nil: return .one(key)
+            case .one(let k): return k == key ? .one(k) : .many([k, key])
+            case .many(var set):
+                set.insert(key)
+                return .many(set)
+            }
+        }
+
+        /// `keys` without `key`; nil when none is left.
+        static func removing(_ key: String, from keys: Keys?) -> Keys? {
+            switch keys {
+            case nil: return nil
+            case .one(let k): return k == key ? nil : .one(k)
+            case .many(var set):
+                set.remove(key)
+                if set.count > 1 { return .many(set) }
+                return set.first.map { .one($0) }
+            }
+        }
+
+        var sorted: [String] {
+            switch self {
+            case .one(let k): return [k]
+            case .many(let set): return set.sorted()
+            }
+        }
+    }
+
+    /// One shared copy of values that repeat across entries (Maildir and folder names, model
+    /// ids, tag lists), so that a loaded catalog holds each once rather than once per message.
+    struct Interner {
+        private var strings: [String: String] = [:]
+        private var lists: [[String]: [String]] = [:]
+
+        mutating func callAsFunction(_ s: String) -> String {
+            if let shared = strings[s] { return shared }
+            if strings.count < 4096 { strings[s] = s }
+            return s
+        }
+
+        mutating func callAsFunction(_ s: String?) -> String? { s.map { self($0) } }
+
+        mutating func callAsFunction(_ list: [String]) -> [String] {
+            if let shared = lists[list] { return shared }
+            let interned = list.map { self($0) }
+            if lists.count < 4096 { lists[interned] = interned }
+            return interned
+        }
+    }
+
     struct Memory {
         var entries: [String: CatalogEntry] = [:]
-        var byMessageID: [String: Set<String>] = [:]
-        var byUnique: [String: Set<String>] = [:]
+        var byMessageID: [String: Keys] = [:]
+        var byUnique: [String: Keys] = [:]
+        var interner = Interner()
         var removed: [String: UInt64] = [:]
         var folders: [String: Int64] = [:]
         var lastSeq: UInt64 = 0
@@ -170,22 +230,47 @@ public final class MessageCatalog: Sendable {
             lastSeq = max(lastSeq, r.seq)
             if var e = r.put {
                 e.lastmod = r.seq
-                if let old = entries[e.key] { unindex(old) }
-                entries[e.key] = e
-                removed.removeValue(forKey: e.key)
-                if let m = e.messageID { byMessageID[Self.normalised(m), default: []].insert(e.key) }
-                byUnique[e.unique, default: []].insert(e.key)
+                e.maildir = interner(e.maildir)
+                e.folder = interner(e.folder)
+                e.model = interner(e.model)
+                e.tags = interner(e.tags)
+                // One copy of the key, shared by the table and both indexes.
+                let key = e.key
+                if let old = entries[key] { unindex(old, key: key) }
+                entries[key] = e
+                removed.removeValue(forKey: key)
+                if let m = e.messageID {
+                    let id = Self.indexKey(m)
+                    byMessageID[id] = Keys.adding(key, to: byMessageID[id])
+                }
+                byUnique[e.unique] = Keys.adding(key, to: byUnique[e.unique])
             } else if let key = r.del {
-                if let old = entries.removeValue(forKey: key) { unindex(old) }
+                if let old = entries.removeValue(forKey: key) { unindex(old, key: key) }
                 removed[key] = r.seq
             } else if let key = r.folder, let t = r.mtime {
                 folders[key] = t
             }
         }
 
-        private mutating func unindex(_ e: CatalogEntry) {
-            if let m = e.messageID { byMessageID[Self.normalised(m)]?.remove(e.key) }
-            byUnique[e.unique]?.remove(e.key)
+        private mutating func unindex(_ e: CatalogEntry, key: String) {
+            if let m = e.messageID {
+                let id = Self.indexKey(m)
+                byMessageID[id] = Keys.removing(key, from: byMessageID[id])
+            }
+            byUnique[e.unique] = Keys.removing(key, from: byUnique[e.unique])
+        }
+
+        /// The key of `byMessageID` for a Message-ID: its ``normalised(_:)`` form in angle
+        /// brackets, which is the recorded id itself (one string, shared with the entry) for every
+        /// id written the usual way.
+        static func indexKey(_ id: String) -> String {
+            func strip(_ b: UInt8) -> Bool { b == 0x3C || b == 0x3E || b == 0x20 || b == 0x09 }
+            let u = id.utf8
+            if u.count >= 3, u.first == 0x3C, u.last == 0x3E, !strip(u[u.index(after: u.startIndex)]),
+               !strip(u[u.index(u.endIndex, offsetBy: -2)]) {
+                return id
+            }
+            return "<" + normalised(id) + ">"
         }
 
         /// A Message-ID without angle brackets or surrounding blanks (bytes compared: this runs
@@ -309,13 +394,13 @@ public final class MessageCatalog: Sendable {
     /// Entries whose Message-ID is `id` (angle brackets optional), in key order.
     public func entries(messageID id: String) -> [CatalogEntry] {
         memory.withLock { m in
-            (m.byMessageID[Memory.normalised(id)] ?? []).sorted().compactMap { m.entries[$0] }
+            (m.byMessageID[Memory.indexKey(id)]?.sorted ?? []).compactMap { m.entries[$0] }
         }
     }
 
     /// Entries with this unique name (one per folder holding a copy), in key order.
     public func entries(unique: String) -> [CatalogEntry] {
-        memory.withLock { m in (m.byUnique[unique] ?? []).sorted().compactMap { m.entries[$0] } }
+        memory.withLock { m in (m.byUnique[unique]?.sorted ?? []).compactMap { m.entries[$0] } }
     }
 
     /// Entries whose unique name or Message-ID is `query`, answered from the lookup index

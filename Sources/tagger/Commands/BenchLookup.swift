@@ -42,6 +42,7 @@ struct BenchLookup: ParsableCommand {
             }
             emit(String(format: "%d messages built in %.1f s; catalog snapshot %.1f MiB, index %.1f MiB, log %d records; full catalog load %.1f ms",
                         r.messages, r.buildSeconds, r.snapshotMiB, r.indexMiB, r.logRecords, r.fullLoadMillis))
+            emit(String(format: "tagger list (whole catalog loaded): %.0f ms, peak RSS %.1f MiB", r.listProcessMillis, r.listProcessPeakMiB))
             for b in [r.showByUnique, r.showByMessageID, r.labelLookupByUnique, r.labelLookupByMessageID, r.showProcess] + (r.labelProcess.map { [$0] } ?? []) {
                 emit(String(format: "%@: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d runs, %d failed)",
                             b.name, b.p50Micros / 1000, b.p99Micros / 1000, b.maxMicros / 1000, b.messages, b.errors))
