@@ -40,6 +40,12 @@ import Model
                 #expect(Self.indexed(f).lookup(unique: u) == loaded.catalog.entries(unique: u), "step \(step) unique \(u)")
                 let id = "id-\(q % 25)@x \"q\""
                 #expect(Self.indexed(f).lookup(messageID: "<" + id + ">") == loaded.catalog.entries(messageID: id), "step \(step) id \(id)")
+                // The writing store's own indexes, kept up to date entry by entry (rewrites
+                // and removals included), against a scan of its entries.
+                let all = store.catalog.allEntries
+                #expect(store.catalog.entries(unique: u) == all.filter { $0.unique == u }, "step \(step) live unique \(u)")
+                #expect(store.catalog.entries(messageID: id) == all.filter { $0.messageID == "<" + id + ">" },
+                        "step \(step) live id \(id)")
             }
         }
         // The index really answered (it was not declining all along).
