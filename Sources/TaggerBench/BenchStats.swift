@@ -103,6 +103,15 @@ public func peakRSSMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// A memory figure of process `pid` in MiB from `/proc/<pid>/status` (`VmRSS`: resident now;
+/// `VmHWM`: the most it has been resident), 0 if unknown.
+public func processMemoryMiB(pid: Int32, field: String) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+          let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+    return kib / 1024
+}
+
 /// Current resident set size of this process in MiB (from `/proc/self/statm`), 0 if unknown.
 public func currentRSSMiB() -> Double {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }

@@ -198,12 +198,7 @@ public final class DaemonBench: Sendable {
         throw Failure(description: "\(missing) of \(names.count) messages got no sidecar within \(Int(timeout)) s")
     }
 
-    private func rssMiB(of pid: Int32) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kib = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
-        return kib / 1024
-    }
+    private func rssMiB(of pid: Int32) -> Double { processMemoryMiB(pid: pid, field: "VmRSS") }
 }
 #endif
 

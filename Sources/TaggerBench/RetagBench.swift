@@ -38,9 +38,12 @@ public final class RetagBench: Sendable {
         /// Delivery → sidecar while the retag runs, and after it.
         public var duringRetag: BenchReport
         public var idle: BenchReport
+        /// The most the daemon was resident over its run (start, retag, deliveries), in MiB.
+        public var daemonPeakRSSMiB: Double
         enum CodingKeys: String, CodingKey {
             case retagged, rewritten, idle
             case initialSeconds = "initial_s", retagSeconds = "retag_s", duringRetag = "during_retag"
+            case daemonPeakRSSMiB = "daemon_peak_rss_mib"
         }
     }
 
@@ -147,10 +150,12 @@ public final class RetagBench: Sendable {
             let t = times[s.name + ".json"]! &- s.at
             if s.duringRetag { during.record(nanos: t, byteCount: s.bytes) } else { idle.record(nanos: t, byteCount: s.bytes) }
         }
+        let peak = processMemoryMiB(pid: daemon.processIdentifier, field: "VmHWM")
         kill(daemon.processIdentifier, SIGTERM)
         daemon.waitUntilExit()
         return Result(initialSeconds: initial, retagSeconds: retagSeconds, retagged: finished!.done,
-                      rewritten: finished!.rewritten, duringRetag: during.report(), idle: idle.report())
+                      rewritten: finished!.rewritten, duringRetag: during.report(), idle: idle.report(),
+                      daemonPeakRSSMiB: peak)
     }
 
     private func launch(_ args: [String]) throws -> Process {

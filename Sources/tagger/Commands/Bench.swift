@@ -406,6 +406,7 @@ struct BenchRetag: ParsableCommand {
             } else {
                 emit(result.duringRetag.summary)
                 emit(result.idle.summary)
+                emit(String(format: "daemon peak RSS (start, retag, deliveries): %.1f MiB", result.daemonPeakRSSMiB))
             }
         }
     }
