@@ -58,15 +58,15 @@ final class Reconciler {
             var catalogued: [String: [CatalogEntry]] = [:]
             var lostSidecars = Set<String>()
             let stem = { (e: CatalogEntry) in e.folder + "/" + self.store.sidecars.layout.stem(unique: e.unique) }
-            for e in store.catalog.allEntries where e.maildir == md.name {
+            let entries = store.catalog.entries(maildir: md.name)
+            for e in entries {
                 if sidecars.contains(stem(e)) {
                     catalogued[e.folder, default: []].append(e)
                 } else {
                     lostSidecars.insert(e.folder)
                 }
             }
-            store.forget(keys: store.catalog.allEntries.filter { $0.maildir == md.name && lostSidecars.contains($0.folder)
-                                                                 && !sidecars.contains(stem($0)) }.map(\.key))
+            store.forget(keys: entries.filter { lostSidecars.contains($0.folder) && !sidecars.contains(stem($0)) }.map(\.key))
             for folder in structure.folders {
                 watchedFolders.insert(folder.path)
                 let times = Self.modificationTimes(folder)
@@ -111,6 +111,7 @@ final class Reconciler {
             expire(maildir: md, present: present, blocked: blocked, sidecars: sidecars)
         }
         store.rememberFolders(folderTimes)
+        FreeMemory.release()
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         logger.info("reconcile: \(queued) message(s) queued in \(ms) ms" + (skipped > 0 ? ", \(skipped) unchanged folder(s) not listed" : "")
                     + (retried > 0 ? ", \(retried) changed since their error" : ""))

@@ -247,6 +247,7 @@ struct RetagService: DaemonService {
         if job.drained, job.finishOrReplan(entries: context.store.catalog.allEntries, config: config),
            let p = job.progress, p.total > 0 || p.request != nil {
             context.logger.notice(p.summary)
+            FreeMemory.release()
         }
         return seen
     }

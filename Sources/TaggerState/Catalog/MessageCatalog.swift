@@ -475,6 +475,11 @@ public final class MessageCatalog: Sendable {
         }
     }
 
+    /// The entries of one Maildir, in no particular order (no sort: for callers that index them).
+    public func entries(maildir: String) -> [CatalogEntry] {
+        memory.withLock { m in m.entries.values.filter { $0.maildir == maildir } }
+    }
+
     /// Every entry, in key order.
     public var allEntries: [CatalogEntry] {
         memory.withLock { m in m.entries.keys.sorted().map { m.entries[$0]! } }
