@@ -12,7 +12,8 @@ labels; their results are cached (--peer-cache) since they do not change with ta
 With --ranking, tagger's scores of the held-out messages (`tagger tag`) are also judged
 without any threshold: the mean over labels of their average precision (the area under
 the precision-recall curve), for all labels and for those with fewer than 30 training
-examples. It tells a better ranking apart from better cut-offs.
+examples. It tells a better ranking apart from better cut-offs. (`tagger tag` prints scores
+to four decimals, so a few near-ties count as ties.)
 
     python3 Tests/reference/heldout_enron.py [--tagger .build/release/tagger] [-- TRAIN OPTIONS]
 """
@@ -52,15 +53,14 @@ def average_precision(scores, truth):
     positives = sum(truth)
     if not positives:
         return None
-    total, tp, seen, i = 0.0, 0, 0, 0
+    total, tp, i = 0.0, 0, 0
     while i < len(pairs):
         j = i
         while j < len(pairs) and pairs[j][0] == pairs[i][0]:
             j += 1
         hits = sum(t for _, t in pairs[i:j])
         tp += hits
-        seen = j
-        total += hits * tp / seen
+        total += hits * tp / j  # precision over the j messages scored at least this high
         i = j
     return total / positives
 
