@@ -5,8 +5,9 @@
 ///   nowhere: `[\u{3}folder_labels]` aborted;
 /// - a table header whose first key does not start with a bare-key character or a quote
 ///   (`[.x]`, `[/x]`, `[ {x]`);
-/// - a missing value (`a = }`, `x = [ }`, `[1,,2]`, `{ k = , }`) and a date-time whose `T` is
-///   not followed by a digit (`1979-05-27Tt7:32:00Z`).
+/// - a missing value (`a = }`, `x = [ }`, `[1,,2]`, `{ k = , }`), a date-time whose `T` is
+///   not followed by a digit (`1979-05-27Tt7:32:00Z`), and an unquoted value holding a character
+///   no number, boolean or date has (`[ 1989-05-2[ 2`).
 ///
 /// It is not a TOML parser: it walks the text as toml++ does (comments, key/value lines,
 /// strings of the four kinds, arrays spanning lines, inline tables) only to find those shapes,
@@ -36,6 +37,12 @@ enum TOMLPrecheck {
 
         static func isBareKey(_ c: UInt8) -> Bool {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || c == 0x2D
+        }
+
+        /// A character of an unquoted value: digits, letters, `+ - _ . :`.
+        static func isScalar(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == 0x2B || c == 0x2D || c == 0x5F || c == 0x2E || c == 0x3A
         }
 
         var atEnd: Bool { i >= b.count }
@@ -137,6 +144,12 @@ enum TOMLPrecheck {
                 let start = i
                 while !atEnd, ![0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x5D, 0x7D, 0x23].contains(b[i]) { i += 1 }
                 let token = b[start..<i]
+                // Numbers, booleans and dates are written with these characters only; toml++
+                // asserted on others glued to a date (`[ 1989-05-2[ 2`).
+                if let c = token.first(where: { !Self.isScalar($0) }) {
+                    let shown = c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16, uppercase: true))"
+                    return "line \(line): unexpected \(shown) in a value (strings need quotes)"
+                }
                 // YYYY-MM-DD then T/t: toml++ asserts unless a digit follows.
                 if token.count >= 11, token.prefix(4).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
                    token[start + 4] == 0x2D, token[start + 10] == 0x54 || token[start + 10] == 0x74,

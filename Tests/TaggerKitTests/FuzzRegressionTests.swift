@@ -26,6 +26,8 @@ struct FuzzRegressionTests {
         "a = # nothing\n",
         "a = [1,,2]\n",
         "t = { k = , }\n",
+        "ma = [ 0989-05-2[ 2\n",
+        "maildirs = [ 1989-05-2{ 2 ]\n",
     ]
 
     @Test("a damaged config file is a clear error naming the line, never an abort")
@@ -35,6 +37,9 @@ struct FuzzRegressionTests {
         }
         #expect { try ConfigSettings.parse(Self.abortingConfigs[0], file: "c.toml") } throws: {
             "\($0)".contains("line 3") && "\($0)".contains("U+0003")
+        }
+        #expect { try ConfigSettings.parse("# x\nmaildirs = [ 1989-05-2[ 2\n", file: "c.toml") } throws: {
+            "\($0)".contains("line 2") && "\($0)".contains("unexpected '['")
         }
     }
 
@@ -64,6 +69,8 @@ struct FuzzRegressionTests {
             f = [ # comment
               1, # one
             ]
+            g = [ 0xDEAD_beef, 0o17, 0b1, -1_000, +inf, -nan, 6.626e-34, 5E+22, true, false ]
+            h = 07:32:00.999999
             """
         #expect(TOMLPrecheck.problem(values) == nil)
         let s = try ConfigSettings.parse(text, file: "c.toml")
