@@ -7,7 +7,8 @@
 ///   (`[.x]`, `[/x]`, `[ {x]`);
 /// - a missing value (`a = }`, `x = [ }`, `[1,,2]`, `{ k = , }`), a date-time whose `T` is
 ///   not followed by a digit (`1979-05-27Tt7:32:00Z`), and an unquoted value holding a character
-///   no number, boolean or date has (`[ 1989-05-2[ 2`).
+///   no number, boolean or date has (`[ 1989-05-2[ 2`), or followed by a space and a digit other
+///   than as a date and its time (`1979-05-27 7`).
 ///
 /// It is not a TOML parser: it walks the text as toml++ does (comments, key/value lines,
 /// strings of the four kinds, arrays spanning lines, inline tables) only to find those shapes,
@@ -44,6 +45,8 @@ enum TOMLPrecheck {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
                 || c == 0x2B || c == 0x2D || c == 0x5F || c == 0x2E || c == 0x3A
         }
+
+        static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
 
         var atEnd: Bool { i >= b.count }
 
@@ -149,6 +152,18 @@ enum TOMLPrecheck {
                 if let c = token.first(where: { !Self.isScalar($0) }) {
                     let shown = c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16, uppercase: true))"
                     return "line \(line): unexpected \(shown) in a value (strings need quotes)"
+                }
+                // toml++ reads a value, one space and a digit as a date and its time, and asserted
+                // when one digit alone followed (`1979-05-27 7`). In valid TOML only a full date
+                // followed by HH: stands there; anything else is two values without a comma.
+                if i + 1 < b.count, b[i] == 0x20, Self.isDigit(b[i + 1]) {
+                    let t = Array(token)
+                    let isDate = t.count == 10 && t[4] == 0x2D && t[7] == 0x2D
+                        && [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { Self.isDigit(t[$0]) }
+                    let timeFollows = i + 3 < b.count && Self.isDigit(b[i + 2]) && b[i + 3] == 0x3A
+                    if !(isDate && timeFollows) {
+                        return "line \(line): a value followed by another without a comma (a date-time's time is HH:MM:SS)"
+                    }
                 }
                 // YYYY-MM-DD then T/t: toml++ asserts unless a digit follows.
                 if token.count >= 11, token.prefix(4).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),

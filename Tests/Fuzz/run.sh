@@ -8,6 +8,8 @@
 #   Tests/Fuzz/run.sh --jobs 2 --seconds 0 mime   # until stopped (Ctrl-C), two processes
 #   Tests/Fuzz/run.sh --all-seeds ...       # also seed from the large corpora (spamassassin, ...)
 #
+# Tests/Fuzz/<target>.dict, where present, is handed to libFuzzer as a dictionary (config: TOML
+# tokens).
 # Targets: mime (MessageParser), html (HTMLCondenser + HTMLExtractor; the condensed and the plain
 # parse must agree), header (encoded words, Content-Type, addresses, header blocks), config
 # (TOML config reader), journal (corrections journal reader and fold; catalog records).
@@ -120,6 +122,7 @@ for t in "${targets[@]}"; do
            -artifact_prefix="$work_root/artifacts/$t-" -print_final_stats=1)
     [ "$seconds" = 0 ] && flags=("${flags[@]:1}")
     [ "$jobs" -gt 1 ] && flags+=(-jobs="$jobs" -workers="$jobs")
+    [ -f "Tests/Fuzz/$t.dict" ] && flags+=(-dict="Tests/Fuzz/$t.dict")
     # SWIFT_BACKTRACE off: the Swift crash handler trips ASan and can hang under libFuzzer.
     if ! TAGGER_FUZZ_TARGET="$t" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" SWIFT_BACKTRACE=enable=no \
             "$bin" "${flags[@]}" "$work" "${seeds[@]}" > "$work_root/$t.log" 2>&1; then

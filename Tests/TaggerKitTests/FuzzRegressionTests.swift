@@ -28,6 +28,11 @@ struct FuzzRegressionTests {
         "t = { k = , }\n",
         "ma = [ 0989-05-2[ 2\n",
         "maildirs = [ 1989-05-2{ 2 ]\n",
+        "a = 1979-05-27 7\n",
+        "a = [1979-05-27 7]\n",
+        "a = 1989-05-2x 2 # c\n",
+        "a = 1979-05-2_7 0\n",
+        "a = 12 3\n",
     ]
 
     @Test("a damaged config file is a clear error naming the line, never an abort")
