@@ -23,25 +23,26 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ZlibSupport", dependencies: ["CZlib"]),
-        .target(name: "MIME", dependencies: ["ZlibSupport"]),
+        .target(name: "TaggerLock"),
+        .target(name: "MIME", dependencies: ["ZlibSupport", "TaggerLock"]),
         .target(name: "HTMLText", dependencies: ["CLibXML2"]),
         .target(name: "Features", dependencies: ["MIME", "HTMLText"]),
         .target(name: "CSystem"),
-        .target(name: "TaggerSystem", dependencies: ["CSystem"]),
+        .target(name: "TaggerSystem", dependencies: ["CSystem", "TaggerLock"]),
         .target(name: "Model", dependencies: ["ZlibSupport", "TaggerSystem"]),
         .target(name: "TaggerMaildir", dependencies: ["TaggerSystem"]),
-        .target(name: "TaggerState", dependencies: ["TaggerSystem", "TaggerMaildir"],
+        .target(name: "TaggerState", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerLock"],
                 exclude: ["Sidecar/sidecar.schema.json"]),
         .target(name: "TaggerConfig", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerState", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "TaggerCore", dependencies: [
-            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "MIME", "Features", "Model",
+            "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "MIME", "Features", "Model", "TaggerLock",
         ]),
         // The notmuch link (a sync target driving the `notmuch` command; nothing linked).
-        .target(name: "TaggerNotmuch", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "Model"]),
-        .target(name: "TaggerDaemon", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerNotmuch"]),
-        .target(name: "TaggerBench", dependencies: ["TaggerSystem", "TaggerState", "TaggerCore", "Model"]),
+        .target(name: "TaggerNotmuch", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "Model", "TaggerLock"]),
+        .target(name: "TaggerDaemon", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerNotmuch", "TaggerLock"]),
+        .target(name: "TaggerBench", dependencies: ["TaggerSystem", "TaggerState", "TaggerCore", "Model", "TaggerLock"]),
         .executableTarget(name: "tagger", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench", "TaggerNotmuch",
             "MIME", "HTMLText", "Features", "Model",
@@ -56,10 +57,10 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "TaggerKitTests", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "TaggerCore", "TaggerDaemon", "TaggerBench",
-            "TaggerNotmuch", "MIME", "Features", "Model",
+            "TaggerNotmuch", "MIME", "Features", "Model", "TaggerLock",
         ]),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "EndToEndTests", dependencies: ["tagger", "Model"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tagger", "Model", "TaggerLock"]),
     ],
     swiftLanguageModes: [.v6]
 )

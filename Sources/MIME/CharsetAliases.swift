@@ -1,4 +1,4 @@
-import Synchronization
+import TaggerLock
 
 /// How a charset label is decoded once normalised.
 enum CharsetKind: Equatable, Sendable {
@@ -14,7 +14,7 @@ enum CharsetKind: Equatable, Sendable {
 
 /// Maps the labels seen in real mail to a decoding strategy.
 enum CharsetAliases {
-    private static let cache = Mutex<[String: CharsetKind]>([:])
+    private static let cache = Locked<[String: CharsetKind]>([:])
 
     /// Labels longer than this name no charset: IANA's names and aliases have at most 45
     /// bytes. Without the bound, 3,000 labels of 10 KB each went to iconv (2.2 s).

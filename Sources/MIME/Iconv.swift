@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
+import TaggerLock
 
 /// An open iconv descriptor. Used by one thread at a time: the pool hands it out exclusively.
 struct IconvHandle: @unchecked Sendable {
@@ -16,7 +16,7 @@ enum Iconv {
         var free: [String: [IconvHandle]] = [:]
         var unsupported: Set<String> = []
     }
-    private static let pool = Mutex(PoolState())
+    private static let pool = Locked(PoolState())
 
     private static func take(_ name: String) -> IconvHandle?? {
         let cached: IconvHandle?? = pool.withLock { state -> IconvHandle?? in

@@ -1,7 +1,7 @@
 #if os(Linux)
 import Foundation
 import Glibc
-import Synchronization
+import TaggerLock
 import Model
 import TaggerSystem
 import TaggerState
@@ -204,6 +204,6 @@ public final class DaemonBench: Sendable {
 
 /// Sidecar arrival times by unique name, shared with the inotify reader thread.
 final class SeenTimes: Sendable {
-    private let map = Mutex<[String: UInt64]>([:])
+    private let map = Locked<[String: UInt64]>([:])
     func withLock<T>(_ body: (inout [String: UInt64]) -> T) -> T { map.withLock { body(&$0) } }
 }

@@ -1,5 +1,5 @@
 #if os(Linux)
-import Synchronization
+import TaggerLock
 import TaggerState
 import TaggerSystem
 
@@ -10,8 +10,8 @@ final class CommitService: DaemonService {
     let name = "committer"
     let store: TagStore
     private let batches = HandOff<[TagStore.PendingSidecar]>(capacity: 2)
-    private let failures = Mutex<[(key: String, message: String)]>([])
-    private let loop = Mutex<ThreadedLoop?>(nil)
+    private let failures = Locked<[(key: String, message: String)]>([])
+    private let loop = Locked<ThreadedLoop?>(nil)
 
     /// Starts the committer's thread.
     init(store: TagStore) {

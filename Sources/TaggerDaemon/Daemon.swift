@@ -2,6 +2,7 @@
 import Glibc
 import Foundation
 import Synchronization
+import TaggerLock
 import TaggerSystem
 import TaggerMaildir
 import TaggerConfig
@@ -26,7 +27,7 @@ public final class Daemon: Sendable {
     private let logger: DaemonLogger
     private let notifier: SystemdNotifier
     private let messageTimeLimit: Double
-    private let context = Mutex<DaemonContext?>(nil)
+    private let context = Locked<DaemonContext?>(nil)
     private let configSource: (@Sendable () throws -> ResolvedConfig)?
 
     /// Makes a daemon; nothing happens until ``run()``. A message still being read after

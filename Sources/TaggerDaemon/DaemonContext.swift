@@ -1,6 +1,7 @@
 #if os(Linux)
 import Foundation
 import Synchronization
+import TaggerLock
 import TaggerConfig
 import TaggerCore
 import TaggerMaildir
@@ -12,11 +13,11 @@ import TaggerSystem
 final class DaemonContext: Sendable {
     /// The settings in use (SIGHUP may replace them: see `ConfigReload`).
     var config: ResolvedConfig { settings.withLock { $0 } }
-    let settings: Mutex<ResolvedConfig>
+    let settings: Locked<ResolvedConfig>
     let loader: any ScorerLoader
     /// The logger (its level follows `log_level` across config reloads).
     var logger: DaemonLogger { loggerBox.withLock { $0 } }
-    let loggerBox: Mutex<DaemonLogger>
+    let loggerBox: Locked<DaemonLogger>
     /// The rescoring of sidecars by the model in use (`RetagService`).
     let retag = RetagJob()
     let notifier: SystemdNotifier
@@ -26,8 +27,8 @@ final class DaemonContext: Sendable {
     /// The journal, sidecars and catalog: the daemon writes them only through it.
     let store: TagStore
     /// The scorer in use (swapped by a reload).
-    let scorer: Mutex<any MessageScoring>
-    let stats: Mutex<DaemonStats>
+    let scorer: Locked<any MessageScoring>
+    let stats: Locked<DaemonStats>
     let startedAt = Timestamp.iso8601(Date())
     /// When the tagging loop last went round (milliseconds since 1970): the watchdog pings only
     /// while it does.
@@ -42,18 +43,18 @@ final class DaemonContext: Sendable {
          notifier: SystemdNotifier, watcher: MaildirWatcher, messageTimeLimit: Double = 10,
          configSource: (@Sendable () throws -> ResolvedConfig)? = nil) {
         self.configSource = configSource
-        settings = Mutex(config)
+        settings = Locked(config)
         self.messageTimeLimit = messageTimeLimit
         self.loader = loader
-        loggerBox = Mutex(logger)
+        loggerBox = Locked(logger)
         self.notifier = notifier
         self.watcher = watcher
         queue = WorkQueue()
         store = TagStore(state: config.state, maildirs: config.maildirs)
-        self.scorer = Mutex(scorer)
+        self.scorer = Locked(scorer)
         var s = DaemonStats()
         s.modelID = scorer.modelInfo.id
-        stats = Mutex(s)
+        stats = Locked(s)
     }
 
     /// Logs an error and counts it.

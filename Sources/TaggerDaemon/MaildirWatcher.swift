@@ -1,6 +1,6 @@
 #if os(Linux)
 import Foundation
-import Synchronization
+import TaggerLock
 import TaggerSystem
 import TaggerMaildir
 import TaggerConfig
@@ -34,7 +34,7 @@ final class MaildirWatcher: Sendable {
     }
 
     private let inotify: Inotify
-    private let targets = Mutex<[Int32: Target]>([:])
+    private let targets = Locked<[Int32: Target]>([:])
 
     /// Files written in place show as `closeWrite` (not `modify`: one event per write would
     /// read a growing file again and again), permission and link changes as `attrib`.

@@ -1,6 +1,6 @@
 #if os(Linux)
 import Foundation
-import Synchronization
+import TaggerLock
 import TaggerConfig
 import TaggerCore
 import TaggerMaildir
@@ -40,7 +40,7 @@ final class RetagJob: Sendable {
         var outstanding = 0
     }
 
-    private let plan = Mutex<Plan?>(nil)
+    private let plan = Locked<Plan?>(nil)
 
     /// The progress to publish (nil before any job).
     var progress: RetagProgress? {

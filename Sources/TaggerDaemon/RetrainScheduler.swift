@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 import TaggerConfig
 import TaggerCore
 import TaggerState
@@ -131,8 +131,8 @@ struct RetrainService: DaemonService {
 
 /// The scheduler, handed between the service's task and the blocking worker under a lock.
 final class SchedulerBox: Sendable {
-    let scheduler: Mutex<RetrainScheduler>
+    let scheduler: Locked<RetrainScheduler>
     init(config: ResolvedConfig, logger: DaemonLogger) {
-        scheduler = Mutex(RetrainScheduler(config: config, logger: logger))
+        scheduler = Locked(RetrainScheduler(config: config, logger: logger))
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 import TaggerSystem
 
 /// One job of the daemon, in swift-service-lifecycle's shape: `run()` does the job until it is
@@ -45,7 +45,7 @@ struct Supervisor {
 /// A blocking loop on a thread of its own, started at once (it needs no task of the
 /// cooperative pool to begin, so a busy pool never delays it) and awaited from async code.
 final class ThreadedLoop: Sendable {
-    private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Starts `body` on a new thread named `name`.
     init(name: String, _ body: @escaping @Sendable () -> Void) {

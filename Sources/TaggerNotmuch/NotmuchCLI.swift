@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Synchronization
+import TaggerLock
 
 /// Why talking to notmuch failed. Every case is a reason to warn and try again later.
 public enum NotmuchError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -48,7 +49,7 @@ public struct NotmuchTags: Sendable, Equatable {
 /// Where the `notmuch` process running now is kept, so that a shutdown can stop it (a call
 /// waiting for another writer's lock would otherwise hold the daemon's exit for minutes).
 public final class NotmuchRun: Sendable {
-    private let state = Mutex<(process: Process?, stopped: Bool)>((nil, false))
+    private let state = Locked<(process: Process?, stopped: Bool)>((nil, false))
 
     public init() {}
 
@@ -275,7 +276,7 @@ public struct NotmuchCLI: Sendable {
         if let runs, !runs.started(p) { kill(p.processIdentifier, SIGKILL) }
         defer { runs?.ended() }
         let group = DispatchGroup()
-        let collected = Mutex<(out: Data, err: Data)>((Data(), Data()))
+        let collected = Locked<(out: Data, err: Data)>((Data(), Data()))
         DispatchQueue.global().async(group: group) {
             let d = out.fileHandleForReading.readDataToEndOfFile()
             collected.withLock { $0.out = d }

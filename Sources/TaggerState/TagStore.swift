@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 import TaggerMaildir
 import TaggerSystem
 
@@ -20,17 +20,17 @@ public final class TagStore: Sendable {
     /// The message catalog (read it freely; TagStore records into it).
     public let catalog: MessageCatalog
 
-    private let subscribers = Mutex<(next: Int, streams: [Int: AsyncStream<TagChange>.Continuation])>((0, [:]))
+    private let subscribers = Locked<(next: Int, streams: [Int: AsyncStream<TagChange>.Continuation])>((0, [:]))
     /// Sidecar folders with renames not yet made durable (``syncDirectories()``).
-    private let unsynced = Mutex<[String: (maildir: String, folder: MaildirFolder)]>([:])
+    private let unsynced = Locked<[String: (maildir: String, folder: MaildirFolder)]>([:])
     /// Catalog records waiting for ``flushCatalog()`` (entries of sidecars found already right).
-    private let queued = Mutex<[CatalogChange]>([])
+    private let queued = Locked<[CatalogChange]>([])
     /// Problems with the catalog, for the caller to log (the sidecars stay the truth).
-    private let problems = Mutex<[String]>([])
+    private let problems = Locked<[String]>([])
     /// Whether the catalog was loaded (or built) by this process.
-    private let catalogOpen = Mutex(false)
+    private let catalogOpen = Locked(false)
     /// Whether writes record into the catalog through its index without loading it.
-    private let writesWithoutLoading = Mutex(false)
+    private let writesWithoutLoading = Locked(false)
 
     /// Makes this store's writes record their catalog changes through the catalog's index,
     /// without loading the catalog, while the index matches the snapshot (for one-off writers

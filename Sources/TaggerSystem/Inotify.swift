@@ -1,7 +1,7 @@
 #if os(Linux)
 import Glibc
 import Foundation
-import Synchronization
+import TaggerLock
 
 /// inotify mask bits (Linux `<sys/inotify.h>`); composite macros are not imported into Swift,
 /// so every bit used is spelled out here.
@@ -62,7 +62,7 @@ package struct InotifyEvent: Sendable, Equatable {
 package final class Inotify: Sendable {
     private let fd: Int32
     private let stopPipe: (read: Int32, write: Int32)
-    private let started = Mutex<Bool>(false)
+    private let started = Locked<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     /// - Throws: `SystemError` when inotify or the stop pipe cannot be created.

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import Synchronization
+import TaggerLock
 
 /// Severity of a log line, numbered like syslog/journald priorities.
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
@@ -80,7 +80,7 @@ public struct DaemonLogger: Sendable {
 
 /// Collects log lines in memory (tests).
 public final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
     public init() {}
     /// A logger that appends to this capture.
     public func logger(level: LogLevel = .debug) -> DaemonLogger {

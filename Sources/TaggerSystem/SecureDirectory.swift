@@ -5,7 +5,7 @@ import Darwin
 #endif
 import CSystem
 import Foundation
-import Synchronization
+import TaggerLock
 
 /// An open directory inside the state directory, reached without following symlinks.
 ///
@@ -209,7 +209,7 @@ public final class SecureDirectory: Sendable {
     /// filesystem can fold them into few journal commits. Returns the files whose fsync failed.
     public static func syncPending(_ files: [PendingFile]) -> [Int: SystemError] {
         let fds = files.map { $0.descriptor ?? -1 }
-        let failures = Mutex<[Int: SystemError]>([:])
+        let failures = Locked<[Int: SystemError]>([:])
         @Sendable func sync(_ i: Int) -> SystemError? {
             guard fds[i] >= 0 else { return nil }
             do throws(SystemError) {
@@ -287,7 +287,7 @@ public final class SecureDirectory: Sendable {
 /// Open sidecar folders kept for reuse, so a burst of writes into one folder does not walk and
 /// re-open the path for every message. An entry whose folder was removed is dropped and reopened.
 public final class DirectoryCache: Sendable {
-    private let entries = Mutex<[String: SecureDirectory]>([:])
+    private let entries = Locked<[String: SecureDirectory]>([:])
     private let limit: Int
 
     public init(limit: Int = 256) { self.limit = limit }

@@ -2,14 +2,14 @@
 import Glibc
 #endif
 import Foundation
-import Synchronization
+import TaggerLock
 
 /// The state directory holds the user's corrections, sidecars (Message-IDs, tags) and model:
 /// it is private. One created by tagger is mode 0700; one that already exists with group or
 /// other permission bits (say 0755, made by `mkdir`) is tightened to 0700 once per process,
 /// with a warning on stderr. A directory owned by another user is left alone (and warned about).
 enum StateDirectoryMode {
-    private static let checked = Mutex<Set<String>>([])
+    private static let checked = Locked<Set<String>>([])
 
     /// Checks `path` (once per process) and tightens it to 0700 when others may read it.
     /// - Returns: the warning written, if any (for tests).

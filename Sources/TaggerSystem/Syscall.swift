@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import TaggerLock
 
 /// The one place where tagger reads `errno`: every system call whose failure matters goes
 /// through ``call(_:path:_:)``, which retries `EINTR` and turns `-1` into a ``SystemError``
@@ -42,7 +43,7 @@ public enum Syscall {
     }
 
     private static let armed = Atomic<Int>(0)
-    private static let faults = Mutex<(next: Int, active: [Int: Fault], hits: [Int: Int])>((0, [:], [:]))
+    private static let faults = Locked<(next: Int, active: [Int: Fault], hits: [Int: Int])>((0, [:], [:]))
 
     /// Arms `fault` until ``remove(_:)`` (or until it has fired `count` times).
     public static func inject(_ fault: Fault) -> FaultToken {

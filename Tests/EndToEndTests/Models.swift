@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 
 /// Models trained once per test run from `Samples/labels.jsonl` and copied into workspaces.
 enum Models {
@@ -22,7 +22,7 @@ enum Models {
         var description: String { "tagger train failed: \(output)" }
     }
 
-    private static let cache = Mutex<[String: String]>([:])
+    private static let cache = Locked<[String: String]>([:])
     private static let directory: String = {
         let dir = FileManager.default.temporaryDirectory.path + "/tagger-e2e-models-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -39,7 +39,7 @@ enum Models {
         try training.withLock { _ in try train(variant) }
     }
 
-    private static let training = Mutex(())
+    private static let training = Locked(())
 
     private static func train(_ variant: Variant) throws -> String {
         if let done = cache.withLock({ $0[variant.name] }) { return done }

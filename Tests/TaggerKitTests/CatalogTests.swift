@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 import Testing
 @testable import TaggerMaildir
 @testable import TaggerState
@@ -214,7 +214,7 @@ struct StoreFixture {
 /// A sync target that records what it is given, failing on demand.
 final class FakeTarget: SyncTarget {
     let name = "fake"
-    let state = Mutex<(tags: [String: [String]], batches: Int, failNext: Bool, fullLists: Int)>(([:], 0, false, 0))
+    let state = Locked<(tags: [String: [String]], batches: Int, failNext: Bool, fullLists: Int)>(([:], 0, false, 0))
     struct Refused: Error {}
 
     func apply(_ changes: [TagChange], complete: Bool) async throws {

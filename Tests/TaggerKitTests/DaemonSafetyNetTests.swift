@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TaggerLock
 import Testing
 @testable import TaggerConfig
 @testable import TaggerCore
@@ -14,7 +15,7 @@ import Testing
 final class SlowScorer: MessageScoring {
     let modelInfo: ModelInfo
     let hangSeconds: Double
-    let reads = Mutex<[String: Int]>([:])
+    let reads = Locked<[String: Int]>([:])
 
     init(id: String, hangSeconds: Double) {
         modelInfo = ModelInfo(id: id, trainedAt: "2026-11-26T10:00:00Z")
@@ -41,7 +42,7 @@ final class SlowScorer: MessageScoring {
 /// Loads a `SlowScorer` (a fresh one per load: the daemon loads again after abandoning a read).
 final class SlowLoader: ScorerLoader {
     let hangSeconds: Double
-    let scorers = Mutex<[SlowScorer]>([])
+    let scorers = Locked<[SlowScorer]>([])
 
     init(hangSeconds: Double) { self.hangSeconds = hangSeconds }
 

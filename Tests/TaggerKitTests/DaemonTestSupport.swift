@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 @testable import TaggerConfig
 @testable import TaggerCore
 @testable import TaggerSystem
@@ -65,7 +65,7 @@ enum Fixture {
 /// `pace` seconds per message (0: as fast as it can).
 final class FakeScorer: MessageScoring {
     let modelInfo: ModelInfo
-    let calls = Mutex(0)
+    let calls = Locked(0)
     let pace: Double
 
     init(id: String, pace: Double = 0) {
@@ -93,8 +93,8 @@ final class FakeScorer: MessageScoring {
 /// Loads a "model file" whose content is the model id; content `broken` fails to load.
 final class FakeLoader: ScorerLoader {
     struct Broken: Error {}
-    let loads = Mutex(0)
-    let lastScorer = Mutex<FakeScorer?>(nil)
+    let loads = Locked(0)
+    let lastScorer = Locked<FakeScorer?>(nil)
     /// Seconds each message takes its scorers.
     let pace: Double
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import TaggerLock
 import Testing
 @testable import TaggerDaemon
 @testable import TaggerMaildir
@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct DaemonWatcherTests {
     /// Collects watcher events.
     final class Sink: Sendable {
-        let events = Mutex<[WatchEvent]>([])
+        let events = Locked<[WatchEvent]>([])
         func add(_ e: [WatchEvent]) { events.withLock { $0.append(contentsOf: e) } }
         var all: [WatchEvent] { events.withLock { $0 } }
     }

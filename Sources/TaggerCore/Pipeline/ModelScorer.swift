@@ -1,7 +1,7 @@
 import Foundation
 import Features
 import Model
-import Synchronization
+import TaggerLock
 import TaggerSystem
 import TaggerMaildir
 import TaggerConfig
@@ -12,7 +12,7 @@ public final class ModelScorer: MessageScoring {
     public let model: MultiLabelModel
     public let modelInfo: ModelInfo
     /// The daemon scores on one thread; the lock only makes the scratch memory safe to share.
-    private let pipeline: Mutex<Pipeline>
+    private let pipeline: Locked<Pipeline>
 
     /// Loads the model at `path`.
     /// - Throws: `ModelFileError` or `TaggerError.model` naming the file (missing, corrupt,
@@ -20,7 +20,7 @@ public final class ModelScorer: MessageScoring {
     public init(modelPath path: String) throws {
         let (model, pipeline) = try Pipeline.loadModel(at: path)
         self.model = model
-        self.pipeline = Mutex(pipeline)
+        self.pipeline = Locked(pipeline)
         modelInfo = ModelInfo(id: model.id, trainedAt: Timestamp.iso8601(model.trainedAt))
     }
 

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import Foundation
-import Synchronization
+import TaggerLock
 import TaggerSystem
 
 /// One message as the catalog remembers it between runs.
@@ -147,7 +147,7 @@ public final class MessageCatalog: Sendable {
     /// The log is compacted into the snapshot once it holds this many records (and more than
     /// the catalog has entries).
     let compactAfter: Int
-    private let memory = Mutex(Memory())
+    private let memory = Locked(Memory())
 
     /// The keys of the entries sharing a unique name or a Message-ID: nearly always one, held
     /// without a set of its own (a one-element set per message and per unique name was two more
