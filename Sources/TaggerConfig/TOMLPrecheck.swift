@@ -8,7 +8,8 @@
 /// - a missing value (`a = }`, `x = [ }`, `[1,,2]`, `{ k = , }`), a date-time whose `T` is
 ///   not followed by a digit (`1979-05-27Tt7:32:00Z`), and an unquoted value holding a character
 ///   no number, boolean or date has (`[ 1989-05-2[ 2`), or followed by a space and a digit other
-///   than as a date and its time (`1979-05-27 7`).
+///   than as a date and its time (`1979-05-27 7`);
+/// - and, for this walk's own sake, values nested deeper than toml++ accepts (256 levels).
 ///
 /// It is not a TOML parser: it walks the text as toml++ does (comments, key/value lines,
 /// strings of the four kinds, arrays spanning lines, inline tables) only to find those shapes,
@@ -47,6 +48,9 @@ enum TOMLPrecheck {
         }
 
         static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+
+        /// toml++'s own limit (TOML_MAX_NESTED_VALUES).
+        static let maximumDepth = 256
 
         var atEnd: Bool { i >= b.count }
 
@@ -106,9 +110,14 @@ enum TOMLPrecheck {
 
         /// One value at a value position (after `=`, `[` or `,`): toml++ asserts when it finds a
         /// value terminator there, or a date whose time does not start with a digit.
-        mutating func value() -> String? {
+        mutating func value(depth: Int = 1) -> String? {
             skipBlanks()
             guard !atEnd else { return "line \(line): a value is missing" }
+            // toml++ refuses more than 256 levels too; this walk recurses per level, and 16 KB of
+            // `[` overflowed a thread's stack before toml++ was reached.
+            guard depth <= Self.maximumDepth else {
+                return "line \(line): arrays and inline tables nested deeper than \(Self.maximumDepth) levels"
+            }
             switch b[i] {
             case 0x22, 0x27:
                 string()
@@ -118,7 +127,7 @@ enum TOMLPrecheck {
                     skipSpaceAndComments()
                     guard !atEnd else { return nil }
                     if b[i] == 0x5D { i += 1; return nil }
-                    if let p = value() { return p }
+                    if let p = value(depth: depth + 1) { return p }
                     skipSpaceAndComments()
                     guard !atEnd, b[i] == 0x2C else {
                         if !atEnd, b[i] == 0x5D { i += 1 }
@@ -133,7 +142,7 @@ enum TOMLPrecheck {
                     guard !atEnd else { return nil }
                     if b[i] == 0x7D { i += 1; return nil }
                     guard key() else { return nil }
-                    if let p = value() { return p }
+                    if let p = value(depth: depth + 1) { return p }
                     skipBlanks()
                     guard !atEnd, b[i] == 0x2C else {
                         if !atEnd, b[i] == 0x7D { i += 1 }

@@ -43,6 +43,13 @@ struct FuzzRegressionTests {
         #expect { try ConfigSettings.parse(Self.abortingConfigs[0], file: "c.toml") } throws: {
             "\($0)".contains("line 3") && "\($0)".contains("U+0003")
         }
+        // 16 KB of `[` overflowed the stack of the pre-check's walk (found with ASan's larger
+        // frames); toml++ itself stops at 256 levels.
+        for deep in ["a = " + String(repeating: "[", count: 100_000), "a = " + String(repeating: "{b=", count: 50_000)] {
+            #expect { try ConfigSettings.parse(deep, file: "c.toml") } throws: { "\($0)".contains("deeper than 256") }
+        }
+        let nested = "a = " + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "\n"
+        #expect(TOMLPrecheck.problem(nested) == nil)
         #expect { try ConfigSettings.parse("# x\nmaildirs = [ 1989-05-2[ 2\n", file: "c.toml") } throws: {
             "\($0)".contains("line 2") && "\($0)".contains("unexpected '['")
         }
