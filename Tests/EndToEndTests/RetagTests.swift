@@ -208,6 +208,15 @@ extension EndToEnd {
                     "\(daemon.log)")
             #expect(daemon.log.contains("retag_on_reload"))
             #expect(daemon.process.isRunning)
+            // Configs on which the TOML library aborted the process (found by fuzzing): an error
+            // like any other, and the daemon lives on.
+            for (text, error) in [("maildirs = [ 1989-05-2[ 2\n", "unexpected '['"),
+                                  ("retag_on_reload = 1979-05-27 7\n", "without a comma")] {
+                try text.write(toFile: config, atomically: true, encoding: .utf8)
+                daemon.send(SIGHUP)
+                #expect(await eventually(timeout: 60) { daemon.log.contains(error) }, "\(daemon.log)")
+                #expect(daemon.process.isRunning)
+            }
             // The old settings stay: a new model leaves the old sidecars alone.
             try Self.swapModel(ws, to: Models.reseeded)
             #expect(await eventually(timeout: 60) { daemon.log.contains("model reloaded") })
