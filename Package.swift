@@ -52,7 +52,7 @@ let package = Package(
         // build makes a replayer: `tagger-fuzz TARGET FILE...`).
         .executableTarget(name: "tagger-fuzz", dependencies: ["MIME", "HTMLText", "TaggerConfig", "TaggerState"], path: "Tests/Fuzz/Targets"),
         .testTarget(name: "MIMETests", dependencies: ["MIME"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText"]),
+        .testTarget(name: "HTMLTextTests", dependencies: ["HTMLText", "TaggerLock"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "TaggerKitTests", dependencies: [

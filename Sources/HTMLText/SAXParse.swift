@@ -10,6 +10,13 @@ import CLibXML2
 /// nesting), so such markup repeated costs time quadratic in its size. Each callback adds the
 /// work libxml2 did to reach it; once the budget is spent the parser is stopped
 /// (`xmlStopParser`) and what was collected so far is kept.
+///
+/// Where it is stopped matters: libxml2 2.9 halts by pointing its input at an empty string, and
+/// some of its error paths step the input on after reporting the error (an invalid UTF-8 byte
+/// reported from `xmlNextChar`), past the end of that string; the attribute-value loop then
+/// never ends, growing its buffer to gigabytes. So the parser is stopped only at a start tag or
+/// at the errors libxml2 raises once a whole tag is read (`stopsSafely`); a budget spent on any
+/// other error stops it at the next of those.
 enum SAXParse {
     /// What one parse reports besides the collected text.
     struct Outcome {
@@ -47,7 +54,7 @@ enum SAXParse {
             let isBody = name[0] == 0x62 && name[1] == 0x6F && name[2] == 0x64 && name[3] == 0x79 && name[4] == 0
             let cost = WorkBudget.element + count * count * WorkBudget.stackEntry / 2
                 + (isBody ? depth(of: ctx) * WorkBudget.stackEntry : 0)
-            if state.pointee.budget.spend(cost) { return stop(ctx) }
+            if state.pointee.budget.spend(cost) || state.pointee.stopPending { return stop(ctx) }
             state.pointee.collector.open(name, attributes)
         }
         sax.pointee.endElement = { ctx, name in
@@ -74,7 +81,7 @@ enum SAXParse {
             }
             if let doc { xmlFreeDoc(doc) }
             ctxt.pointee._private = nil
-            return Outcome(started: state.pointee.collector.started, stopped: state.pointee.budget.spent,
+            return Outcome(started: state.pointee.collector.started, stopped: state.pointee.stopped,
                            work: state.pointee.budget.used)
         }
     }
@@ -83,6 +90,10 @@ enum SAXParse {
     struct RunState {
         var collector: TextCollector
         var budget: WorkBudget
+        /// The budget is spent and the parser is to be stopped at the next safe point.
+        var stopPending = false
+        /// The parser has been stopped.
+        var stopped = false
     }
 }
 
@@ -130,16 +141,38 @@ private func depth(of ctx: UnsafeMutableRawPointer?) -> Int {
     return Int(ctx.assumingMemoryBound(to: htmlParserCtxt.self).pointee.nameNr)
 }
 
-/// Stops the parser: no more callbacks, and libxml2 returns at its next look at the input.
+/// Stops the parser (once): no more callbacks, and libxml2 returns at its next look at the input.
+/// Only from a start tag or an error that `stopsSafely`.
 private func stop(_ ctx: UnsafeMutableRawPointer?) {
-    guard let ctx else { return }
+    guard let ctx, let state = state(of: ctx), !state.pointee.stopped else { return }
+    state.pointee.stopped = true
+    state.pointee.stopPending = false
     xmlStopParser(ctx.assumingMemoryBound(to: xmlParserCtxt.self))
 }
 
 /// The structured error handler during a parse: prints nothing, charges the budget the depth
-/// of the stack libxml2 may have scanned to raise the error, and stops the parser when the
-/// budget is spent.
+/// of the stack libxml2 may have scanned to raise the error, and once the budget is spent stops
+/// the parser, here if the error `stopsSafely`, else at the next safe point.
 private func countError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
-    guard let ctx = error?.pointee.ctxt, let state = state(of: ctx) else { return }
-    if state.pointee.budget.spend(WorkBudget.error + depth(of: ctx) * WorkBudget.stackEntry) { stop(ctx) }
+    guard let error, let ctx = error.pointee.ctxt, let state = state(of: ctx) else { return }
+    if state.pointee.budget.spend(WorkBudget.error + depth(of: ctx) * WorkBudget.stackEntry) {
+        state.pointee.stopPending = true
+    }
+    if state.pointee.stopPending, stopsSafely(error.pointee) { stop(ctx) }
+}
+
+/// Whether libxml2 raises `error` with a whole tag read, so that stopping the parser in the
+/// handler leaves it nothing to step over: an end tag matching no open element, a misplaced
+/// or unknown start tag (the errors that cost a look through the stack of open elements).
+/// Errors about characters are raised in the middle of reading one, and libxml2 moves on
+/// past it after the handler returns.
+private func stopsSafely(_ error: xmlError) -> Bool {
+    guard error.domain == Int32(XML_FROM_HTML.rawValue) else { return false }
+    switch error.code {
+    case Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), Int32(XML_HTML_STRUCURE_ERROR.rawValue),
+         Int32(XML_HTML_UNKNOWN_TAG.rawValue):
+        return true
+    default:
+        return false
+    }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TaggerLock
 @testable import HTMLText
 
 /// Markup on which libxml2 2.9's HTML parser does quadratic work: bounded, said, and the text
@@ -127,6 +129,37 @@ import Testing
         // A budget large enough reads it all.
         let small = "<html><body><i><b><div>text" + String(repeating: "</i>", count: 50) + "<p>after"
         #expect(extraction(small, .condensed, budget: 100_000).warnings.isEmpty)
+    }
+
+    @Test func aBudgetSpentOnAnInvalidByteStopsTheParserCleanly() throws {
+        // libxml2 reports an invalid UTF-8 byte and then steps over it: stopped inside that
+        // report, it stepped past the end of its (emptied) input and looped in the attribute
+        // reader, growing a buffer to gigabytes (found by the html fuzz target on a 185 KB
+        // message). Every budget from nothing to enough, so that each error of this document is
+        // once the one that spends it: the parse ends, with the text read so far.
+        var bytes = Array("<html><body>".utf8)
+        for i in 0..<8 {
+            bytes += Array("<x\(i)><p class=\"Mso".utf8) + [0xFF, 0xFF] + Array("Normal\" title=\"a".utf8) + [0xA0]
+            bytes += Array("b\">text \(i)".utf8) + [0xFF] + Array("</p></y>\n".utf8)
+        }
+        let document = bytes
+        let full = document.withUnsafeBufferPointer { HTMLExtractor.extract(utf8: $0, maxBytes: 1 << 20, mode: .limited, budget: .max) }
+        #expect(full.extraction.text.contains("text 7"))
+        // The sweep runs on its own thread: before the fix it never returned, and a test must fail,
+        // not hang (a runaway thread is left behind then).
+        let done = DispatchSemaphore(value: 0)
+        let stops = Locked(0)
+        let budgets = Array(stride(from: 0, through: full.work + 50, by: 50))
+        Thread.detachNewThread {
+            for budget in budgets {
+                let r = document.withUnsafeBufferPointer { HTMLExtractor.extract(utf8: $0, maxBytes: 1 << 20, mode: .limited, budget: budget) }
+                if r.extraction.warnings.contains(where: { $0.hasPrefix("html.budget") }) { stops.withLock { $0 += 1 } }
+            }
+            done.signal()
+        }
+        try #require(done.wait(timeout: .now() + 60) == .success, "a parse stopped on its work budget did not end")
+        // Most budgets stop it (with the warning); the last reads everything.
+        #expect(stops.withLock { $0 } > budgets.count / 2)
     }
 
     @Test func oneBudgetServesAllTheHTMLPartsOfAMessage() {
