@@ -37,7 +37,12 @@ enum FuzzTargets {
     /// give the same text and links (the condenser's contract), unless `TAGGER_FUZZ_LAX` is set.
     static func html(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { input in
-            let plain = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20)
+            // (`extract(utf8:maxBytes:)`, with the work it cost.)
+            let (plain, work) = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, mode: .limited)
+            // Again with a budget that runs out part way (at a point the last byte picks), so
+            // that stopping libxml2 is tried at every kind of place.
+            let part = work * Int(bytes.last ?? 0) / 256
+            _ = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, mode: .limited, budget: part)
             guard String(validating: bytes, as: UTF8.self) != nil else { return }
             let condensed = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, condense: true)
             if strict && (condensed.text != plain.text || condensed.links != plain.links) {
