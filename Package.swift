@@ -17,7 +17,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -34,7 +33,7 @@ let package = Package(
         .target(name: "TaggerState", dependencies: ["TaggerSystem", "TaggerMaildir", "TaggerLock"],
                 exclude: ["Sidecar/sidecar.schema.json"]),
         .target(name: "TaggerConfig", dependencies: [
-            "TaggerSystem", "TaggerMaildir", "TaggerState", .product(name: "TOMLKit", package: "TOMLKit"),
+            "TaggerSystem", "TaggerMaildir", "TaggerState",
         ]),
         .target(name: "TaggerCore", dependencies: [
             "TaggerSystem", "TaggerMaildir", "TaggerConfig", "TaggerState", "MIME", "Features", "Model", "TaggerLock",

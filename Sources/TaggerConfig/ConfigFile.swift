@@ -1,6 +1,5 @@
 import Foundation
 import TaggerSystem
-import TOMLKit
 
 /// The settings a config file (TOML) or the command line may give; nil = not given.
 ///
@@ -52,19 +51,17 @@ public struct ConfigSettings: Sendable, Equatable {
     /// Parses TOML config text. `file` names the file in errors.
     /// - Throws: `ConfigError` for a syntax error (with line), an unknown key, or a wrong type/value.
     public static func parse(_ text: String, file: String) throws -> ConfigSettings {
-        // toml++ aborts the process on a few malformed inputs instead of reporting them.
-        if let problem = TOMLPrecheck.problem(text) { throw ConfigError(file: file, key: nil, reason: problem) }
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw ConfigError(file: file, key: nil, reason: "line \(e.source.begin.line): \(e.description)")
+            table = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigError(file: file, key: nil, reason: error.description)
         }
         var s = ConfigSettings()
         for key in table.keys {
             guard let value = table[key] else { continue }
             func bad(_ expected: String) -> ConfigError {
-                ConfigError(file: file, key: key, reason: "expected \(expected), found \(value.type)")
+                ConfigError(file: file, key: key, reason: "expected \(expected), found \(value.typeName)")
             }
             switch key {
             case "maildirs":
@@ -99,9 +96,9 @@ public struct ConfigSettings: Sendable, Equatable {
             case "folder_labels":
                 guard let t = value.table else { throw bad("a table of folder = \"label\"") }
                 var map: [String: String] = [:]
-                for (folder, label) in t {
+                for (folder, label) in t.entries {
                     guard let l = label.string else {
-                        throw ConfigError(file: file, key: "folder_labels.\(folder)", reason: "expected a label string, found \(label.type)")
+                        throw ConfigError(file: file, key: "folder_labels.\(folder)", reason: "expected a label string, found \(label.typeName)")
                     }
                     if let why = Self.badFolder(folder) ?? Self.badLabel(l) {
                         throw ConfigError(file: file, key: "folder_labels.\(folder)", reason: why)
@@ -112,10 +109,10 @@ public struct ConfigSettings: Sendable, Equatable {
             case "folder_negatives":
                 guard let t = value.table else { throw bad("a table of folder = \"seen\", \"all\" or \"none\"") }
                 var map: [String: FolderNegatives] = [:]
-                for (folder, rule) in t {
+                for (folder, rule) in t.entries {
                     guard let r = rule.string.flatMap(FolderNegatives.init(rawValue:)) else {
                         throw ConfigError(file: file, key: "folder_negatives.\(folder)",
-                                          reason: "expected \"seen\", \"all\" or \"none\", found \(rule.string.map { "'\($0)'" } ?? "\(rule.type)")")
+                                          reason: "expected \"seen\", \"all\" or \"none\", found \(rule.string.map { "'\($0)'" } ?? "\(rule.typeName)")")
                     }
                     if let why = Self.badFolder(folder) {
                         throw ConfigError(file: file, key: "folder_negatives.\(folder)", reason: why)

@@ -1,4 +1,5 @@
 import Foundation
+import TaggerConfig
 
 /// Writes `text` to standard error.
 func printError(_ text: String) {
@@ -45,10 +46,12 @@ public func taggerFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMuta
 #else
 /// Without libFuzzer: `tagger-fuzz TARGET FILE...` runs each file through a target once (to
 /// replay a crash or a slow input, or to check the corpora), printing the time per file over 1 s.
+/// `tagger-fuzz toml-json` is the TOML parser's side of Tests/reference/toml_tomllib.py.
 @main
 struct Replay {
     static func main() {
         let args = CommandLine.arguments.dropFirst()
+        if args.first == "toml-json" { TOMLJSON.run() }
         guard let name = args.first, let target = FuzzTargets.all[name] else {
             printError("usage: tagger-fuzz {\(FuzzTargets.all.keys.sorted().joined(separator: "|"))} FILE...")
             exit(64)
@@ -66,6 +69,37 @@ struct Replay {
             if seconds > 1 { print("\(path): \(String(format: "%.2f", seconds)) s") }
         }
         exit(failed ? 1 : 0)
+    }
+}
+
+/// Reads NUL-separated TOML documents on standard input and prints, for each, one line: the
+/// parsed document as JSON (every value as `[type, text]`, dates as `["d"]`) or `ERR message`.
+enum TOMLJSON {
+    static func run() -> Never {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        for chunk in data.split(separator: 0, omittingEmptySubsequences: false) {
+            guard let text = String(data: Data(chunk), encoding: .utf8) else { print("ERR not UTF-8"); continue }
+            do throws(TOMLError) {
+                let table = try TOMLParser.parse(text)
+                let json = try? JSONSerialization.data(withJSONObject: shape(.table(table)), options: [.sortedKeys])
+                print(json.flatMap { String(data: $0, encoding: .utf8) } ?? "ERR not representable")
+            } catch {
+                print("ERR " + error.description.replacingOccurrences(of: "\n", with: " "))
+            }
+        }
+        exit(0)
+    }
+
+    private static func shape(_ v: TOMLValue) -> Any {
+        switch v {
+        case .string(let s): ["s", s]
+        case .integer(let i): ["i", String(i)]
+        case .float(let d): ["f", d.isNaN ? "nan" : d.isInfinite ? (d < 0 ? "-inf" : "inf") : "\(d)"]
+        case .boolean(let b): ["b", b]
+        case .dateTime: ["d"]
+        case .array(let a): a.map(shape)
+        case .table(let t): Dictionary(uniqueKeysWithValues: t.entries.map { ($0.key, shape($0.value)) })
+        }
     }
 }
 #endif

@@ -1,0 +1,126 @@
+import Testing
+@testable import TaggerConfig
+
+/// tagger's own TOML 1.0 parser (the config file's): what users write is read as the spec says,
+/// and what is not TOML is refused with its line. (Tests/reference/toml_tomllib.py compares it
+/// with Python's tomllib on generated documents.)
+@Suite struct TOMLParserTests {
+    private func parse(_ text: String) throws -> TOMLTable { try TOMLParser.parse(text) }
+
+    private func error(_ text: String) -> TOMLError? {
+        do { _ = try TOMLParser.parse(text); return nil } catch { return error }
+    }
+
+    @Test func everyKindOfValue() throws {
+        let t = try parse("""
+            # a config
+            s = "tab\\t \\u00E9 \\U0001F600 \\"q\\" \\\\"
+            l = 'C:\\Users\\x'
+            ml = \"\"\"
+            one
+            two \\
+                three\"\"\"
+            mll = '''
+            raw \\n'''
+            i = [ +99, -17, 0, 1_000, 0xDEAD_beef, 0o755, 0b1101 ]
+            f = [ 3.14, -0.01, 5e+22, 1E06, -2e-2, 224_617.445_991 ]
+            special = [ inf, -inf, nan ]
+            b = [ true, false ]
+            d = [ 1979-05-27T07:32:00Z, 1979-05-27 00:32:00.5-07:00, 1979-05-27T07:32:00, 1979-05-27, 07:32:00 ]
+            mixed = [ 1, "a", [ 2 ], { k = 'v' }, ]
+            """)
+        #expect(t["s"] == .string("tab\t é 😀 \"q\" \\"))
+        #expect(t["l"] == .string("C:\\Users\\x"))
+        #expect(t["ml"] == .string("one\ntwo three"))
+        #expect(t["mll"] == .string("raw \\n"))
+        #expect(t["i"] == .array([99, -17, 0, 1000, 0xDEADBEEF, 0o755, 0b1101].map { .integer($0) }))
+        #expect(t["f"] == .array([3.14, -0.01, 5e22, 1e6, -0.02, 224_617.445_991].map { .float($0) }))
+        #expect(t["special"] == .array([.float(.infinity), .float(-.infinity), .float(.nan)]))
+        #expect(t["b"] == .array([.boolean(true), .boolean(false)]))
+        #expect(t["d"]?.array?.map { if case .dateTime(let s) = $0 { s } else { "" } }
+                == ["1979-05-27T07:32:00Z", "1979-05-27 00:32:00.5-07:00", "1979-05-27T07:32:00", "1979-05-27", "07:32:00"])
+        var inline = TOMLTable()
+        inline.append("k", .string("v"))
+        #expect(t["mixed"] == .array([.integer(1), .string("a"), .array([.integer(2)]), .table(inline)]))
+        #expect(t.keys == ["s", "l", "ml", "mll", "i", "f", "special", "b", "d", "mixed"])
+    }
+
+    @Test func tablesDottedKeysAndArraysOfTables() throws {
+        let t = try parse("""
+            a.b.c = 1
+            a.b.d = 2
+            [folder_labels]
+            ".Receipts" = "receipts"
+            'INBOX' = "inbox"
+            [x.y.z]
+            [x]
+            y.w = 1
+            [[fruit]]
+            name = "apple"
+            [fruit.physical]
+            color = "red"
+            [[fruit]]
+            name = "banana"
+            """)
+        #expect(t["a"]?.table?["b"]?.table?.keys == ["c", "d"])
+        #expect(t["folder_labels"]?.table?.entries.map(\.key) == [".Receipts", "INBOX"])
+        #expect(t["x"]?.table?["y"]?.table?.keys == ["z", "w"])
+        let fruit = try #require(t["fruit"]?.array)
+        #expect(fruit.count == 2)
+        #expect(fruit[0].table?["physical"]?.table?["color"] == .string("red"))
+        #expect(fruit[1].table?["name"] == .string("banana"))
+        #expect(try parse("\"\" = 1\n\"a.b\" = 2\n1234 = 3\n")["a.b"] == .integer(2))
+        #expect(try parse("x = 1\r\ny = 2\r\n")["y"] == .integer(2))
+        #expect(try parse("").keys.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("a = 1\na = 2\n", 2, "defined twice"),
+        ("[t]\n[t]\n", 2, "already defined"),
+        ("a = 1\n[a]\n", 2, "already defined"),
+        ("[a]\nb.c = 1\n[a.b]\n", 3, "already defined"),
+        ("[a.b]\n[a]\nb.c = 1\n", 3, "cannot take more keys"),
+        ("t = { a = 1 }\n[t]\n", 2, "already defined"),
+        ("t = { a = 1 }\nt.b = 2\n", 2, "cannot take more keys"),
+        ("a = [1]\n[[a]]\n", 2, "not as an array of tables"),
+        ("[[a]]\n[a]\n", 2, "already defined"),
+        ("a = \n", 1, "expected a value"),
+        ("a = 01\n", 1, "leading zeros"),
+        ("a = 1__0\n", 1, "underscore"),
+        ("a = 9223372036854775808\n", 1, "out of range"),
+        ("a = 1.\n", 1, "decimal point"),
+        ("a = \"x\n", 1, "ends on its own line"),
+        ("a = \"\\q\"\n", 1, "unknown escape"),
+        ("a = \"\\uD800\"\n", 1, "not a Unicode scalar"),
+        ("a = \"x\u{1}\"\n", 1, "control character"),
+        ("# c\u{7F}\n", 1, "control character"),
+        ("a = 1 b = 2\n", 1, "end of the line"),
+        ("a = 1\rb = 2\n", 1, "carriage return"),
+        ("a = [1, 2\n", 2, "unterminated array"),
+        ("a = [1,,2]\n", 1, "expected a value"),
+        ("t = { a = 1,\n b = 2 }\n", 1, "expected a key"),
+        ("t = { a = 1, }\n", 1, "expected a key"),
+        ("a = 1979-02-29\n", 1, "no such date"),
+        ("a = 1979-05-27T25:00:00\n", 1, "no such time"),
+        ("a = 07:32\n", 1, "HH:MM:SS"),
+        ("x = \"\"\"\na\nb\n", 4, "unterminated"),
+        ("\n\n[ a\n", 3, "']'"),
+        ("[[a]\n", 1, "']]'"),
+        ("= 1\n", 1, "expected a key"),
+    ] as [(String, Int, String)])
+    func invalidDocumentsAreRefusedWithTheirLine(text: String, line: Int, reason: String) throws {
+        let e = try #require(error(text), "\(text.debugDescription) was accepted")
+        #expect(e.line == line, "\(text.debugDescription): \(e)")
+        #expect(e.message.contains(reason), "\(text.debugDescription): \(e)")
+    }
+
+    @Test func nestingIsCappedNotAStackOverflow() throws {
+        let deepest = TOMLParser.maxDepth
+        #expect(throws: Never.self) {
+            try TOMLParser.parse("a = " + String(repeating: "[", count: deepest) + String(repeating: "]", count: deepest))
+        }
+        for deep in ["a = " + String(repeating: "[", count: 1_000_000), "a = " + String(repeating: "{b=", count: 300_000)] {
+            #expect(error(deep)?.message.contains("nested more than") == true)
+        }
+    }
+}
