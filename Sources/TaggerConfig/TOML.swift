@@ -74,7 +74,8 @@ public struct TOMLError: Error, Equatable, CustomStringConvertible {
 /// one is refused with the line and the reason, and nothing a document holds makes it crash or
 /// run long (nesting is capped at `maxDepth`; the work is linear in the text's size).
 public struct TOMLParser {
-    /// Arrays and inline tables nested deeper than this are refused (the parser recurses).
+    /// Tables and arrays nested deeper than this (header and dotted-key parts, arrays and inline
+    /// tables all count) are refused: reading and finishing a document recurses.
     public static let maxDepth = 128
 
     /// Parses a whole document.
@@ -139,6 +140,7 @@ public struct TOMLParser {
     private mutating func document() throws(TOMLError) -> TOMLTable {
         let root = Builder(.header)
         var current = root
+        var currentDepth = 0
         while true {
             skipBlanks()
             guard i < s.count else { break }
@@ -146,22 +148,23 @@ public struct TOMLParser {
             if c == 0x23 || c == 0x0A || c == 0x0D {
                 try endOfLine()
             } else if c == 0x5B {
-                current = try header(root)
+                (current, currentDepth) = try header(root)
                 try endOfLine()
             } else {
-                try keyValue(into: current)
+                try keyValue(into: current, depth: currentDepth)
                 try endOfLine()
             }
         }
         return root.finished()
     }
 
-    /// `[a.b]` or `[[a.b]]`: the table later key/value pairs go to.
-    private mutating func header(_ root: Builder) throws(TOMLError) -> Builder {
+    /// `[a.b]` or `[[a.b]]`: the table later key/value pairs go to, and how deep it is.
+    private mutating func header(_ root: Builder) throws(TOMLError) -> (Builder, Int) {
         let isArray = i + 1 < s.count && s[i + 1] == 0x5B
         i += isArray ? 2 : 1
         skipBlanks()
         let path = try key()
+        guard path.count <= Self.maxDepth else { throw tooDeep() }
         skipBlanks()
         guard at(0x5D) else { throw fail("expected ']' to close the table header") }
         i += 1
@@ -187,12 +190,12 @@ public struct TOMLParser {
             case nil:
                 let made = Builder(.header)
                 table[last] = .tables([made])
-                return made
+                return (made, path.count)
             case .tables(var list):
                 let made = Builder(.header)
                 list.append(made)
                 table[last] = .tables(list)
-                return made
+                return (made, path.count)
             default:
                 throw fail("'\(dotted(path))' is already defined, not as an array of tables")
             }
@@ -201,23 +204,26 @@ public struct TOMLParser {
         case nil:
             let made = Builder(.header)
             table[last] = .table(made)
-            return made
+            return (made, path.count)
         case .table(let t) where t.origin == .implicit:
             t.origin = .header
-            return t
+            return (t, path.count)
         default:
             throw fail("'\(dotted(path))' is already defined")
         }
     }
 
-    /// `key = value` (the key may be dotted) into `table`.
-    private mutating func keyValue(into table: Builder) throws(TOMLError) {
+    /// `key = value` (the key may be dotted) into `table`, `depth` tables below the root.
+    private mutating func keyValue(into table: Builder, depth: Int) throws(TOMLError) {
         let path = try key()
+        // The value sits in the table the key's last dot names.
+        let valueDepth = depth + path.count - 1
+        guard valueDepth <= Self.maxDepth else { throw tooDeep() }
         skipBlanks()
         guard at(0x3D) else { throw fail("expected '=' after the key '\(dotted(path))'") }
         i += 1
         skipBlanks()
-        let v = try value(depth: 0)
+        let v = try value(depth: valueDepth)
         try put(v, at: path, in: table)
     }
 
@@ -286,10 +292,10 @@ public struct TOMLParser {
             if i + 2 < s.count, s[i + 1] == 0x27, s[i + 2] == 0x27 { return .string(try multiLineLiteralString()) }
             return .string(try literalString())
         case 0x5B:
-            guard depth < Self.maxDepth else { throw fail("arrays and tables nested more than \(Self.maxDepth) deep") }
+            guard depth < Self.maxDepth else { throw tooDeep() }
             return try array(depth: depth + 1)
         case 0x7B:
-            guard depth < Self.maxDepth else { throw fail("arrays and tables nested more than \(Self.maxDepth) deep") }
+            guard depth < Self.maxDepth else { throw tooDeep() }
             return try inlineTable(depth: depth + 1)
         case 0x74 where word("true"):
             i += 4
@@ -327,11 +333,13 @@ public struct TOMLParser {
         while true {
             skipBlanks()
             let path = try key()
+            let valueDepth = depth + path.count - 1
+            guard valueDepth <= Self.maxDepth else { throw tooDeep() }
             skipBlanks()
             guard at(0x3D) else { throw fail("expected '=' after the key '\(dotted(path))'") }
             i += 1
             skipBlanks()
-            let v = try value(depth: depth)
+            let v = try value(depth: valueDepth)
             try put(v, at: path, in: table)
             skipBlanks()
             guard i < s.count else { throw fail("unterminated inline table") }
@@ -704,4 +712,6 @@ public struct TOMLParser {
     private func dotted(_ path: [String]) -> String { path.joined(separator: ".") }
 
     private func fail(_ message: String) -> TOMLError { TOMLError(line: line, message: message) }
+
+    private func tooDeep() -> TOMLError { fail("tables and arrays nested more than \(Self.maxDepth) deep") }
 }

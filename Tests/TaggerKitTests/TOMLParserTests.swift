@@ -119,8 +119,17 @@ import Testing
         #expect(throws: Never.self) {
             try TOMLParser.parse("a = " + String(repeating: "[", count: deepest) + String(repeating: "]", count: deepest))
         }
-        for deep in ["a = " + String(repeating: "[", count: 1_000_000), "a = " + String(repeating: "{b=", count: 300_000)] {
-            #expect(error(deep)?.message.contains("nested more than") == true)
+        // Deep by nesting, and deep by long keys: a header or dotted key of 200,000 parts made a
+        // chain of tables whose finishing overflowed the stack (found trying it by hand).
+        let parts = Array(repeating: "a", count: 200_000).joined(separator: ".")
+        let inline = String(repeating: "{" + Array(repeating: "b", count: 100).joined(separator: ".") + " = ", count: 200)
+        for deep in ["a = " + String(repeating: "[", count: 1_000_000), "a = " + String(repeating: "{b=", count: 300_000),
+                     "[" + parts + "]\n", parts + " = 1\n", "a = " + inline + "1" + String(repeating: "}", count: 200)] {
+            #expect(error(deep)?.message.contains("nested more than 128 deep") == true)
         }
+        // A header and a dotted key share the depth.
+        let header = "[" + Array(repeating: "h", count: 100).joined(separator: ".") + "]\n"
+        #expect(throws: Never.self) { try TOMLParser.parse(header + Array(repeating: "k", count: 29).joined(separator: ".") + " = 1\n") }
+        #expect(error(header + Array(repeating: "k", count: 30).joined(separator: ".") + " = 1\n") != nil)
     }
 }
