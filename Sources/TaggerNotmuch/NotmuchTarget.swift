@@ -21,7 +21,8 @@ public struct NotmuchCorrectionsFailed: Error, CustomStringConvertible {
 /// - a tagger label the user adds or removes in notmuch becomes a correction (source `notmuch`)
 ///   through ``Labeler``, so the journal and the sidecar's `user` show it.
 ///
-/// Messages are matched by Message-ID (notmuch's `id:`); a message without one is not mirrored.
+/// Messages are matched by the id notmuch gives them (``NotmuchID``): the Message-ID, or for a
+/// message without one (or with one over 189 bytes) the `notmuch-sha1-` name notmuch makes.
 /// notmuch is driven through its command in batch mode (``NotmuchCLI``); its database is found
 /// the way notmuch finds it, from the environment given.
 public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
@@ -40,6 +41,8 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     private var state: NotmuchSyncState?
     private var modelLabels: (stamp: String, labels: Set<String>) = ("", [])
     private var journalLabels: (size: Int, labels: Set<String>) = (-1, [])
+    /// notmuch's ids of messages without a Message-ID, by catalog key: the file they were read from.
+    private var fileIDs: [String: (path: String, id: String)] = [:]
 
     public init(config: ResolvedConfig, store: TagStore, environment: [String: String], pollInterval: Duration = .seconds(2)) {
         self.config = config
@@ -88,7 +91,7 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     /// Publishes the tags of the messages that changed (those notmuch has; the others are
     /// published when a later ``pull()`` finds them indexed).
     func publish(_ changes: [TagChange]) throws {
-        let ids = Set(changes.compactMap { $0.entry?.messageID.map(MessageReference.bareID) }.filter(NotmuchCLI.isUsableID))
+        let ids = Set(changes.compactMap { $0.entry.flatMap(notmuchID) })
         guard !ids.isEmpty else { return }
         let cli = try notmuch()
         let found: [NotmuchTags]
@@ -142,12 +145,17 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     func reconcile(_ found: [NotmuchTags], cli: NotmuchCLI, state: NotmuchSyncState) throws -> Int {
         try store.catalog.load()
         let known = labelsKnown()
+        var named: [String: [CatalogEntry]]?   // by notmuch's own name, built when first needed
         var corrections = 0
         var failures: [String] = []
         var writes: [(id: String, line: String, intent: NotmuchSyncState.Message, after: NotmuchSyncState.Message)] = []
         var quiet: [String: NotmuchSyncState.Message] = [:]
         for m in found {
-            let entries = store.catalog.entries(messageID: m.id)
+            var entries = store.catalog.entries(messageID: m.id)
+            if entries.isEmpty, m.id.hasPrefix(NotmuchID.compressedPrefix) {
+                if named == nil { named = entriesByCompressedID() }
+                entries = named?[m.id] ?? []
+            }
             guard !entries.isEmpty else { continue }
             var desired = Set(entries.flatMap(\.tags))
             let before = state.messages[m.id]
@@ -199,6 +207,35 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
         }
         if !failures.isEmpty { throw NotmuchCorrectionsFailed(problems: failures) }
         return corrections
+    }
+
+    /// The id notmuch gives the message of `e` (see ``NotmuchID``); nil when it has none notmuch
+    /// can be asked for, or its file cannot be read.
+    func notmuchID(_ e: CatalogEntry) -> String? {
+        if let id = e.messageID.map(MessageReference.bareID), !id.isEmpty { return NotmuchID.of(messageID: id) }
+        if let known = fileIDs[e.key], known.path == e.path { return known.id }
+        guard let located = try? locate(e),
+              let read = try? FileIO.readRegularFile(located.path, followLink: false, limit: Self.maxFileBytes),
+              read.fileSize <= Self.maxFileBytes else { return nil }
+        let id = NotmuchID.of(file: read.bytes)
+        if fileIDs.count > 100_000 { fileIDs.removeAll() }
+        fileIDs[e.key] = (e.path, id)
+        return id
+    }
+
+    /// The largest message file read to name it (notmuch reads larger ones; tagger leaves them
+    /// unmirrored rather than read hundreds of megabytes on the link's thread).
+    static let maxFileBytes = 64 << 20
+
+    /// The catalog's messages that notmuch names `notmuch-sha1-...`, by that name.
+    func entriesByCompressedID() -> [String: [CatalogEntry]] {
+        var out: [String: [CatalogEntry]] = [:]
+        for e in store.catalog.allEntries {
+            if let id = e.messageID.map(MessageReference.bareID), !id.isEmpty, id.utf8.count <= NotmuchCLI.maximumIDLength { continue }
+            guard let name = notmuchID(e), name.hasPrefix(NotmuchID.compressedPrefix) else { continue }
+            out[name, default: []].append(e)
+        }
+        return out
     }
 
     /// The tagger labels among a message's notmuch tags: with a prefix, every tag carrying it;

@@ -19,6 +19,30 @@ struct NotmuchUnitTests {
         #expect(NotmuchCLI.parseDumpLine(Array("-a -- id:x@y".utf8)) == nil)
     }
 
+    @Test("SHA-1: the standard vectors and every padding boundary; notmuch's names for ids it cannot keep")
+    func sha1Names() {
+        #expect(SHA1.hex([]) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(SHA1.hex(Array("abc".utf8)) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(SHA1.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)) == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+        #expect(SHA1.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000)) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+        // Lengths around the 56- and 64-byte boundaries of the padding (Python's hashlib).
+        let expected = [55: "8ae2d46729cfe68ff927af5eec9c7d1b66d65ac2", 56: "636e2ec698dac903498e648bd2f3af641d3c88cb",
+                        63: "6d942da0c4392b123528f2905c713a3ce28364bd", 64: "c6138d514ffa2135bfce0ed0b8fac65669917ec7",
+                        65: "69bd728ad6e13cd76ff19751fde427b00e395746", 119: "41c89d06001bab4ab78736b44efe7ce18ce6ae08",
+                        120: "d3dbd653bd8597b7475321b60a36891278e6a04a", 128: "e6434bc401f98603d7eda504790c98c67385d535"]
+        for (n, digest) in expected {
+            #expect(SHA1.hex((0..<n).map { UInt8($0 % 251) }) == digest, "\(n) bytes")
+        }
+        // As notmuch 0.37 names them (read back from a real database): ids up to 189 bytes as
+        // they are, longer ones by the SHA-1 of the id and a NUL, a file without one by its SHA-1.
+        let kept = String(repeating: "z", count: 184) + "@a.bc"
+        #expect(NotmuchID.of(messageID: kept) == kept)
+        #expect(NotmuchID.of(messageID: String(repeating: "y", count: 185) + "@a.bc") == "notmuch-sha1-4dec370c0d40edd0d353ba64e21111c7ebeb9e5f")
+        #expect(NotmuchID.of(messageID: "a\nb@c") == nil)
+        let file = "From: a@b.example\nSubject: no id here\nDate: Sun, 6 Dec 2026 10:00:00 +0000\n\nbody text\n"
+        #expect(NotmuchID.of(file: Array(file.utf8)) == "notmuch-sha1-ce77254a9baddab4dbdd5d592d23e5641981ad65")
+    }
+
     @Test("tags and ids are written so notmuch reads them back")
     func encoding() {
         #expect(NotmuchCLI.encode(tag: "ml/finance") == "ml/finance")
