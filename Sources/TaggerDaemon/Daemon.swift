@@ -82,9 +82,11 @@ public final class Daemon: Sendable {
     /// The daemon with its triggers supplied by the caller (tests drive reconcile/reload/stop with
     /// their own sequence). Starts with a full reconcile; ends on `.stop` or when `triggers` ends.
     /// `periodic` adds a reconcile every `reconcile_interval`; `once` looks at the journal for a
-    /// due retrain at start only.
+    /// due retrain at start only. `beforeWatch` sees each directory just before its watch is
+    /// added (see ``MaildirWatcher``).
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
-    func run<S: AsyncSequence & Sendable>(triggers: S, once: Bool = false, periodic: Bool = false) async throws
+    func run<S: AsyncSequence & Sendable>(triggers: S, once: Bool = false, periodic: Bool = false,
+                                          beforeWatch: (@Sendable (String) -> Void)? = nil) async throws
     where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
         if FileIO.isMissing(config.modelPath) {
@@ -100,7 +102,7 @@ public final class Daemon: Sendable {
             }
         }
         let watcher: MaildirWatcher
-        do { watcher = try MaildirWatcher() } catch {
+        do { watcher = try MaildirWatcher(beforeWatch: beforeWatch) } catch {
             throw DaemonStartError(path: "inotify", reason: "\(error)")
         }
         let context = DaemonContext(config: config, loader: loader, scorer: scorer, logger: logger,

@@ -44,9 +44,14 @@ final class MaildirWatcher: Sendable {
         | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow
     static let modelMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.onlyDir
 
+    /// Called with a directory's path just before its watch is added (tests use it to change a
+    /// folder in the window between the scan and the watch).
+    private let beforeWatch: (@Sendable (String) -> Void)?
+
     /// - Throws: `SystemError` when inotify is unavailable.
-    init() throws {
+    init(beforeWatch: (@Sendable (String) -> Void)? = nil) throws {
         inotify = try Inotify()
+        self.beforeWatch = beforeWatch
     }
 
     /// Watches `new/` and `cur/` of `folder`, and the folder itself for new subfolders.
@@ -70,6 +75,7 @@ final class MaildirWatcher: Sendable {
     /// - Returns: whether the watch was added (false when it existed already).
     @discardableResult
     func watch(container: MaildirFolder, maildir: Int) throws -> Bool {
+        beforeWatch?(container.path)
         let wd = try inotify.addWatch(container.path, mask: Self.containerMask)
         return targets.withLock { t in
             if case .messages = t[wd] { return false }

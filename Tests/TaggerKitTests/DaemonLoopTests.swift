@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TaggerLock
 @testable import TaggerDaemon
 @testable import TaggerState
 @testable import TaggerSystem
@@ -114,6 +115,33 @@ struct RunningDaemon<Loader> {
         try await Task.sleep(for: .milliseconds(100))
         try Fixture.deliver(sub, unique: "401.late.h", body: "after")
         #expect(await Fixture.waitUntil { Fixture.exists(sidecar("401.late.h", in: ".Lists.swift")) })
+        try await d.stop()
+    }
+
+    @Test func folderFilledBetweenItsScanAndItsWatchIsStillTagged() async throws {
+        // Forces the race `folderCreatedLaterIsWatched` can only hope for: the new folder's
+        // directory is scanned while still empty, and its cur/, new/ and a message appear just
+        // before its watch exists, so no event will ever tell of them. The daemon looks again
+        // after adding watches; without that the message waited for the next reconcile (15 min).
+        defer { t.cleanup() }
+        let folder = root + "/.Race"
+        let filled = Locked(false)
+        let hook: @Sendable (String) -> Void = { path in
+            guard path == folder, filled.withLock({ done in defer { done = true }; return !done }) else { return }
+            try? Fixture.makeFolder(folder)
+            _ = try? Fixture.deliver(folder, unique: "700.race.h", body: "delivered between scan and watch")
+        }
+        let loader = FakeLoader(pace: 0)
+        let logs = LogCapture()
+        let daemon = Daemon(config: Fixture.config(maildir: root, state: state, grace: 0, retag: false),
+                            loader: loader, logger: logs.logger(), notifier: SystemdNotifier(environment: [:]))
+        let (stream, cont) = AsyncStream<DaemonTrigger>.makeStream()
+        let task = Task { try await daemon.run(triggers: stream, beforeWatch: hook) }
+        let d = Running(daemon: daemon, triggers: cont, task: task, loader: loader, logs: logs)
+        #expect(await Fixture.waitUntil { d.daemon.status != nil })
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        #expect(await Fixture.waitUntil(timeout: 60) { Fixture.exists(sidecar("700.race.h", in: ".Race")) }, "\(logs.all.joined(separator: "\n"))")
+        #expect(filled.withLock { $0 })
         try await d.stop()
     }
 
