@@ -138,6 +138,8 @@ public struct TOMLParser {
     // MARK: Document
 
     private mutating func document() throws(TOMLError) -> TOMLTable {
+        // A byte order mark, as some editors write at the start of UTF-8 files, is not content.
+        if s.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
         let root = Builder(.header)
         var current = root
         var currentDepth = 0

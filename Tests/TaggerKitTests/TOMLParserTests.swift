@@ -72,6 +72,7 @@ import Testing
         #expect(try parse("\"\" = 1\n\"a.b\" = 2\n1234 = 3\n")["a.b"] == .integer(2))
         #expect(try parse("x = 1\r\ny = 2\r\n")["y"] == .integer(2))
         #expect(try parse("").keys.isEmpty)
+        #expect(try parse("\u{FEFF}a = 1\n")["a"] == .integer(1))   // a byte order mark at the start
     }
 
     @Test(arguments: [
