@@ -269,7 +269,8 @@ public struct TOMLParser {
                 while i < s.count, isBareKey(s[i]) { i += 1 }
                 parts.append(String(decoding: s[start..<i], as: UTF8.self))
             } else {
-                throw fail("expected a key, found \(shown(c))")
+                throw fail("expected a key, found \(shown(c))"
+                           + (c == 0x2E ? " (a key that starts with or holds a '.' is written in quotes: \".Receipts\")" : ""))
             }
             skipBlanks()
             guard at(0x2E) else { return parts }
@@ -477,19 +478,22 @@ public struct TOMLParser {
         case 0x5C: out.append(0x5C)
         case 0x75, 0x55:
             let n = e == 0x75 ? 4 : 8
-            guard i + n <= s.count else { throw fail("\\\(e == 0x75 ? "u" : "U") needs \(n) hex digits") }
+            guard i + n <= s.count else { throw fail("\\\(e == 0x75 ? "u" : "U") needs \(n) hex digits" + Self.backslashHint) }
             var v: UInt32 = 0
             for k in 0..<n {
-                guard let d = hexDigit(s[i + k]) else { throw fail("\\\(e == 0x75 ? "u" : "U") needs \(n) hex digits") }
+                guard let d = hexDigit(s[i + k]) else { throw fail("\\\(e == 0x75 ? "u" : "U") needs \(n) hex digits" + Self.backslashHint) }
                 v = v << 4 | UInt32(d)
             }
             guard let scalar = Unicode.Scalar(v) else { throw fail("\\u\(hex(v, width: 4)) is not a Unicode scalar value") }
             out.append(contentsOf: Array(String(Character(scalar)).utf8))
             i += n
         default:
-            throw fail("unknown escape \\\(shown(e))")
+            throw fail("unknown escape \\\(shown(e))" + Self.backslashHint)
         }
     }
+
+    /// Said with an escape error: Windows paths are the usual cause.
+    private static let backslashHint = " (in a \"string\" a backslash starts an escape: write \\\\, or use a 'literal string')"
 
     /// Control characters other than tab are not allowed raw in strings and comments.
     private func checkTextByte(_ c: UInt8) throws(TOMLError) {
@@ -523,7 +527,12 @@ public struct TOMLParser {
         guard i < s.count, isDigit(s[i]) else {
             i = start
             guard i < s.count, s[i] != 0x0A, s[i] != 0x0D, s[i] != 0x23 else { throw fail("expected a value before the end of the line") }
-            throw fail("expected a value, found \(shown(s[i]))")
+            let word = bareWord(from: i)
+            guard !word.isEmpty else { throw fail("expected a value, found \(shown(s[i]))") }
+            if ["yes", "no", "on", "off", "true", "false"].contains(word.lowercased()) {
+                throw fail("'\(word)' is not a TOML value: a boolean is true or false")
+            }
+            throw fail("'\(word)' is not a TOML value: a string is written in quotes (\"\(word)\")")
         }
         let intStart = i
         let intPart = try digitRun(radix: 10)
@@ -546,6 +555,10 @@ public struct TOMLParser {
             guard i < s.count, isDigit(s[i]) else { throw fail("an exponent needs digits") }
             text += try digitRun(radix: 10)
             isFloat = true
+        }
+        if i < s.count, (s[i] >= 0x41 && s[i] <= 0x5A) || (s[i] >= 0x61 && s[i] <= 0x7A) {
+            let word = bareWord(from: start)
+            throw fail("'\(word)' is not a number: a string is written in quotes (\"\(word)\")")
         }
         if isFloat {
             guard let d = Double(text) else { throw fail("not a number") }
@@ -704,6 +717,16 @@ public struct TOMLParser {
 
     private func shown(_ c: UInt8) -> String {
         c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "0x" + hex(UInt32(c), width: 2)
+    }
+
+    /// The unquoted word at `from` (up to a blank, a separator, a comment or the end of the
+    /// line; at most 40 bytes), for error messages.
+    private func bareWord(from start: Int) -> String {
+        var j = start
+        while j < s.count, j - start < 40, s[j] > 0x20, s[j] != 0x2C, s[j] != 0x5D, s[j] != 0x7D, s[j] != 0x23, s[j] != 0x22, s[j] != 0x27, s[j] != 0x7F {
+            j += 1
+        }
+        return String(decoding: s[start..<j], as: UTF8.self)
     }
 
     private func hex(_ v: UInt32, width: Int) -> String {

@@ -115,6 +115,19 @@ import Testing
         #expect(e.message.contains(reason), "\(text.debugDescription): \(e)")
     }
 
+    @Test(arguments: [
+        ("maildirs = ~/Maildir\n", #"'~/Maildir' is not a TOML value: a string is written in quotes ("~/Maildir")"#),
+        ("log_level = debug\n", #"a string is written in quotes ("debug")"#),
+        ("notmuch = yes\n", "'yes' is not a TOML value: a boolean is true or false"),
+        ("reconcile_interval = 15m\n", #"'15m' is not a number: a string is written in quotes ("15m")"#),
+        ("[folder_labels]\n.Receipts = \"receipts\"\n", #"is written in quotes: ".Receipts""#),
+        (#"model = "C:\Users\m.tgm""# + "\n", "a backslash starts an escape"),
+    ] as [(String, String)])
+    func usualMistakesAreExplained(text: String, message: String) throws {
+        let e = try #require(error(text))
+        #expect(e.message.contains(message), "\(e)")
+    }
+
     @Test func nestingIsCappedNotAStackOverflow() throws {
         let deepest = TOMLParser.maxDepth
         #expect(throws: Never.self) {
