@@ -73,9 +73,10 @@ public enum HTMLExtractor {
         extract(utf8: bytes, maxBytes: maxBytes, mode: condense ? .condensed : .raw).extraction
     }
 
-    /// The extraction and the work it cost (see `WorkBudget`).
+    /// The extraction, the work it cost (see `WorkBudget`), and whether libxml2 overran its
+    /// input after being stopped (`SAXParse.Outcome.overran`: never, or a stop was unsafe).
     static func extract(utf8 bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int, mode: Mode,
-                        budget: Int = WorkBudget.standard) -> (extraction: HTMLExtraction, work: Int) {
+                        budget: Int = WorkBudget.standard) -> (extraction: HTMLExtraction, work: Int, overran: Bool) {
         var warnings: [String] = []
         var count = bytes.count
         if count > maxBytes {
@@ -90,7 +91,7 @@ public enum HTMLExtractor {
             if input.contains(where: { $0 > 0x20 }) {
                 warnings.append("html.unparsed: libxml2 produced no document")
             }
-            return (HTMLExtraction(warnings: warnings), outcome?.work ?? 0)
+            return (HTMLExtraction(warnings: warnings), outcome?.work ?? 0, outcome?.overran ?? false)
         }
         if outcome.stopped {
             warnings.append("html.budget: the work budget of the message's HTML is spent (markup on which libxml2 works hard: errors, deep nesting, many attributes); the rest of this part is not read")
@@ -100,7 +101,7 @@ public enum HTMLExtractor {
             warnings.append("html.linkHosts: \(collector.hostsDropped) links to hosts past the first \(TextCollector.maxHosts) not listed")
         }
         result.warnings = warnings
-        return (result, outcome.work)
+        return (result, outcome.work, outcome.overran)
     }
 
     /// Runs libxml2 over the form of `input` that `mode` says, noting in `warnings` what the

@@ -26,6 +26,9 @@ enum SAXParse {
         var stopped: Bool
         /// The work counted, in stack entries scanned (for tests and diagnostics).
         var work: Int
+        /// Whether libxml2 stepped past the end of its input after being stopped (a stop at an
+        /// unsafe place: tests and the fuzz target check that this never happens).
+        var overran = false
     }
 
     /// Parses `bytes` (non-empty) into `collector`.
@@ -54,15 +57,20 @@ enum SAXParse {
             let isBody = name[0] == 0x62 && name[1] == 0x6F && name[2] == 0x64 && name[3] == 0x79 && name[4] == 0
             let cost = WorkBudget.element + count * count * WorkBudget.stackEntry / 2
                 + (isBody ? depth(of: ctx) * WorkBudget.stackEntry : 0)
-            if state.pointee.budget.spend(cost) || state.pointee.stopPending { return stop(ctx) }
+            guard !state.pointee.stopped else { return }
+            if state.pointee.budget.spend(cost) { state.pointee.stopPending = true }
+            // An element libxml2 implies in the middle of text (a `<p>` around it) is reported
+            // there; only a start tag read to its `>` is a place to stop.
+            if state.pointee.stopPending, atTagEnd(ctx) { return stop(ctx) }
             state.pointee.collector.open(name, attributes)
         }
         sax.pointee.endElement = { ctx, name in
-            state(of: ctx)?.pointee.collector.close()
+            guard let state = state(of: ctx), !state.pointee.stopped else { return }
+            state.pointee.collector.close()
         }
         sax.pointee.characters = { ctx, text, count in
-            guard let text, count > 0 else { return }
-            state(of: ctx)?.pointee.collector.characters(UnsafeBufferPointer(start: text, count: Int(count)))
+            guard let text, count > 0, let state = state(of: ctx), !state.pointee.stopped else { return }
+            state.pointee.collector.characters(UnsafeBufferPointer(start: text, count: Int(count)))
         }
         sax.pointee.cdataBlock = sax.pointee.characters
         sax.pointee.ignorableWhitespace = nil   // as the tree builder: dropped
@@ -81,8 +89,11 @@ enum SAXParse {
             }
             if let doc { xmlFreeDoc(doc) }
             ctxt.pointee._private = nil
+            // Halted, libxml2's input is an empty string (start = position = end); a position
+            // past its end means it stepped over a character after the stop.
+            let overran = ctxt.pointee.input.map { $0.pointee.cur > $0.pointee.end } ?? false
             return Outcome(started: state.pointee.collector.started, stopped: state.pointee.stopped,
-                           work: state.pointee.budget.used)
+                           work: state.pointee.budget.used, overran: overran)
         }
     }
 
@@ -142,7 +153,7 @@ private func depth(of ctx: UnsafeMutableRawPointer?) -> Int {
 }
 
 /// Stops the parser (once): no more callbacks, and libxml2 returns at its next look at the input.
-/// Only from a start tag or an error that `stopsSafely`.
+/// Only from a start tag read to its end or an error that `stopsSafely`.
 private func stop(_ ctx: UnsafeMutableRawPointer?) {
     guard let ctx, let state = state(of: ctx), !state.pointee.stopped else { return }
     state.pointee.stopped = true
@@ -158,19 +169,39 @@ private func countError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPt
     if state.pointee.budget.spend(WorkBudget.error + depth(of: ctx) * WorkBudget.stackEntry) {
         state.pointee.stopPending = true
     }
-    if state.pointee.stopPending, stopsSafely(error.pointee) { stop(ctx) }
+    if state.pointee.stopPending, stopsSafely(error.pointee, ctx) { stop(ctx) }
+}
+
+/// Whether libxml2's input is at the `>` or `/>` ending a start tag, or at the end: where it
+/// calls `startElement` for a tag it read, and steps over nothing once halted.
+private func atTagEnd(_ ctx: UnsafeMutableRawPointer?) -> Bool {
+    guard let ctx, let input = ctx.assumingMemoryBound(to: htmlParserCtxt.self).pointee.input,
+          let cur = input.pointee.cur else { return false }
+    return cur >= input.pointee.end || cur.pointee == 0x3E || cur.pointee == 0x2F
+}
+
+/// Whether libxml2's input is just past a `>` (an end tag read whole), or at the end.
+private func afterTag(_ ctx: UnsafeMutableRawPointer?) -> Bool {
+    guard let ctx, let input = ctx.assumingMemoryBound(to: htmlParserCtxt.self).pointee.input,
+          let cur = input.pointee.cur, let base = input.pointee.base else { return false }
+    return cur >= input.pointee.end || (cur > base && cur[-1] == 0x3E)
 }
 
 /// Whether libxml2 raises `error` with a whole tag read, so that stopping the parser in the
-/// handler leaves it nothing to step over: an end tag matching no open element, a misplaced
-/// or unknown start tag (the errors that cost a look through the stack of open elements).
-/// Errors about characters are raised in the middle of reading one, and libxml2 moves on
-/// past it after the handler returns.
-private func stopsSafely(_ error: xmlError) -> Bool {
+/// handler leaves it nothing to step over: an end tag matching no open element (once past its
+/// `>`; inside a script the same error comes before it), a misplaced `<html>`, `<head>` or
+/// `<body>`, an unknown start tag (the errors that cost a look through the stack of open
+/// elements). Not a misplaced DOCTYPE (reported before libxml2 skips over it), nor errors about
+/// characters (reported in the middle of reading one, which libxml2 then steps over).
+private func stopsSafely(_ error: xmlError, _ ctx: UnsafeMutableRawPointer?) -> Bool {
     guard error.domain == Int32(XML_FROM_HTML.rawValue) else { return false }
     switch error.code {
-    case Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue), Int32(XML_HTML_STRUCURE_ERROR.rawValue),
-         Int32(XML_HTML_UNKNOWN_TAG.rawValue):
+    case Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue):
+        return afterTag(ctx)
+    case Int32(XML_HTML_STRUCURE_ERROR.rawValue):
+        guard let name = error.str1 else { return false }
+        return ["html", "head", "body"].contains(String(cString: name))
+    case Int32(XML_HTML_UNKNOWN_TAG.rawValue):
         return true
     default:
         return false

@@ -21,7 +21,7 @@ import MIME
                     html.withUTF8 { bytes in
                         parts += 1
                         bytesIn += bytes.count
-                        let (plain, work) = HTMLExtractor.extract(utf8: bytes, maxBytes: 4 << 20, mode: .raw)
+                        let (plain, work, _) = HTMLExtractor.extract(utf8: bytes, maxBytes: 4 << 20, mode: .raw)
                         maxWork = max(maxWork, work)
                         let fast = HTMLExtractor.extract(utf8: bytes, maxBytes: 4 << 20, condense: true)
                         // The bounds on hostile markup may say they cut (a tag of 184 attributes in

@@ -38,11 +38,14 @@ enum FuzzTargets {
     static func html(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { input in
             // (`extract(utf8:maxBytes:)`, with the work it cost.)
-            let (plain, work) = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, mode: .limited)
+            let (plain, work, _) = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, mode: .limited)
             // Again with a budget that runs out part way (at a point the last byte picks), so
-            // that stopping libxml2 is tried at every kind of place.
+            // that stopping libxml2 is tried at every kind of place: it must never step past the
+            // end of its emptied input (which made it loop, or read the library's own memory).
             let part = work * Int(bytes.last ?? 0) / 256
-            _ = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, mode: .limited, budget: part)
+            if HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, mode: .limited, budget: part).overran {
+                fatalError("libxml2 stepped past its input after being stopped (budget \(part) of \(work))")
+            }
             guard String(validating: bytes, as: UTF8.self) != nil else { return }
             let condensed = HTMLExtractor.extract(utf8: input, maxBytes: 1 << 20, condense: true)
             if strict && (condensed.text != plain.text || condensed.links != plain.links) {
