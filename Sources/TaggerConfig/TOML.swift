@@ -47,20 +47,35 @@ public enum TOMLValue: Sendable, Equatable {
 /// A TOML table: its keys in the order the document gave them.
 public struct TOMLTable: Sendable, Equatable {
     public private(set) var keys: [String] = []
-    private var values: [String: TOMLValue] = [:]
+    private var values: [ExactKey: TOMLValue] = [:]
 
     public init() {}
 
-    public subscript(key: String) -> TOMLValue? { values[key] }
+    public subscript(key: String) -> TOMLValue? { values[ExactKey(key)] }
 
     mutating func append(_ key: String, _ value: TOMLValue) {
-        if values.updateValue(value, forKey: key) == nil { keys.append(key) }
+        if values.updateValue(value, forKey: ExactKey(key)) == nil { keys.append(key) }
     }
 
     /// Key and value pairs in document order.
-    public var entries: [(key: String, value: TOMLValue)] { keys.map { ($0, values[$0]!) } }
+    public var entries: [(key: String, value: TOMLValue)] { keys.map { ($0, values[ExactKey($0)]!) } }
 
-    public static func == (a: TOMLTable, b: TOMLTable) -> Bool { a.keys == b.keys && a.values == b.values }
+    public static func == (a: TOMLTable, b: TOMLTable) -> Bool {
+        a.keys.map(ExactKey.init) == b.keys.map(ExactKey.init) && a.values == b.values
+    }
+}
+
+/// A key compared byte for byte: Swift's `String` equality takes canonically equivalent
+/// spellings (`é` precomposed or as `e` and a combining accent) as one, TOML keys differ when
+/// their bytes do.
+struct ExactKey: Hashable, Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (a: ExactKey, b: ExactKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(text.utf8.count)
+        for b in text.utf8 { hasher.combine(b) }
+    }
 }
 
 /// A TOML syntax or definition error: the 1-based line and what is wrong.
@@ -105,34 +120,41 @@ public struct TOMLParser {
         }
         var origin: Origin
         var keys: [String] = []
-        var items: [String: Item] = [:]
+        var items: [ExactKey: Item] = [:]
         init(_ origin: Origin) { self.origin = origin }
 
         subscript(key: String) -> Item? {
-            get { items[key] }
+            get { items[ExactKey(key)] }
             set {
-                if items.updateValue(newValue!, forKey: key) == nil { keys.append(key) }
+                if items.updateValue(newValue!, forKey: ExactKey(key)) == nil { keys.append(key) }
             }
         }
 
         func finished() -> TOMLTable {
             var t = TOMLTable()
             for k in keys {
-                switch items[k]! {
+                switch items[ExactKey(k)]! {
                 case .value(let v): t.append(k, v)
                 case .table(let b): t.append(k, .table(b.finished()))
-                case .tables(let list): t.append(k, .array(list.map { .table($0.finished()) }))
+                case .tables(let list): t.append(k, .array(list.tables.map { .table($0.finished()) }))
                 }
             }
             return t
         }
     }
 
+    /// The tables of one `[[header]]` array, appended to in place (a copy per header made a
+    /// file of `[[a]]` lines quadratic).
+    private final class TableList {
+        var tables: [Builder]
+        init(_ first: Builder) { tables = [first] }
+    }
+
     private enum Item {
         case value(TOMLValue)
         case table(Builder)
         /// An array of tables (`[[header]]`).
-        case tables([Builder])
+        case tables(TableList)
     }
 
     // MARK: Document
@@ -182,7 +204,7 @@ public struct TOMLParser {
                 table[part] = .table(made)
                 table = made
             case .table(let t): table = t
-            case .tables(let list): table = list[list.count - 1]
+            case .tables(let list): table = list.tables[list.tables.count - 1]
             case .value: throw fail("'\(dotted(path))': '\(part)' is already a value, not a table")
             }
         }
@@ -191,12 +213,11 @@ public struct TOMLParser {
             switch table[last] {
             case nil:
                 let made = Builder(.header)
-                table[last] = .tables([made])
+                table[last] = .tables(TableList(made))
                 return (made, path.count)
-            case .tables(var list):
+            case .tables(let list):
                 let made = Builder(.header)
-                list.append(made)
-                table[last] = .tables(list)
+                list.tables.append(made)
                 return (made, path.count)
             default:
                 throw fail("'\(dotted(path))' is already defined, not as an array of tables")

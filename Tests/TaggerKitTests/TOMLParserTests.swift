@@ -73,6 +73,14 @@ import Testing
         #expect(try parse("x = 1\r\ny = 2\r\n")["y"] == .integer(2))
         #expect(try parse("").keys.isEmpty)
         #expect(try parse("\u{FEFF}a = 1\n")["a"] == .integer(1))   // a byte order mark at the start
+        // Keys are their bytes: `é` precomposed and as `e` + U+0301 are two keys (Swift's String
+        // equality would take them as one, and call the second a duplicate).
+        let accents = try parse("\"\u{E9}\" = 1\n\"e\u{301}\" = 2\n")
+        #expect(accents.entries.map { Array($0.key.unicodeScalars) } == [["\u{E9}"], ["e", "\u{301}"]])
+        #expect(accents.entries.map(\.value) == [.integer(1), .integer(2)])
+        // Many `[[a]]` headers: each appends to the one array (the array was copied per header).
+        let many = try parse(String(repeating: "[[a]]\nx = 1\n", count: 20_000))
+        #expect(many["a"]?.array?.count == 20_000)
     }
 
     @Test(arguments: [

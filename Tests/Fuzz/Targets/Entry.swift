@@ -73,12 +73,14 @@ struct Replay {
 }
 
 /// Reads NUL-separated TOML documents on standard input and prints, for each, one line: the
-/// parsed document as JSON (every value as `[type, text]`, dates as `["d"]`) or `ERR message`.
+/// parsed document as JSON (every value as `[type, text]`, dates as `["d"]`, a table as
+/// `{"t": [[key, value], ...]}` sorted by the keys' bytes: keys differ when their bytes do) or
+/// `ERR message`. The bytes are read as the config reader reads them.
 enum TOMLJSON {
     static func run() -> Never {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         for chunk in data.split(separator: 0, omittingEmptySubsequences: false) {
-            guard let text = String(data: Data(chunk), encoding: .utf8) else { print("ERR not UTF-8"); continue }
+            guard let text = String(validating: Array(chunk), as: UTF8.self) else { print("ERR not UTF-8"); continue }
             do throws(TOMLError) {
                 let table = try TOMLParser.parse(text)
                 let json = try? JSONSerialization.data(withJSONObject: shape(.table(table)), options: [.sortedKeys])
@@ -98,7 +100,8 @@ enum TOMLJSON {
         case .boolean(let b): ["b", b]
         case .dateTime: ["d"]
         case .array(let a): a.map(shape)
-        case .table(let t): Dictionary(uniqueKeysWithValues: t.entries.map { ($0.key, shape($0.value)) })
+        case .table(let t):
+            ["t": t.entries.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map { [$0.key, shape($0.value)] }]
         }
     }
 }
