@@ -41,8 +41,14 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     private var state: NotmuchSyncState?
     private var modelLabels: (stamp: String, labels: Set<String>) = ("", [])
     private var journalLabels: (size: Int, labels: Set<String>) = (-1, [])
-    /// notmuch's ids of messages without a Message-ID, by catalog key: the file they were read from.
-    private var fileIDs: [String: (path: String, id: String)] = [:]
+    /// notmuch's ids of messages without a Message-ID, by catalog key: the file they were read
+    /// from, and the id (nil: the file could not be read or is too large; not tried again while
+    /// the catalog has the message at the same path).
+    private var fileIDs: [String: (path: String, id: String?)] = [:]
+    /// The catalog's messages that notmuch names `notmuch-sha1-...`: entry keys by that name, and
+    /// the catalog position when it was made (made again only for a name it lacks, and only when
+    /// the catalog changed since).
+    private var compressedNames: (position: CatalogCursor?, keys: [String: [String]]) = (nil, [:])
 
     public init(config: ResolvedConfig, store: TagStore, environment: [String: String], pollInterval: Duration = .seconds(2)) {
         self.config = config
@@ -145,17 +151,12 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     func reconcile(_ found: [NotmuchTags], cli: NotmuchCLI, state: NotmuchSyncState) throws -> Int {
         try store.catalog.load()
         let known = labelsKnown()
-        var named: [String: [CatalogEntry]]?   // by notmuch's own name, built when first needed
         var corrections = 0
         var failures: [String] = []
         var writes: [(id: String, line: String, intent: NotmuchSyncState.Message, after: NotmuchSyncState.Message)] = []
         var quiet: [String: NotmuchSyncState.Message] = [:]
         for m in found {
-            var entries = store.catalog.entries(messageID: m.id)
-            if entries.isEmpty, m.id.hasPrefix(NotmuchID.compressedPrefix) {
-                if named == nil { named = entriesByCompressedID() }
-                entries = named?[m.id] ?? []
-            }
+            let entries = self.entries(named: m.id)
             guard !entries.isEmpty else { continue }
             var desired = Set(entries.flatMap(\.tags))
             let before = state.messages[m.id]
@@ -213,12 +214,15 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     /// can be asked for, or its file cannot be read.
     func notmuchID(_ e: CatalogEntry) -> String? {
         if let id = e.messageID.map(MessageReference.bareID), !id.isEmpty { return NotmuchID.of(messageID: id) }
+        // Cached by the path the catalog has: a Maildir file is not rewritten in place, and
+        // notmuch too keeps the name it gave a message first.
         if let known = fileIDs[e.key], known.path == e.path { return known.id }
-        guard let located = try? locate(e),
-              let read = try? FileIO.readRegularFile(located.path, followLink: false, limit: Self.maxFileBytes),
-              read.fileSize <= Self.maxFileBytes else { return nil }
-        let id = NotmuchID.of(file: read.bytes)
-        if fileIDs.count > 100_000 { fileIDs.removeAll() }
+        var id: String?
+        if let located = try? locate(e),
+           let read = try? FileIO.readRegularFile(located.path, followLink: false, limit: Self.maxFileBytes),
+           read.fileSize <= Self.maxFileBytes {
+            id = NotmuchID.of(file: read.bytes)
+        }
         fileIDs[e.key] = (e.path, id)
         return id
     }
@@ -227,15 +231,25 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     /// unmirrored rather than read hundreds of megabytes on the link's thread).
     static let maxFileBytes = 64 << 20
 
-    /// The catalog's messages that notmuch names `notmuch-sha1-...`, by that name.
-    func entriesByCompressedID() -> [String: [CatalogEntry]] {
-        var out: [String: [CatalogEntry]] = [:]
-        for e in store.catalog.allEntries {
-            if let id = e.messageID.map(MessageReference.bareID), !id.isEmpty, id.utf8.count <= NotmuchCLI.maximumIDLength { continue }
-            guard let name = notmuchID(e), name.hasPrefix(NotmuchID.compressedPrefix) else { continue }
-            out[name, default: []].append(e)
+    /// The catalog's messages notmuch knows as `id` (every copy): by Message-ID, or by the
+    /// `notmuch-sha1-` name it gives messages without a usable one.
+    func entries(named id: String) -> [CatalogEntry] {
+        let byID = store.catalog.entries(messageID: id)
+        guard byID.isEmpty, id.hasPrefix(NotmuchID.compressedPrefix) else { return byID }
+        let position = store.catalog.position
+        if compressedNames.keys[id] == nil, compressedNames.position != position {
+            var keys: [String: [String]] = [:]
+            var seen = Set<String>()
+            for e in store.catalog.allEntries {
+                if let mid = e.messageID.map(MessageReference.bareID), !mid.isEmpty, mid.utf8.count <= NotmuchCLI.maximumIDLength { continue }
+                seen.insert(e.key)
+                guard let name = notmuchID(e), name.hasPrefix(NotmuchID.compressedPrefix) else { continue }
+                keys[name, default: []].append(e.key)
+            }
+            fileIDs = fileIDs.filter { seen.contains($0.key) }   // messages gone are forgotten
+            compressedNames = (position, keys)
         }
-        return out
+        return (compressedNames.keys[id] ?? []).compactMap { store.catalog.entry(key: $0) }
     }
 
     /// The tagger labels among a message's notmuch tags: with a prefix, every tag carrying it;

@@ -80,11 +80,11 @@ enum NotmuchID {
     static let compressedPrefix = "notmuch-sha1-"
 
     /// The id for a bare Message-ID; nil when notmuch could not be asked for it on a batch line
-    /// (a line break or NUL in it).
+    /// (a line break in one it keeps as it is; a NUL, where notmuch's C strings end).
     static func of(messageID id: String) -> String? {
-        guard !id.isEmpty, !id.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) else { return nil }
-        if id.utf8.count <= NotmuchCLI.maximumIDLength { return id }
-        return compressedPrefix + SHA1.hex(Array(id.utf8) + [0])
+        guard !id.isEmpty, !id.utf8.contains(0) else { return nil }
+        if id.utf8.count > NotmuchCLI.maximumIDLength { return compressedPrefix + SHA1.hex(Array(id.utf8) + [0]) }
+        return id.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) ? nil : id
     }
 
     /// The id of a message without a Message-ID, from its file's bytes.

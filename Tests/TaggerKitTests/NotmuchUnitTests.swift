@@ -39,6 +39,8 @@ struct NotmuchUnitTests {
         #expect(NotmuchID.of(messageID: kept) == kept)
         #expect(NotmuchID.of(messageID: String(repeating: "y", count: 185) + "@a.bc") == "notmuch-sha1-4dec370c0d40edd0d353ba64e21111c7ebeb9e5f")
         #expect(NotmuchID.of(messageID: "a\nb@c") == nil)
+        #expect(NotmuchID.of(messageID: String(repeating: "y", count: 185) + "\n@a.bc")?.hasPrefix("notmuch-sha1-") == true)
+        #expect(NotmuchID.of(messageID: "a\u{0}b@c") == nil)
         let file = "From: a@b.example\nSubject: no id here\nDate: Sun, 6 Dec 2026 10:00:00 +0000\n\nbody text\n"
         #expect(NotmuchID.of(file: Array(file.utf8)) == "notmuch-sha1-ce77254a9baddab4dbdd5d592d23e5641981ad65")
     }
