@@ -61,7 +61,7 @@ enum SAXParse {
             if state.pointee.budget.spend(cost) { state.pointee.stopPending = true }
             // An element libxml2 implies in the middle of text (a `<p>` around it) is reported
             // there; only a start tag read to its `>` is a place to stop.
-            if state.pointee.stopPending, atTagEnd(ctx) { return stop(ctx) }
+            if state.pointee.stopPending, atEndOfTag(ctx, name, attributes) { return stop(ctx) }
             state.pointee.collector.open(name, attributes)
         }
         sax.pointee.endElement = { ctx, name in
@@ -172,12 +172,25 @@ private func countError(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPt
     if state.pointee.stopPending, stopsSafely(error.pointee, ctx) { stop(ctx) }
 }
 
-/// Whether libxml2's input is at the `>` or `/>` ending a start tag, or at the end: where it
-/// calls `startElement` for a tag it read, and steps over nothing once halted.
-private func atTagEnd(_ ctx: UnsafeMutableRawPointer?) -> Bool {
+/// Whether `startElement` reports the start tag libxml2 has just read, its input at the `>` or
+/// `/>` ending it (or at the end): there it steps over nothing once halted. An element it
+/// implies (`html`, `body`, a `p` around text) comes without attributes, and may come with the
+/// input at a `>` or `/` of the text: the bytes before the input must then be `<` and the name.
+private func atEndOfTag(_ ctx: UnsafeMutableRawPointer?, _ name: UnsafePointer<UInt8>,
+                        _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) -> Bool {
     guard let ctx, let input = ctx.assumingMemoryBound(to: htmlParserCtxt.self).pointee.input,
-          let cur = input.pointee.cur else { return false }
-    return cur >= input.pointee.end || cur.pointee == 0x3E || cur.pointee == 0x2F
+          let cur = input.pointee.cur, let base = input.pointee.base else { return false }
+    if cur >= input.pointee.end { return true }
+    guard cur.pointee == 0x3E || cur.pointee == 0x2F else { return false }
+    if let attributes, attributes[0] != nil { return true }
+    // `<name` followed by blanks only.
+    var k = cur
+    while k > base, [0x20, 0x09, 0x0A, 0x0D].contains(k[-1]) { k -= 1 }
+    var length = 0
+    while name[length] != 0 { length += 1 }
+    guard k - base > length else { return false }
+    for j in 0..<length where k[j - length] | 0x20 != name[j] | 0x20 { return false }
+    return k[-length - 1] == 0x3C
 }
 
 /// Whether libxml2's input is just past a `>` (an end tag read whole), or at the end.
@@ -189,7 +202,7 @@ private func afterTag(_ ctx: UnsafeMutableRawPointer?) -> Bool {
 
 /// Whether libxml2 raises `error` with a whole tag read, so that stopping the parser in the
 /// handler leaves it nothing to step over: an end tag matching no open element (once past its
-/// `>`; inside a script the same error comes before it), a misplaced `<html>`, `<head>` or
+/// `>`; inside a script the same error comes before it, naming the script), a misplaced `<html>`, `<head>` or
 /// `<body>`, an unknown start tag (the errors that cost a look through the stack of open
 /// elements). Not a misplaced DOCTYPE (reported before libxml2 skips over it), nor errors about
 /// characters (reported in the middle of reading one, which libxml2 then steps over).
@@ -197,7 +210,11 @@ private func stopsSafely(_ error: xmlError, _ ctx: UnsafeMutableRawPointer?) -> 
     guard error.domain == Int32(XML_FROM_HTML.rawValue) else { return false }
     switch error.code {
     case Int32(XML_ERR_TAG_NAME_MISMATCH.rawValue):
-        return afterTag(ctx)
+        // Inside a script or style the same error names the open element, and comes with the
+        // input at the `<` of the end tag (which may follow a `>` of the script's text).
+        guard afterTag(ctx) else { return false }
+        guard let ctx, let named = error.str1, let open = ctx.assumingMemoryBound(to: htmlParserCtxt.self).pointee.name else { return true }
+        return String(cString: named) != String(cString: open)
     case Int32(XML_HTML_STRUCURE_ERROR.rawValue):
         guard let name = error.str1 else { return false }
         return ["html", "head", "body"].contains(String(cString: name))

@@ -148,7 +148,14 @@ import TaggerLock
         let doctype = Array(String(repeating: "<html><body><q>x<!DOCTYPE html>y</q></body></html>", count: 6).utf8)
         let implied = Array(("<html>" + String(repeating: "a", count: 3000) + "<b>bold</b>" + String(repeating: "c", count: 3000)).utf8)
         let script = Array(String(repeating: "<script>a</b>c</x>d</script><p>after</p>", count: 8).utf8)
-        return [("invalid UTF-8", invalid), ("misplaced DOCTYPE", doctype), ("implied paragraph", implied), ("end tag in a script", script)]
+        // A second review: an end tag in a script right after a `>` of its text, and text whose
+        // 1,000th character (where libxml2 hands text over, implying a `<p>`) is a `/` or `>`.
+        let scriptAfterGT = Array(String(repeating: "<script>document.write('<table><tr><td></td></tr></table>');</script><p>after</p>", count: 8).utf8)
+        let impliedAtSlash = Array(("<html>" + String(repeating: "a", count: 999) + "/" + String(repeating: "c", count: 3000)
+                                    + "<html>" + String(repeating: "a", count: 999) + ">" + String(repeating: "c", count: 2000)).utf8)
+        return [("invalid UTF-8", invalid), ("misplaced DOCTYPE", doctype), ("implied paragraph", implied),
+                ("end tag in a script", script), ("end tag after > in a script", scriptAfterGT),
+                ("paragraph implied at a slash", impliedAtSlash)]
     }()
 
     @Test func aBudgetSpentAnywhereStopsTheParserCleanly() throws {
