@@ -42,12 +42,12 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     private var modelLabels: (stamp: String, labels: Set<String>) = ("", [])
     private var journalLabels: (size: Int, labels: Set<String>) = (-1, [])
     /// notmuch's ids of messages without a Message-ID, by catalog key: the file they were read
-    /// from, and the id (nil: the file could not be read or is too large; not tried again while
-    /// the catalog has the message at the same path).
+    /// from, and the id (nil: the file is over `maxFileBytes`; not read again while the catalog
+    /// has the message at the same path). A file that could not be read is tried again.
     private var fileIDs: [String: (path: String, id: String?)] = [:]
     /// The catalog's messages that notmuch names `notmuch-sha1-...`: entry keys by that name, and
-    /// the catalog position when it was made (made again only for a name it lacks, and only when
-    /// the catalog changed since).
+    /// the catalog position when it was made (made again when the catalog has changed since: a
+    /// message moved, a copy arrived; the files' names are cached).
     private var compressedNames: (position: CatalogCursor?, keys: [String: [String]]) = (nil, [:])
 
     public init(config: ResolvedConfig, store: TagStore, environment: [String: String], pollInterval: Duration = .seconds(2)) {
@@ -217,12 +217,9 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
         // Cached by the path the catalog has: a Maildir file is not rewritten in place, and
         // notmuch too keeps the name it gave a message first.
         if let known = fileIDs[e.key], known.path == e.path { return known.id }
-        var id: String?
-        if let located = try? locate(e),
-           let read = try? FileIO.readRegularFile(located.path, followLink: false, limit: Self.maxFileBytes),
-           read.fileSize <= Self.maxFileBytes {
-            id = NotmuchID.of(file: read.bytes)
-        }
+        guard let located = try? locate(e),
+              let read = try? FileIO.readRegularFile(located.path, followLink: false, limit: Self.maxFileBytes) else { return nil }
+        let id = read.fileSize <= Self.maxFileBytes ? NotmuchID.of(file: read.bytes) : nil
         fileIDs[e.key] = (e.path, id)
         return id
     }
@@ -237,7 +234,7 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
         let byID = store.catalog.entries(messageID: id)
         guard byID.isEmpty, id.hasPrefix(NotmuchID.compressedPrefix) else { return byID }
         let position = store.catalog.position
-        if compressedNames.keys[id] == nil, compressedNames.position != position {
+        if compressedNames.position != position {
             var keys: [String: [String]] = [:]
             var seen = Set<String>()
             for e in store.catalog.allEntries {

@@ -50,5 +50,20 @@ extension EndToEnd.NotmuchTests {
         let shown = try ws.tagger(["show", odd[2].path])
         #expect(shown.status == 0 && shown.stdout.contains("finance"), "\(shown.stdout) \(shown.stderr)")
         #expect(Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["add"] as? [String]) == ["finance"] })
+        // Moved to another folder (archived): the same name in notmuch, a new place in tagger's
+        // catalog; a change in notmuch still reaches it.
+        let moved = ws.maildir + "/.Lists/cur/" + URL(fileURLWithPath: odd[2].path).lastPathComponent
+        #expect(rename(odd[2].path, moved) == 0)
+        try nm.run(["new", "--quiet"])
+        #expect(try ws.tagger(["run", "--once"]).status == 0)
+        try nm.run(["tag", "-finance", "--", "id:\"\(ids[2])\""])
+        let again = try ws.tagger(["notmuch-sync"], env: nm.env)
+        #expect(again.status == 0, "\(again.stdout) \(again.stderr)")
+        let after = try ws.tagger(["show", moved])
+        let shownAfter = try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any]
+        let user = shownAfter?["user"] as? [String: Any]
+        #expect((user?["remove"] as? [String]) == ["finance"], "\(after.stdout)")
+        #expect((shownAfter?["tags"] as? [String])?.contains("finance") == false, "\(after.stdout)")
+        #expect(Self.journal(ws).contains { ($0["source"] as? String) == "notmuch" && ($0["remove"] as? [String]) == ["finance"] })
     }
 }
