@@ -310,10 +310,10 @@ public struct TOMLParser {
         guard i < s.count else { throw fail("expected a value") }
         switch s[i] {
         case 0x22:
-            if i + 2 < s.count, s[i + 1] == 0x22, s[i + 2] == 0x22 { return .string(try multiLineBasicString()) }
+            if i + 2 < s.count, s[i + 1] == 0x22, s[i + 2] == 0x22 { return .string(try multiLineString(quote: 0x22)) }
             return .string(try basicString())
         case 0x27:
-            if i + 2 < s.count, s[i + 1] == 0x27, s[i + 2] == 0x27 { return .string(try multiLineLiteralString()) }
+            if i + 2 < s.count, s[i + 1] == 0x27, s[i + 2] == 0x27 { return .string(try multiLineString(quote: 0x27)) }
             return .string(try literalString())
         case 0x5B:
             guard depth < Self.maxDepth else { throw tooDeep() }
@@ -398,22 +398,24 @@ public struct TOMLParser {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func multiLineBasicString() throws(TOMLError) -> String {
+    /// A `"""` string (`quote` 0x22: escapes and line-ending backslashes) or a `'''` one
+    /// (`quote` 0x27: the text as it is).
+    private mutating func multiLineString(quote: UInt8) throws(TOMLError) -> String {
         i += 3
         try skipFirstNewline()
         var out: [UInt8] = []
         while true {
-            guard i < s.count else { throw fail("unterminated \"\"\" string") }
+            guard i < s.count else { throw fail(quote == 0x22 ? "unterminated \"\"\" string" : "unterminated \'\'\' string") }
             let c = s[i]
-            if c == 0x22, i + 2 < s.count, s[i + 1] == 0x22, s[i + 2] == 0x22 {
+            if c == quote, i + 2 < s.count, s[i + 1] == quote, s[i + 2] == quote {
                 // Up to two more quotes belong to the text.
                 var n = 3
-                while i + n < s.count, s[i + n] == 0x22, n < 5 { n += 1 }
-                out.append(contentsOf: repeatElement(0x22, count: n - 3))
+                while i + n < s.count, s[i + n] == quote, n < 5 { n += 1 }
+                out.append(contentsOf: repeatElement(quote, count: n - 3))
                 i += n
                 break
             }
-            if c == 0x5C {
+            if c == 0x5C, quote == 0x22 {
                 // A backslash at the end of a line takes out the line break and the blanks after it.
                 var j = i + 1
                 while j < s.count, s[j] == 0x20 || s[j] == 0x09 { j += 1 }
@@ -453,29 +455,6 @@ public struct TOMLParser {
         }
         defer { i += 1 }
         return String(decoding: s[start..<i], as: UTF8.self)
-    }
-
-    private mutating func multiLineLiteralString() throws(TOMLError) -> String {
-        i += 3
-        try skipFirstNewline()
-        var out: [UInt8] = []
-        while true {
-            guard i < s.count else { throw fail("unterminated ''' string") }
-            let c = s[i]
-            if c == 0x27, i + 2 < s.count, s[i + 1] == 0x27, s[i + 2] == 0x27 {
-                var n = 3
-                while i + n < s.count, s[i + n] == 0x27, n < 5 { n += 1 }
-                out.append(contentsOf: repeatElement(0x27, count: n - 3))
-                i += n
-                break
-            }
-            if c == 0x0A { out.append(c); i += 1; line += 1; continue }
-            if c == 0x0D, i + 1 < s.count, s[i + 1] == 0x0A { out.append(0x0A); i += 2; line += 1; continue }
-            try checkTextByte(c)
-            out.append(c)
-            i += 1
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A line break right after an opening `"""` or `'''` is not part of the text.
