@@ -14,9 +14,9 @@ import CLibXML2
 /// Where it is stopped matters: libxml2 2.9 halts by pointing its input at an empty string, and
 /// some of its error paths step the input on after reporting the error (an invalid UTF-8 byte
 /// reported from `xmlNextChar`), past the end of that string; the attribute-value loop then
-/// never ends, growing its buffer to gigabytes. So the parser is stopped only at a start tag or
-/// at the errors libxml2 raises once a whole tag is read (`stopsSafely`); a budget spent on any
-/// other error stops it at the next of those.
+/// never ends, growing its buffer to gigabytes. So the parser is stopped only at a start tag read
+/// to its `>` or at an error libxml2 raises once a whole tag is read (`stopsSafely`); a budget
+/// spent anywhere else stops it at the next of those.
 enum SAXParse {
     /// What one parse reports besides the collected text.
     struct Outcome {
@@ -202,10 +202,10 @@ private func afterTag(_ ctx: UnsafeMutableRawPointer?) -> Bool {
 
 /// Whether libxml2 raises `error` with a whole tag read, so that stopping the parser in the
 /// handler leaves it nothing to step over: an end tag matching no open element (once past its
-/// `>`; inside a script the same error comes before it, naming the script), a misplaced `<html>`, `<head>` or
-/// `<body>`, an unknown start tag (the errors that cost a look through the stack of open
-/// elements). Not a misplaced DOCTYPE (reported before libxml2 skips over it), nor errors about
-/// characters (reported in the middle of reading one, which libxml2 then steps over).
+/// `>`; inside a script the same error comes before it, naming the script), a misplaced
+/// `<html>`, `<head>` or `<body>`, an unknown start tag (the errors that cost a look through the
+/// stack of open elements). Not a misplaced DOCTYPE (reported before libxml2 skips over it), nor
+/// errors about characters (reported in the middle of reading one, which libxml2 then steps over).
 private func stopsSafely(_ error: xmlError, _ ctx: UnsafeMutableRawPointer?) -> Bool {
     guard error.domain == Int32(XML_FROM_HTML.rawValue) else { return false }
     switch error.code {

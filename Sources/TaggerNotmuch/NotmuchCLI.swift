@@ -173,16 +173,10 @@ public struct NotmuchCLI: Sendable {
     }
 
     /// The longest Message-ID notmuch keeps as it is (`NOTMUCH_MESSAGE_ID_MAX`, 200 bytes less
-    /// its `thread_id-` metadata prefix): a longer one is stored as `notmuch-sha1-<digest>`, so
-    /// `id:"..."` never finds it. A sender chooses the Message-ID, so a longer one also must not
-    /// reach a command line (one argument may hold at most 128 KiB on Linux).
+    /// its `thread_id-` metadata prefix): a longer one is stored as `notmuch-sha1-<digest>`
+    /// (``NotmuchID``), the name tagger then asks for. A sender chooses the Message-ID, so a
+    /// longer one also must not reach a command line (one argument may hold at most 128 KiB).
     public static let maximumIDLength = 189
-
-    /// Whether a Message-ID can be named on one batch line at all, and notmuch finds it by it.
-    public static func isUsableID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= maximumIDLength
-            && !id.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 })
-    }
 
     /// A tag in batch-tag form: bytes outside `[A-Za-z0-9@=.,_+/:-]` as `%XX`.
     public static func encode(tag: String) -> String {

@@ -51,7 +51,7 @@ struct NotmuchUnitTests {
         #expect(NotmuchCLI.encode(tag: "a b%ü") == "a%20b%25%C3%BC")
         #expect(NotmuchCLI.decode(ArraySlice(Array(NotmuchCLI.encode(tag: "a b%ü").utf8))) == "a b%ü")
         #expect(NotmuchCLI.idQuery(#"we"ird@x"#) == #"id:"we""ird@x""#)
-        #expect(!NotmuchCLI.isUsableID("a\nb@x") && !NotmuchCLI.isUsableID("") && NotmuchCLI.isUsableID("a@b"))
+        #expect(NotmuchID.of(messageID: "a\nb@x") == nil && NotmuchID.of(messageID: "") == nil && NotmuchID.of(messageID: "a@b") == "a@b")
     }
 
     @Test("the state file: later lines win, another database forgets the messages, compaction keeps the state")
