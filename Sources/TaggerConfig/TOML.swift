@@ -236,7 +236,8 @@ public struct TOMLParser {
         }
     }
 
-    /// `key = value` (the key may be dotted) into `table`, `depth` tables below the root.
+    /// `key = value` (the key may be dotted) into `table`, `depth` tables below the root (a
+    /// document's table or an inline table).
     private mutating func keyValue(into table: Builder, depth: Int) throws(TOMLError) {
         let path = try key()
         // The value sits in the table the key's last dot names.
@@ -356,15 +357,7 @@ public struct TOMLParser {
         if at(0x7D) { i += 1; return .table(table.finished()) }
         while true {
             skipBlanks()
-            let path = try key()
-            let valueDepth = depth + path.count - 1
-            guard valueDepth <= Self.maxDepth else { throw tooDeep() }
-            skipBlanks()
-            guard at(0x3D) else { throw fail("expected '=' after the key '\(dotted(path))'") }
-            i += 1
-            skipBlanks()
-            let v = try value(depth: valueDepth)
-            try put(v, at: path, in: table)
+            try keyValue(into: table, depth: depth)
             skipBlanks()
             guard i < s.count else { throw fail("unterminated inline table") }
             if s[i] == 0x2C { i += 1; continue }
