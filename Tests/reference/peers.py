@@ -68,28 +68,35 @@ def _classifier(key):
     return LogisticRegression(max_iter=1000, C=c, class_weight="balanced")
 
 
-def predict(key, train_texts, train_labels, test_texts, labels):
-    """0/1 predictions (a list of rows, one column per label) of peer `key` trained on
-    `train_texts` whose label sets are `train_labels`. A label with no positive (or no
-    negative) training example is predicted constant (never / always)."""
+def scores(key, train_texts, train_labels, test_texts, labels):
+    """Decision values (a rows x labels array) of peer `key` trained on `train_texts` whose
+    label sets are `train_labels`: the positive class's probability for logistic regression,
+    the margin for the linear SVM. A label with no positive (or no negative) training example
+    scores -inf (+inf) everywhere."""
     import numpy as np
     vec = _vectorizer(key)
     xtr = vec.fit_transform(train_texts)
     xte = vec.transform(test_texts)
-    out = np.zeros((len(test_texts), len(labels)), dtype=int)
+    out = np.zeros((len(test_texts), len(labels)))
     for j, label in enumerate(labels):
         y = np.array([1 if label in s else 0 for s in train_labels])
-        if y.sum() == 0:
-            continue
-        if y.sum() == len(y):
-            out[:, j] = 1
+        if y.sum() == 0 or y.sum() == len(y):
+            out[:, j] = -np.inf if y.sum() == 0 else np.inf
             continue
         clf = _classifier(key).fit(xtr, y)
-        if key.startswith("svm"):
-            out[:, j] = (clf.decision_function(xte) >= 0).astype(int)
-        else:
-            out[:, j] = (clf.predict_proba(xte)[:, 1] >= 0.5).astype(int)
+        out[:, j] = clf.decision_function(xte) if key.startswith("svm") else clf.predict_proba(xte)[:, 1]
     return out
+
+
+def cut(key):
+    """The decision value at and above which peer `key` applies a label."""
+    return 0.0 if key.startswith("svm") else 0.5
+
+
+def predict(key, train_texts, train_labels, test_texts, labels):
+    """0/1 predictions (a list of rows, one column per label) of peer `key` (see `scores`):
+    a label is applied where its decision value reaches the classifier's own cut."""
+    return (scores(key, train_texts, train_labels, test_texts, labels) >= cut(key)).astype(int)
 
 
 def f1_scores(truth, pred):
