@@ -117,6 +117,11 @@ public final class Daemon: Sendable {
         do { try watcher.watch(modelPath: config.modelPath) } catch {
             logger.warning("\(error); model changes need SIGHUP")
         }
+        var requestsWatched = true
+        do { try watcher.watch(file: config.state.retagRequest, reporting: .retagRequested) } catch {
+            logger.warning("\(error); retag requests are looked for four times a second")
+            requestsWatched = false
+        }
         context.queue.push(.reconcile)
         // READY=1 before the loop starts, so it precedes the loop's first WATCHDOG=1.
         notifier.ready(status: "model \(scorer.modelInfo.id), \(watcher.watchCount) watches")
@@ -130,7 +135,7 @@ public final class Daemon: Sendable {
             TriggerService(triggers: triggers, context: context),
         ]
         // A single pass does not rescore old sidecars (`tagger retag` does).
-        if !once { services.append(RetagService(context: context)) }
+        if !once { services.append(RetagService(context: context, requestsWatched: requestsWatched)) }
         if periodic { services.append(ReconcileTimer(queue: context.queue, interval: { context.config.reconcileInterval })) }
         if config.notmuch {
             let target = NotmuchTarget(config: config, store: context.store, environment: ProcessInfo.processInfo.environment)

@@ -20,6 +20,8 @@ final class DaemonContext: Sendable {
     let loggerBox: Locked<DaemonLogger>
     /// The rescoring of sidecars by the model in use (`RetagService`).
     let retag = RetagJob()
+    /// Wakes `RetagService`: a retag request arrived, or a reload may have changed the model.
+    let retagBell = Doorbell()
     let notifier: SystemdNotifier
     /// Tagging's inbox (control first, then fresh mail, then backlog).
     let queue: WorkQueue

@@ -20,17 +20,21 @@ enum WatchEvent: Sendable, Equatable {
     case structureChanged(maildir: Int, directory: String)
     /// The model file was replaced or rewritten.
     case modelChanged
+    /// `tagger retag` left a request in the state directory.
+    case retagRequested
     /// The kernel queue overflowed: events were lost, a full reconcile is needed.
     case overflow
 }
 
 /// Watches Maildir folders (`new/`, `cur/`, and the directories that may gain subfolders) and
-/// the model file's directory with inotify, translating kernel events into ``WatchEvent``s.
+/// single files (the model, the retag request) through their directories with inotify,
+/// translating kernel events into ``WatchEvent``s.
 final class MaildirWatcher: Sendable {
     private enum Target: Sendable {
         case messages(maildir: Int, folder: MaildirFolder, subdirectory: String)
         case container(maildir: Int, path: String)
-        case modelDirectory(fileName: String)
+        /// A directory watched for some of its files: what each one's replacement or rewrite means.
+        case files(names: [String: WatchEvent])
     }
 
     private let inotify: Inotify
@@ -42,7 +46,7 @@ final class MaildirWatcher: Sendable {
         | InotifyMask.movedFrom | InotifyMask.closeWrite | InotifyMask.attrib | InotifyMask.onlyDir | InotifyMask.dontFollow | InotifyMask.exclUnlink
     static let containerMask = InotifyMask.create | InotifyMask.movedTo | InotifyMask.delete
         | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow
-    static let modelMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.onlyDir
+    static let fileMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.onlyDir
 
     /// Called with a directory's path just before its watch is added (tests use it to change a
     /// folder in the window between the scan and the watch).
@@ -88,9 +92,21 @@ final class MaildirWatcher: Sendable {
     /// Watches the directory of `modelPath` for the model file being replaced or rewritten.
     /// - Throws: `SystemError` when the watch cannot be added.
     func watch(modelPath: String) throws {
-        let url = URL(fileURLWithPath: modelPath)
-        let wd = try inotify.addWatch(url.deletingLastPathComponent().path, mask: Self.modelMask)
-        targets.withLock { $0[wd] = .modelDirectory(fileName: url.lastPathComponent) }
+        try watch(file: modelPath, reporting: .modelChanged)
+    }
+
+    /// Watches the directory of `path` for that file being replaced or rewritten, reported as
+    /// `event` (files of one directory share its watch).
+    /// - Throws: `SystemError` when the watch cannot be added.
+    func watch(file path: String, reporting event: WatchEvent) throws {
+        let url = URL(fileURLWithPath: path)
+        let wd = try inotify.addWatch(url.deletingLastPathComponent().path, mask: Self.fileMask)
+        targets.withLock { t in
+            var names: [String: WatchEvent] = [:]
+            if case .files(let known) = t[wd] { names = known }
+            names[url.lastPathComponent] = event
+            t[wd] = .files(names: names)
+        }
     }
 
     /// Number of live watches.
@@ -116,8 +132,8 @@ final class MaildirWatcher: Sendable {
         guard let target = targets.withLock({ $0[e.wd] }) else { return nil }
         let isDir = e.mask & InotifyMask.isDir != 0
         switch target {
-        case .modelDirectory(let fileName):
-            return e.name == fileName ? .modelChanged : nil
+        case .files(let names):
+            return isDir ? nil : names[e.name]
         case .container(let maildir, let path):
             guard isDir, e.validName else { return nil }
             // A folder's own cur/new/tmp make (or unmake) that folder; any other directory is

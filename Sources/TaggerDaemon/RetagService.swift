@@ -189,13 +189,19 @@ extension MessageTagger {
     }
 }
 
-/// The retag job as a service: several times a second it takes a `tagger retag` request,
-/// notices a model change (a reload swapped the scorer, or the daemon started with another model
-/// than the sidecars carry) and starts a job, and keeps the tagging thread's retag lane topped
-/// up. With `retag_on_reload = false` only requests start jobs.
+/// The retag job as a service: it takes a `tagger retag` request, notices a model change (a
+/// reload swapped the scorer, or the daemon started with another model than the sidecars carry)
+/// and starts a job, and keeps the tagging thread's retag lane topped up while one runs. Idle, it
+/// sleeps until the request file appears or a reload rings (``DaemonContext/retagBell``), or for
+/// ``idleTimeout`` at most; without the request file's watch it looks four times a second.
+/// With `retag_on_reload = false` only requests start jobs.
 struct RetagService: DaemonService {
     let name = "retag"
     let context: DaemonContext
+    /// Whether the watcher reports the request file (else it is looked for four times a second).
+    let requestsWatched: Bool
+    /// The longest idle sleep with the request file watched (a safety net: the watch reports it).
+    static let idleTimeout = Duration.seconds(10)
     /// Retag lane depth kept: deep enough that tagging never waits for the next round, even
     /// when a loaded machine wakes this service late (256 capped the job at ~280 msgs/s there).
     static let lane = 4096
@@ -214,7 +220,11 @@ struct RetagService: DaemonService {
             let context = self.context
             let last = seen
             seen = try await Blocking.run { Self.tick(context, seen: last) }
-            try? await Task.sleep(for: .milliseconds(context.retag.running ? 50 : 250))
+            if context.retag.running {
+                try? await Task.sleep(for: .milliseconds(50))
+            } else {
+                await context.retagBell.wait(upTo: requestsWatched ? Self.idleTimeout : .milliseconds(250))
+            }
         }
     }
 

@@ -6,28 +6,66 @@ import TaggerSystem
 
 /// Keeps one mail-client target (notmuch; IMAP keywords next) in step with the tag store:
 /// tagger's changes are fed to it as they are recorded (``SyncLink``), and the user's changes
-/// there are pulled every ``MailClientTarget/pollInterval``. A failure (the program missing,
-/// the database locked or gone) is a warning, said once until it changes, and a retry: the
-/// service never stops the daemon.
+/// there are pulled when the target's directory changes (``MailClientTarget/changeDirectory()``,
+/// watched with inotify, and looked at every ``safetyInterval`` too), or every
+/// ``MailClientTarget/pollInterval`` when it has none. Between those it sleeps. A failure (the
+/// program missing, the database locked or gone) is a warning, said once until it changes, and a
+/// retry: the service never stops the daemon.
 struct SyncService: DaemonService {
     let target: any MailClientTarget
     let store: TagStore
     let logger: DaemonLogger
     var name: String { "sync \(target.name)" }
 
+    /// Pulls at least this often while the target's directory is watched (a change the watch
+    /// missed, on a network filesystem say, waits no longer than this).
+    static let safetyInterval = Duration.seconds(60)
+    /// How often the target's directory is looked for while it is not watched (it may not exist
+    /// yet: the user has not run `notmuch new`); also at once after the watched one went away
+    /// and when the target works again after failing.
+    static let relocateInterval = Duration.seconds(10)
+
     func run() async throws {
         let link = SyncLink(store: store, target: target)
+        let bell = Doorbell()
         let woken = Atomic(true)
         let changes = store.subscribe(keepingNewest: 1)
         let listener = Task {
-            for await _ in changes { woken.store(true, ordering: .relaxed) }
+            for await _ in changes {
+                woken.store(true, ordering: .relaxed)
+                bell.ring()
+            }
         }
         defer { listener.cancel() }
         let about = await target.describe()
         logger.notice(about)
+        var watch: DirectoryWatch?
+        defer { watch?.stop() }
+        var lastLocate = ContinuousClock.now
+        var locateDue = true
         var warned: String?
         var lastPull = ContinuousClock.now - target.pollInterval
         while !Task.isCancelled {
+            if let w = watch, !w.isAlive {
+                w.stop()
+                watch = nil
+                locateDue = true
+                logger.info("\(target.name): its database directory went away; looking for it again")
+            }
+            if watch == nil, locateDue || ContinuousClock.now - lastLocate >= Self.relocateInterval {
+                lastLocate = ContinuousClock.now
+                locateDue = false
+                if let directory = await target.changeDirectory() {
+                    do {
+                        watch = try DirectoryWatch(directory: directory) { bell.ring() }
+                        logger.info("\(target.name): watching \(directory) for changes")
+                        lastPull = ContinuousClock.now - target.pollInterval   // changes before the watch
+                    } catch {
+                        logger.warning("\(target.name): \(error); polling every \(target.pollInterval) instead")
+                    }
+                }
+            }
+            let interval = watch == nil ? target.pollInterval : Self.safetyInterval
             do {
                 if woken.exchange(false, ordering: .relaxed) {
                     // Let a burst of tagging settle into one batch.
@@ -35,7 +73,7 @@ struct SyncService: DaemonService {
                     let n = try await link.catchUp()
                     if n > 0 { logger.debug("\(target.name): \(n) tag change(s) sent") }
                 }
-                if ContinuousClock.now - lastPull >= target.pollInterval {
+                if watch?.takeChange() == true || ContinuousClock.now - lastPull >= interval {
                     lastPull = ContinuousClock.now
                     // Changes other processes recorded (`tagger label`) are not announced here.
                     try await link.catchUp()
@@ -45,6 +83,7 @@ struct SyncService: DaemonService {
                 if warned != nil {
                     logger.notice("\(target.name): working again")
                     warned = nil
+                    locateDue = true
                 }
             } catch {
                 let message = "\(target.name): \(error); retrying"
@@ -53,10 +92,11 @@ struct SyncService: DaemonService {
                 woken.store(true, ordering: .relaxed)
                 // Back off: retry at the poll interval (at least a second).
                 try? await Task.sleep(for: max(target.pollInterval, .seconds(1)))
-                lastPull = ContinuousClock.now - target.pollInterval
+                lastPull = ContinuousClock.now - interval
                 continue
             }
-            try? await Task.sleep(for: .milliseconds(100))
+            let untilPull = lastPull + interval - ContinuousClock.now
+            await bell.wait(upTo: max(untilPull, .milliseconds(10)))
         }
     }
 }

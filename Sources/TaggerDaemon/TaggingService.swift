@@ -133,6 +133,7 @@ final class TaggingLoop {
             context.note(error: "\(config.modelPath): cannot load model (\(error)); keeping \(context.scorer.withLock { $0.modelInfo.id })")
         }
         context.stats.withLock { $0.state = "running" }
+        context.retagBell.ring()   // a new model (or `retag_on_reload` turned on) starts a retag job
         context.notifier.ready(status: context.stats.withLock { $0.statusLine(backlog: context.queue.pending) })
     }
 

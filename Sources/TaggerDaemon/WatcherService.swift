@@ -12,6 +12,7 @@ struct WatcherService: DaemonService {
     init(context: DaemonContext) {
         self.context = context
         let queue = context.queue
+        let retagBell = context.retagBell
         context.watcher.start { events in
             for e in events {
                 switch e {
@@ -20,6 +21,7 @@ struct WatcherService: DaemonService {
                 case .messageChanged(let i, let m): queue.pushFresh([.changed(maildir: i, m)])
                 case .structureChanged(let i, let directory): queue.pushStructure(maildir: i, directory: directory)
                 case .modelChanged: queue.push(.reload)
+                case .retagRequested: retagBell.ring()
                 case .overflow: queue.push(.reconcile)
                 }
             }

@@ -67,6 +67,20 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
         return "notmuch: \(cli.executable), database \(cli.databasePath() ?? "(not configured yet)"), tag prefix '\(prefix)'"
     }
 
+    /// The Xapian directory of the database notmuch uses: `.notmuch/xapian` under its
+    /// `database.path`, or `xapian` there when the database lives apart from the mail (notmuch's
+    /// XDG layout). notmuch's every commit renames a new version file into it.
+    public func changeDirectory() async -> String? {
+        guard let cli = try? NotmuchCLI(environment: environment), let root = cli.databasePath() else { return nil }
+        for candidate in [root + "/.notmuch/xapian", root + "/xapian"] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+                return candidate
+            }
+        }
+        return nil
+    }
+
     // MARK: SyncTarget
 
     public func apply(_ changes: [TagChange], complete: Bool) async throws {

@@ -17,4 +17,14 @@ public protocol MailClientTarget: SyncTarget {
 
     /// Called once before the first ``pull()``: what to log about the target (its location).
     func describe() async -> String
+
+    /// A directory in which the target writes or renames a file whenever its data changes (a
+    /// database's own directory): the daemon watches it and pulls when it changes, instead of
+    /// polling every ``pollInterval``. Nil when there is none or it cannot be found (yet).
+    func changeDirectory() async -> String?
+}
+
+extension MailClientTarget {
+    /// None: the daemon polls.
+    public func changeDirectory() async -> String? { nil }
 }
