@@ -39,6 +39,19 @@ struct SyncService: DaemonService {
         defer { listener.cancel() }
         let about = await target.describe()
         logger.notice(about)
+        // Other processes' changes (`tagger label`, a retrain's pick-up of sidecar edits) reach
+        // the catalog's files, not this process's subscription: watched, they go out at once.
+        let catalogWatch: DirectoryWatch?
+        do {
+            catalogWatch = try DirectoryWatch(directory: store.state.catalog) {
+                woken.store(true, ordering: .relaxed)
+                bell.ring()
+            }
+        } catch {
+            catalogWatch = nil
+            logger.warning("\(target.name): \(error); other processes' corrections are sent every \(target.pollInterval)")
+        }
+        defer { catalogWatch?.stop() }
         var watch: DirectoryWatch?
         defer { watch?.stop() }
         var lastLocate = ContinuousClock.now
@@ -65,7 +78,7 @@ struct SyncService: DaemonService {
                     }
                 }
             }
-            let interval = watch == nil ? target.pollInterval : Self.safetyInterval
+            let interval = watch == nil || catalogWatch?.isAlive != true ? target.pollInterval : Self.safetyInterval
             do {
                 if woken.exchange(false, ordering: .relaxed) {
                     // Let a burst of tagging settle into one batch.
@@ -73,9 +86,15 @@ struct SyncService: DaemonService {
                     let n = try await link.catchUp()
                     if n > 0 { logger.debug("\(target.name): \(n) tag change(s) sent") }
                 }
-                if watch?.takeChange() == true || ContinuousClock.now - lastPull >= interval {
+                let changed = watch?.takeChange() == true
+                if changed || ContinuousClock.now - lastPull >= interval {
+                    if changed {
+                        // One commit shows as a few events (the lock file, the version file):
+                        // let them, and a run of commits, settle into one look.
+                        try? await Task.sleep(for: .milliseconds(200))
+                        _ = watch?.takeChange()
+                    }
                     lastPull = ContinuousClock.now
-                    // Changes other processes recorded (`tagger label`) are not announced here.
                     try await link.catchUp()
                     let n = try await target.pull()
                     if n > 0 { logger.info("\(target.name): \(n) correction(s) recorded from the user's tags there") }

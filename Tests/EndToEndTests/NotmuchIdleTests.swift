@@ -53,6 +53,15 @@ extension EndToEnd {
             }
             #expect(corrected, "\(daemon.log)")
             #expect(Date().timeIntervalSince(asked) < 20, "the correction waited for the safety poll")
+            // A correction by another process (`tagger label`) reaches notmuch at once too: the
+            // daemon watches the catalog's files for it.
+            let other = try #require(NotmuchTests.sidecars(ws).first { $0.id != target.id && $0.sidecar.tags.contains("newsletter") })
+            #expect(await eventually(timeout: 60) { nm.tags(id: other.id).contains("newsletter") })
+            let labelled = Date()
+            let r = try ws.tagger(["label", other.sidecar.message.unique, "-newsletter"])
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(await eventually(timeout: 60) { !nm.tags(id: other.id).contains("newsletter") }, "\(daemon.log)")
+            #expect(Date().timeIntervalSince(labelled) < 20, "tagger label's change waited for the safety poll")
             #expect(daemon.terminate()?.status == 0)
         }
 
