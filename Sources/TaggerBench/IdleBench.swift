@@ -84,6 +84,17 @@ public enum ProcReader {
         }
     }
 
+    /// Nanoseconds on a CPU summed over the threads `pid` has now (the first field of
+    /// `/proc/PID/task/TID/schedstat`): finer than the clock ticks of `stat`, without the
+    /// children and the threads that ended.
+    public static func threadCPUNanos(_ pid: Int32) -> UInt64 {
+        threadIDs(pid).reduce(0) { sum, tid in
+            guard let bytes = read("/proc/\(pid)/task/\(tid)/schedstat"),
+                  let first = bytes.split(separator: UInt8(ascii: " ")).first, let ns = number(first) else { return sum }
+            return sum + ns
+        }
+    }
+
     /// The live children of `pid` (`/proc/PID/task/TID/children` of every thread), nil when the
     /// kernel does not offer that file.
     public static func children(_ pid: Int32) -> [Int32]? {
@@ -117,6 +128,8 @@ public struct ProcessSample: Sendable {
     public var time: UInt64
     public var stat: ProcReader.Stat
     public var contextSwitches: UInt64
+    /// ``ProcReader/threadCPUNanos(_:)``.
+    public var threadCPUNanos: UInt64
     /// `/proc/PID/io`: `syscw` (write-type system calls) and `write_bytes` (bytes sent to
     /// storage), the process's threads and its reaped children together; nil when unreadable.
     public var writeSyscalls: UInt64?
@@ -127,7 +140,7 @@ public struct ProcessSample: Sendable {
         guard let bytes = ProcReader.read("/proc/\(pid)/stat"), let stat = ProcReader.parseStat(bytes) else { return nil }
         let io = ProcReader.read("/proc/\(pid)/io").map(ProcReader.parseFields)
         return ProcessSample(time: BenchRecorder.now(), stat: stat, contextSwitches: ProcReader.contextSwitches(pid),
-                             writeSyscalls: io?["syscw"], storageWriteBytes: io?["write_bytes"])
+                             threadCPUNanos: ProcReader.threadCPUNanos(pid), writeSyscalls: io?["syscw"], storageWriteBytes: io?["write_bytes"])
     }
 }
 
@@ -260,6 +273,9 @@ public final class IdleBench: Sendable {
         /// CPU over the window: the daemon's own and its reaped children's, ms.
         public var cpuMs: Double
         public var childCPUms: Double
+        /// CPU of the daemon's threads over the window from their schedstat (ns resolution;
+        /// children and threads that ended are not in it), ms.
+        public var threadCPUms: Double
         /// Context switches of the daemon's threads over the window.
         public var wakeups: UInt64
         /// Files closed after writing / renamed into place / created in the state directory.
@@ -287,7 +303,7 @@ public final class IdleBench: Sendable {
         enum CodingKeys: String, CodingKey {
             case daemon, messages, notmuch, wakeups, threads
             case taggedSeconds = "tagged_s", settledSeconds = "settled_s", windowSeconds = "window_s"
-            case cpuMs = "cpu_ms", childCPUms = "child_cpu_ms", stateWrites = "state_writes", stateRenames = "state_renames"
+            case cpuMs = "cpu_ms", childCPUms = "child_cpu_ms", threadCPUms = "thread_cpu_ms", stateWrites = "state_writes", stateRenames = "state_renames"
             case stateCreates = "state_creates", stateWritesByFile = "state_writes_by_file", writeSyscalls = "write_syscalls"
             case storageWriteBytes = "storage_write_bytes", notmuchSpawns = "notmuch_spawns"
             case notmuchSpawnsByCommand = "notmuch_spawns_by_command", childrenSeen = "children_seen"
@@ -303,8 +319,9 @@ public final class IdleBench: Sendable {
 
         /// One line for the run.
         public var summary: String {
-            var s = String(format: "%.0f s idle, %d msgs: CPU %.0f ms/min (children %.0f), %.1f wake-ups/s, state dir %.0f writes/min (%@)",
-                           windowSeconds, messages, cpuMsPerMinute, childCPUms * perMinute, wakeupsPerSecond, stateWritesPerMinute,
+            var s = String(format: "%.0f s idle, %d msgs: CPU %.0f ms/min (children %.0f; threads by schedstat %.1f), %.1f wake-ups/s, state dir %.0f writes/min (%@)",
+                           windowSeconds, messages, cpuMsPerMinute, childCPUms * perMinute, threadCPUms * perMinute,
+                           wakeupsPerSecond, stateWritesPerMinute,
                            stateWritesByFile.sorted { $0.value > $1.value }.prefix(4).map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             if let w = writeSyscallsPerMinute { s += String(format: ", %.0f write syscalls/min", w) }
             if let n = notmuchSpawnsPerMinute {
@@ -315,11 +332,18 @@ public final class IdleBench: Sendable {
             if let l = correctionLatencies {
                 let got = l.compactMap { $0 }.sorted()
                 s += got.isEmpty ? ", no notmuch change recorded" :
-                    String(format: ", notmuch change→journal median %.2f s, max %.2f s", got[got.count / 2], got.last!)
+                    String(format: ", notmuch change→journal median %.2f s, max %.2f s", IdleBench.median(got), got.last!)
                 if got.count < l.count { s += " (\(l.count - got.count) of \(l.count) not within 30 s)" }
             }
             return s + String(format: "; %d threads, RSS %.1f MiB", threads, rssMiB)
         }
+    }
+
+    /// The median of `xs` (the mean of the middle two for an even count; 0 for none).
+    public static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     public typealias Failure = DaemonBench.Failure
@@ -481,6 +505,7 @@ public final class IdleBench: Sendable {
             windowSeconds: Double(final.time - first.time) / 1e9,
             cpuMs: Double(final.stat.totalTicks - first.stat.totalTicks) * tick,
             childCPUms: Double(final.stat.childTicks - first.stat.childTicks) * tick,
+            threadCPUms: Double(final.threadCPUNanos &- first.threadCPUNanos) / 1e6,
             wakeups: final.contextSwitches &- first.contextSwitches,
             stateWrites: counts.closedAfterWrite, stateRenames: counts.renamedInto, stateCreates: counts.created,
             stateWritesByFile: counts.byFile,

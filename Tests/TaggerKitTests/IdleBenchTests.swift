@@ -21,6 +21,8 @@ import Testing
         let after = try #require(ProcessSample.take(me))
         let ms = Double(after.stat.totalTicks - before.stat.totalTicks) * 1000 / ProcReader.ticksPerSecond
         #expect(ms >= 50 && ms <= 5_000, "\(ms) ms of CPU for 150 ms of spinning")
+        let threadMs = Double(after.threadCPUNanos - before.threadCPUNanos) / 1e6
+        #expect(threadMs >= 50 && threadMs <= 5_000, "\(threadMs) ms of thread CPU for 150 ms of spinning")
 
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/sleep")

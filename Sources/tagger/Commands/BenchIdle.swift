@@ -140,11 +140,7 @@ struct BenchIdle: ParsableCommand {
         }
     }
 
-    private func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    private func median(_ xs: [Double]) -> Double { IdleBench.median(xs) }
 
     private func optionalMedian(_ xs: [Double?]) -> Double? {
         let got = xs.compactMap { $0 }
