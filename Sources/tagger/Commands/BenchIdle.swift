@@ -10,9 +10,9 @@ struct BenchIdle: ParsableCommand {
         abstract: "What an idle daemon costs: starts `tagger run` on a temporary Maildir, waits until everything is tagged and the daemon is quiet, then measures its CPU, wake-ups, state-directory writes (and notmuch calls) over a window of idleness.",
         discussion: """
             CPU is utime+stime+cutime+cstime of /proc/PID/stat (the daemon and the children it \
-            reaped); wake-ups are the voluntary + involuntary context switches of its threads \
+            reaped; the JSON's thread_cpu_ms is the threads' /proc/PID/task/*/schedstat, in ns); wake-ups are the voluntary + involuntary context switches of its threads \
             (/proc/PID/task/*/status); state-directory writes are inotify IN_CLOSE_WRITE events \
-            (a file written and closed: one per atomic replace, one per append) in the whole state \
+            (a file opened for writing and closed: one per atomic replace, per append, per lock file taken) in the whole state \
             tree, with IN_MOVED_TO and IN_CREATE in the JSON; write syscalls are syscw of /proc/PID/io \
             (children included). With --notmuch, the daemon's `notmuch` calls are counted by a \
             wrapper first on its PATH that logs each call and execs the real program (a /bin/sh \
