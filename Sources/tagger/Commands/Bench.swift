@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Throughput benchmarks (msgs/s, MB/s, per-message p50/p99, peak RSS). Use a release build.",
         subcommands: [BenchParse.self, BenchTag.self, BenchScore.self, BenchTrain.self, BenchDaemon.self,
-                      BenchHostile.self, BenchLookup.self, BenchRetag.self])
+                      BenchHostile.self, BenchLookup.self, BenchRetag.self, BenchIdle.self])
 }
 
 /// Message files under the given paths, leaving out corpus bookkeeping (manifests, labels, READMEs).

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+    @Suite("bench idle")
+    struct BenchIdleTests {
+        @Test("bench idle: a short window on a few messages gives sane figures; a missing daemon binary is an error before any work")
+        func shortIdleRun() throws {
+            let ws = try Workspace(samples: false)
+            let r = try ws.tagger(["bench", "idle", Binary.samples + "/Maildir", "--model", ws.modelPath,
+                                   "--count", "20", "--seconds", "2", "--json"], stateFlags: false)
+            #expect(r.status == 0, "\(r.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+            let runs = try #require(report["runs"] as? [[String: Any]])
+            #expect(runs.count == 1)
+            let result = try #require(runs.first?["result"] as? [String: Any])
+            #expect((result["messages"] as? Int) == 20)
+            let window = try #require(result["window_s"] as? Double)
+            #expect(window >= 1.9 && window < 10, "window \(window) s")
+            // Starting and tagging 20 messages costs CPU; the idle window costs some or none.
+            let total = try #require(result["total_cpu_ms"] as? Double)
+            let idle = try #require(result["cpu_ms"] as? Double)
+            #expect(total > 0 && idle >= 0 && idle <= total, "total \(total) ms, idle \(idle) ms")
+            #expect((result["state_writes"] as? Int).map { $0 >= 0 } == true)
+            #expect(result["notmuch_spawns"] == nil, "no notmuch, no spawn count")
+            let summary = try #require(report["summary"] as? [[String: Any]])
+            #expect(summary.count == 1 && (summary[0]["binary"] as? String) == "A" && (summary[0]["runs"] as? Int) == 1)
+
+            let missing = try ws.tagger(["bench", "idle", Binary.samples + "/Maildir", "--model", ws.modelPath,
+                                         "--baseline", ws.root + "/no-such-tagger"], stateFlags: false)
+            #expect(missing.status != 0 && missing.stderr.contains("no-such-tagger"), "\(missing.status) \(missing.stderr)")
+            #expect(missing.stdout.isEmpty, "\(missing.stdout)")
+        }
+    }
+}
