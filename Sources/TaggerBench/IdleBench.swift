@@ -73,25 +73,37 @@ public enum ProcReader {
         return out
     }
 
-    /// Context switches (voluntary + involuntary) summed over the threads `pid` has now: each
-    /// one is a time a thread went to sleep or was put off the CPU, so at rest they count its
-    /// wake-ups. Threads that ended take their counts with them.
-    public static func contextSwitches(_ pid: Int32) -> UInt64 {
-        threadIDs(pid).reduce(0) { sum, tid in
-            guard let bytes = read("/proc/\(pid)/task/\(tid)/status") else { return sum }
+    /// Context switches (voluntary + involuntary) of each thread `pid` has now: each one is a
+    /// time a thread went to sleep or was put off the CPU, so at rest they count its wake-ups.
+    public static func contextSwitches(_ pid: Int32) -> [Int32: UInt64] {
+        var out: [Int32: UInt64] = [:]
+        for tid in threadIDs(pid) {
+            guard let bytes = read("/proc/\(pid)/task/\(tid)/status") else { continue }
             let f = parseFields(bytes)
-            return sum + (f["voluntary_ctxt_switches"] ?? 0) + (f["nonvoluntary_ctxt_switches"] ?? 0)
+            out[tid] = (f["voluntary_ctxt_switches"] ?? 0) + (f["nonvoluntary_ctxt_switches"] ?? 0)
         }
+        return out
     }
 
-    /// Nanoseconds on a CPU summed over the threads `pid` has now (the first field of
-    /// `/proc/PID/task/TID/schedstat`): finer than the clock ticks of `stat`, without the
-    /// children and the threads that ended.
-    public static func threadCPUNanos(_ pid: Int32) -> UInt64 {
-        threadIDs(pid).reduce(0) { sum, tid in
+    /// Nanoseconds on a CPU of each thread `pid` has now (the first field of
+    /// `/proc/PID/task/TID/schedstat`): finer than the clock ticks of `stat`, without the children.
+    public static func threadCPUNanos(_ pid: Int32) -> [Int32: UInt64] {
+        var out: [Int32: UInt64] = [:]
+        for tid in threadIDs(pid) {
             guard let bytes = read("/proc/\(pid)/task/\(tid)/schedstat"),
-                  let first = bytes.split(separator: UInt8(ascii: " ")).first, let ns = number(first) else { return sum }
-            return sum + ns
+                  let first = bytes.split(separator: UInt8(ascii: " ")).first, let ns = number(first) else { continue }
+            out[tid] = ns
+        }
+        return out
+    }
+
+    /// How much per-thread counters grew from `before` to `after`: a thread started meanwhile
+    /// counts whole; one that ended meanwhile took its counts with it (not counted), so the
+    /// figure is a lower bound when threads come and go.
+    public static func growth(from before: [Int32: UInt64], to after: [Int32: UInt64]) -> UInt64 {
+        after.reduce(0) { sum, entry in
+            let start = before[entry.key] ?? 0
+            return sum + (entry.value >= start ? entry.value - start : entry.value)
         }
     }
 
@@ -127,9 +139,10 @@ public struct ProcessSample: Sendable {
     /// Monotonic time of the reading, ns.
     public var time: UInt64
     public var stat: ProcReader.Stat
-    public var contextSwitches: UInt64
-    /// ``ProcReader/threadCPUNanos(_:)``.
-    public var threadCPUNanos: UInt64
+    /// ``ProcReader/contextSwitches(_:)``, per thread.
+    public var contextSwitches: [Int32: UInt64]
+    /// ``ProcReader/threadCPUNanos(_:)``, per thread.
+    public var threadCPUNanos: [Int32: UInt64]
     /// `/proc/PID/io`: `syscw` (write-type system calls) and `write_bytes` (bytes sent to
     /// storage), the process's threads and its reaped children together; nil when unreadable.
     public var writeSyscalls: UInt64?
@@ -505,8 +518,8 @@ public final class IdleBench: Sendable {
             windowSeconds: Double(final.time - first.time) / 1e9,
             cpuMs: Double(final.stat.totalTicks - first.stat.totalTicks) * tick,
             childCPUms: Double(final.stat.childTicks - first.stat.childTicks) * tick,
-            threadCPUms: Double(final.threadCPUNanos &- first.threadCPUNanos) / 1e6,
-            wakeups: final.contextSwitches &- first.contextSwitches,
+            threadCPUms: Double(ProcReader.growth(from: first.threadCPUNanos, to: final.threadCPUNanos)) / 1e6,
+            wakeups: ProcReader.growth(from: first.contextSwitches, to: final.contextSwitches),
             stateWrites: counts.closedAfterWrite, stateRenames: counts.renamedInto, stateCreates: counts.created,
             stateWritesByFile: counts.byFile,
             writeSyscalls: final.writeSyscalls.flatMap { a in first.writeSyscalls.map { a &- $0 } },
