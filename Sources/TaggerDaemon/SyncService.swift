@@ -57,7 +57,8 @@ struct SyncService: DaemonService {
         var lastLocate = ContinuousClock.now
         var locateDue = true
         var warned: String?
-        var lastPull = ContinuousClock.now - target.pollInterval
+        var lastPull = ContinuousClock.now
+        var pullDue = true   // at start: what changed there while tagger was not running
         while !Task.isCancelled {
             if let w = watch, !w.isAlive {
                 w.stop()
@@ -72,7 +73,7 @@ struct SyncService: DaemonService {
                     do {
                         watch = try DirectoryWatch(directory: directory) { bell.ring() }
                         logger.info("\(target.name): watching \(directory) for changes")
-                        lastPull = ContinuousClock.now - target.pollInterval   // changes before the watch
+                        pullDue = true   // changes made before the watch
                     } catch {
                         logger.warning("\(target.name): \(error); polling every \(target.pollInterval) instead")
                     }
@@ -87,7 +88,7 @@ struct SyncService: DaemonService {
                     if n > 0 { logger.debug("\(target.name): \(n) tag change(s) sent") }
                 }
                 let changed = watch?.takeChange() == true
-                if changed || ContinuousClock.now - lastPull >= interval {
+                if changed || pullDue || ContinuousClock.now - lastPull >= interval {
                     if changed {
                         // One commit shows as a few events (the lock file, the version file):
                         // let them, and a run of commits, settle into one look.
@@ -95,6 +96,7 @@ struct SyncService: DaemonService {
                         _ = watch?.takeChange()
                     }
                     lastPull = ContinuousClock.now
+                    pullDue = false
                     try await link.catchUp()
                     let n = try await target.pull()
                     if n > 0 { logger.info("\(target.name): \(n) correction(s) recorded from the user's tags there") }
@@ -111,10 +113,10 @@ struct SyncService: DaemonService {
                 woken.store(true, ordering: .relaxed)
                 // Back off: retry at the poll interval (at least a second).
                 try? await Task.sleep(for: max(target.pollInterval, .seconds(1)))
-                lastPull = ContinuousClock.now - interval
+                pullDue = true
                 continue
             }
-            let untilPull = lastPull + interval - ContinuousClock.now
+            let untilPull = pullDue ? .zero : lastPull + interval - ContinuousClock.now
             await bell.wait(upTo: max(untilPull, .milliseconds(10)))
         }
     }
