@@ -1,4 +1,5 @@
 #if os(Linux)
+import Glibc
 import Synchronization
 import TaggerSystem
 
@@ -14,12 +15,21 @@ final class DirectoryWatch: Sendable {
 
     private let inotify: Inotify
     private let flags = Flags()
+    /// The directory's path and (device, inode) when the watch was made: a directory moved or
+    /// replaced with an ancestor (`mv .notmuch .notmuch.old`, a re-pointed symlink) sends no
+    /// event, so ``isAlive`` also checks that the path still leads to it.
+    private let directory: String
+    private let identity: (device: UInt64, inode: UInt64)
 
     static let mask = InotifyMask.closeWrite | InotifyMask.movedTo | InotifyMask.deleteSelf
         | InotifyMask.moveSelf | InotifyMask.onlyDir
 
     /// - Throws: `SystemError` when inotify is unavailable or the directory cannot be watched.
     init(directory: String, onChange: @escaping @Sendable () -> Void) throws {
+        // Before the watch: a directory replaced in between then looks dead (found again), not alive.
+        let info = try FileIO.status(directory)
+        self.directory = directory
+        identity = (UInt64(info.st_dev), UInt64(info.st_ino))
         inotify = try Inotify()
         _ = try inotify.addWatch(directory, mask: Self.mask)
         inotify.start { [flags] events in
@@ -30,8 +40,17 @@ final class DirectoryWatch: Sendable {
         }
     }
 
-    /// False once the directory was deleted or moved (or events were lost).
-    var isAlive: Bool { flags.alive.load(ordering: .relaxed) }
+    /// False once the directory was deleted or moved (or events were lost), or its path no
+    /// longer leads to it (one `stat`).
+    var isAlive: Bool {
+        guard flags.alive.load(ordering: .relaxed) else { return false }
+        do throws(SystemError) {
+            let info = try FileIO.status(directory)
+            return UInt64(info.st_dev) == identity.device && UInt64(info.st_ino) == identity.inode
+        } catch {
+            return !(error.isNotFound || error.code == ENOTDIR)
+        }
+    }
 
     /// Whether anything happened since the last call.
     func takeChange() -> Bool { flags.changed.exchange(false, ordering: .relaxed) }

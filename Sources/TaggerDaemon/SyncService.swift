@@ -41,17 +41,19 @@ struct SyncService: DaemonService {
         logger.notice(about)
         // Other processes' changes (`tagger label`, a retrain's pick-up of sidecar edits) reach
         // the catalog's files, not this process's subscription: watched, they go out at once.
-        let catalogWatch: DirectoryWatch?
-        do {
-            catalogWatch = try DirectoryWatch(directory: store.state.catalog) {
+        let catalogDirectory = store.state.catalog
+        let watchCatalog: @Sendable () throws -> DirectoryWatch = {
+            try DirectoryWatch(directory: catalogDirectory) {
                 woken.store(true, ordering: .relaxed)
                 bell.ring()
             }
-        } catch {
-            catalogWatch = nil
+        }
+        var catalogWatch: DirectoryWatch?
+        do { catalogWatch = try watchCatalog() } catch {
             logger.warning("\(target.name): \(error); other processes' corrections are sent every \(target.pollInterval)")
         }
         defer { catalogWatch?.stop() }
+        var lastCatalogTry = ContinuousClock.now
         var watch: DirectoryWatch?
         defer { watch?.stop() }
         var lastLocate = ContinuousClock.now
@@ -60,6 +62,20 @@ struct SyncService: DaemonService {
         var lastPull = ContinuousClock.now
         var pullDue = true   // at start: what changed there while tagger was not running
         while !Task.isCancelled {
+            // The catalog folder removed and rebuilt under the running daemon (or events lost):
+            // watched again, else the link would poll the target every pollInterval for good.
+            if let c = catalogWatch, !c.isAlive {
+                c.stop()
+                catalogWatch = nil
+                woken.store(true, ordering: .relaxed)
+            }
+            if catalogWatch == nil, ContinuousClock.now - lastCatalogTry >= Self.relocateInterval {
+                lastCatalogTry = ContinuousClock.now
+                if let made = try? watchCatalog() {
+                    catalogWatch = made
+                    woken.store(true, ordering: .relaxed)   // what was recorded while unwatched
+                }
+            }
             if let w = watch, !w.isAlive {
                 w.stop()
                 watch = nil

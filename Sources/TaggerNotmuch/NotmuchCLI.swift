@@ -286,9 +286,12 @@ public struct NotmuchCLI: Sendable {
             }
         }
         let stopped = Atomic(false)
+        // The pid, not the Process: a cancelled item stays queued until its deadline, and the
+        // Process it held kept its pipes open that long (two descriptors per call for 300 s).
+        let pid = p.processIdentifier
         let watchdog = DispatchWorkItem {
             stopped.store(true, ordering: .relaxed)
-            kill(p.processIdentifier, SIGKILL)
+            kill(pid, SIGKILL)
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         p.waitUntilExit()

@@ -65,6 +65,31 @@ extension EndToEnd {
             #expect(daemon.terminate()?.status == 0)
         }
 
+        @Test("the catalog folder removed and rebuilt under the running daemon is watched again: it does not go back to polling notmuch")
+        func catalogRebuiltIsWatchedAgain() async throws {
+            let ws = try Workspace()
+            let nm = try NotmuchDB(ws)
+            try nm.run(["new", "--quiet"])
+            let (path, log) = try Self.countingNotmuch(ws)
+            let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env.merging(path) { $1 })
+            #expect(await eventually(timeout: 120) { NotmuchTests.sidecarCount(ws) == SampleMail.all.count }, "\(daemon.log)")
+            #expect(await eventually(timeout: 30) { daemon.log.contains("for changes") }, "\(daemon.log)")
+            // Removed by hand: the daemon rebuilds it from the sidecars when it next records.
+            try FileManager.default.removeItem(atPath: ws.state + "/catalog")
+            let (unique, _) = try ws.deliverSample(0)
+            #expect(await eventually(timeout: 60) {
+                ws.sidecar(unique) != nil && FileManager.default.fileExists(atPath: ws.state + "/catalog/snapshot.jsonl")
+            }, "\(daemon.log)")
+            // Watched again within the relocation interval (10 s); then idle, no notmuch command
+            // (a dead catalog watch made the link poll `notmuch count` every 2 s for good).
+            try await Task.sleep(for: .seconds(14))
+            let before = Self.calls(log).count
+            try await Task.sleep(for: .seconds(6))
+            let idle = Array(Self.calls(log).dropFirst(before))
+            #expect(idle.isEmpty, "notmuch run while idle after the catalog was rebuilt: \(idle)")
+            #expect(daemon.terminate()?.status == 0)
+        }
+
         @Test("a database created after the daemon started is found and watched; one rebuilt is watched again")
         func databaseCreatedLaterAndRebuilt() async throws {
             let ws = try Workspace()

@@ -4,6 +4,10 @@ import Testing
 
 /// The doorbell idle services sleep on: a ring wakes the wait at once (or the next one), a
 /// timeout or a cancellation ends it, and nothing wakes a wait twice.
+///
+/// The bounds are loose on purpose: in the whole suite the cooperative pool is sometimes busy
+/// with other tests for 50 s (every test then "takes" that long), so a ring is told from a
+/// timeout by a timeout far longer than any such stall, not by a tight bound.
 @Suite struct DoorbellTests {
     /// Seconds `body` took.
     func seconds(_ body: () async -> Void) async -> Double {
@@ -17,7 +21,7 @@ import Testing
         let bell = Doorbell()
         bell.ring()
         bell.ring()
-        #expect(await seconds { await bell.wait(upTo: .seconds(30)) } < 5)
+        #expect(await seconds { await bell.wait(upTo: .seconds(600)) } < 300)
         // The two rings counted once: the next wait sleeps its whole timeout.
         #expect(await seconds { await bell.wait(upTo: .milliseconds(300)) } >= 0.25)
     }
@@ -25,7 +29,7 @@ import Testing
     @Test func aWaitEndsAtItsTimeout() async {
         let bell = Doorbell()
         let took = await seconds { await bell.wait(upTo: .milliseconds(200)) }
-        #expect(took >= 0.15 && took < 10)
+        #expect(took >= 0.15 && took < 300)
     }
 
     @Test func aRingWakesTheWaitingTask() async {
@@ -34,8 +38,8 @@ import Testing
             try? await Task.sleep(for: .milliseconds(200))
             bell.ring()
         }
-        let took = await seconds { await bell.wait(upTo: .seconds(60)) }
-        #expect(took >= 0.15 && took < 10)
+        let took = await seconds { await bell.wait(upTo: .seconds(600)) }
+        #expect(took >= 0.15 && took < 300)
         await ringer.value
     }
 
@@ -58,7 +62,7 @@ import Testing
             waiter.cancel()
             await waiter.value
         }
-        #expect(took < 10)
+        #expect(took < 300)
     }
 
     @Test func manyRingersAndOneSleeperNeverHang() async {
@@ -77,6 +81,6 @@ import Testing
         }
         for r in ringers { await r.value }
         #expect(rounds == 500)
-        #expect(took < 60)
+        #expect(took < 300)
     }
 }

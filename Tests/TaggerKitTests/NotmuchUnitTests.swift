@@ -97,3 +97,24 @@ struct NotmuchUnitTests {
         #expect("\(NotmuchError.notInstalled(path: "/x"))".contains("no `notmuch` command on PATH"))
     }
 }
+
+@Suite("notmuch link: each notmuch call gives its descriptors back", .serialized,
+       .enabled(if: ["/usr/bin/notmuch", "/usr/local/bin/notmuch", "/bin/notmuch"].contains { FileManager.default.isExecutableFile(atPath: $0) },
+                "notmuch is not installed"))
+struct NotmuchCallDescriptorTests {
+    static func openPipes() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).filter {
+            ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) ?? "").hasPrefix("pipe:")
+        }.count
+    }
+
+    @Test("40 calls leave no pipe open (the call's time-limit kept each call's two pipes for its 300 s)")
+    func callsCloseTheirPipes() throws {
+        let cli = try NotmuchCLI(environment: ["PATH": "/usr/local/bin:/usr/bin:/bin"])
+        _ = try cli.run(["--version"])
+        let before = Self.openPipes()
+        for _ in 0..<40 { _ = try cli.run(["--version"]) }
+        // Other tests of this process may hold a few pipes meanwhile; the leak was 80.
+        #expect(Self.openPipes() - before < 20)
+    }
+}
