@@ -83,10 +83,11 @@ public final class Daemon: Sendable {
     /// their own sequence). Starts with a full reconcile; ends on `.stop` or when `triggers` ends.
     /// `periodic` adds a reconcile every `reconcile_interval`; `once` looks at the journal for a
     /// due retrain at start only. `beforeWatch` sees each directory just before its watch is
-    /// added (see ``MaildirWatcher``).
+    /// added (see ``MaildirWatcher``). `retagIdleTimeout`: see ``RetagService/idleTimeout``.
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
     func run<S: AsyncSequence & Sendable>(triggers: S, once: Bool = false, periodic: Bool = false,
-                                          beforeWatch: (@Sendable (String) -> Void)? = nil) async throws
+                                          beforeWatch: (@Sendable (String) -> Void)? = nil,
+                                          retagIdleTimeout: Duration = RetagService.idleTimeout) async throws
     where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
         if FileIO.isMissing(config.modelPath) {
@@ -135,7 +136,7 @@ public final class Daemon: Sendable {
             TriggerService(triggers: triggers, context: context),
         ]
         // A single pass does not rescore old sidecars (`tagger retag` does).
-        if !once { services.append(RetagService(context: context, requestsWatched: requestsWatched)) }
+        if !once { services.append(RetagService(context: context, idleTimeout: requestsWatched ? retagIdleTimeout : .milliseconds(250))) }
         if periodic { services.append(ReconcileTimer(queue: context.queue, interval: { context.config.reconcileInterval })) }
         if config.notmuch {
             let target = NotmuchTarget(config: config, store: context.store, environment: ProcessInfo.processInfo.environment)

@@ -4,6 +4,8 @@ import TaggerLock
 /// How a service that has nothing to do sleeps without polling: it waits on a doorbell that
 /// whoever has news rings (any thread, any number of times), with a timeout as a safety net.
 /// A ring while nobody waits is kept for the next wait; rings between two waits count as one.
+/// Meant for one waiter at a time (each bell belongs to one service's loop); a second concurrent
+/// wait ends the first, as a ring would, so that none is left waiting for good.
 final class Doorbell: Sendable {
     private struct State {
         /// Rung while nobody waited.
@@ -53,14 +55,16 @@ final class Doorbell: Sendable {
                 self.expire(number)
             }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { s -> Bool in
+                let (now, displaced) = state.withLock { s -> (Bool, CheckedContinuation<Void, Never>?) in
                     if s.rung || s.expired == number {
                         s.rung = false
-                        return true
+                        return (true, nil)
                     }
+                    let displaced = s.waiter?.continuation
                     s.waiter = (number, c)
-                    return false
+                    return (false, displaced)
                 }
+                displaced?.resume()
                 if now { c.resume() }
             }
             group.cancelAll()

@@ -198,9 +198,10 @@ extension MessageTagger {
 struct RetagService: DaemonService {
     let name = "retag"
     let context: DaemonContext
-    /// Whether the watcher reports the request file (else it is looked for four times a second).
-    let requestsWatched: Bool
-    /// The longest idle sleep with the request file watched (a safety net: the watch reports it).
+    /// The longest idle sleep: ``idleTimeout`` when the watcher reports the request file (a
+    /// safety net), 250 ms when it cannot.
+    let idleTimeout: Duration
+    /// The longest idle sleep with the request file watched.
     static let idleTimeout = Duration.seconds(10)
     /// Retag lane depth kept: deep enough that tagging never waits for the next round, even
     /// when a loaded machine wakes this service late (256 capped the job at ~280 msgs/s there).
@@ -223,7 +224,7 @@ struct RetagService: DaemonService {
             if context.retag.running {
                 try? await Task.sleep(for: .milliseconds(50))
             } else {
-                await context.retagBell.wait(upTo: requestsWatched ? Self.idleTimeout : .milliseconds(250))
+                await context.retagBell.wait(upTo: idleTimeout)
             }
         }
     }

@@ -58,6 +58,7 @@ struct SyncService: DaemonService {
         defer { watch?.stop() }
         var lastLocate = ContinuousClock.now
         var locateDue = true
+        var watchProblem: String?
         var warned: String?
         var lastPull = ContinuousClock.now
         var pullDue = true   // at start: what changed there while tagger was not running
@@ -91,7 +92,10 @@ struct SyncService: DaemonService {
                         logger.info("\(target.name): watching \(directory) for changes")
                         pullDue = true   // changes made before the watch
                     } catch {
-                        logger.warning("\(target.name): \(error); polling every \(target.pollInterval) instead")
+                        // Said once until it changes (it is tried again every relocateInterval).
+                        let problem = "\(target.name): \(error); polling every \(target.pollInterval) instead"
+                        if problem != watchProblem { logger.warning(problem) }
+                        watchProblem = problem
                     }
                 }
             }

@@ -71,14 +71,22 @@ public final class NotmuchTarget: MailClientTarget, @unchecked Sendable {
     /// `database.path`, or `xapian` there when the database lives apart from the mail (notmuch's
     /// XDG layout). notmuch's every commit renames a new version file into it.
     public func changeDirectory() async -> String? {
-        guard let cli = try? NotmuchCLI(environment: environment), let root = cli.databasePath() else { return nil }
-        for candidate in [root + "/.notmuch/xapian", root + "/xapian"] {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
-                return candidate
+        // `notmuch config get` runs on a blocking thread, not the daemon's cooperative pool.
+        let environment = self.environment
+        return try? await withTaskCancellationHandler {
+            try await Blocking.run { () -> String? in
+                var cli = try NotmuchCLI(environment: environment)
+                cli.runs = self.runs
+                guard let root = cli.databasePath() else { return nil }
+                for candidate in [root + "/.notmuch/xapian", root + "/xapian"] {
+                    var isDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue {
+                        return candidate
+                    }
+                }
+                return nil
             }
-        }
-        return nil
+        } onCancel: { runs.stop() }
     }
 
     // MARK: SyncTarget

@@ -36,13 +36,14 @@ struct RunningDaemon<Loader> {
         try FakeLoader.writeModel(state, id: "model-1")
     }
 
-    func start(grace: Double = 0, retag: Bool = false, pace: Double = 0) -> Running {
+    func start(grace: Double = 0, retag: Bool = false, pace: Double = 0,
+               retagIdleTimeout: Duration = RetagService.idleTimeout) -> Running {
         let loader = FakeLoader(pace: pace)
         let logs = LogCapture()
         let daemon = Daemon(config: Fixture.config(maildir: root, state: state, grace: grace, retag: retag),
                             loader: loader, logger: logs.logger(), notifier: SystemdNotifier(environment: [:]))
         let (stream, cont) = AsyncStream<DaemonTrigger>.makeStream()
-        let task = Task { try await daemon.run(triggers: stream) }
+        let task = Task { try await daemon.run(triggers: stream, retagIdleTimeout: retagIdleTimeout) }
         return Running(daemon: daemon, triggers: cont, task: task, loader: loader, logs: logs)
     }
 

@@ -83,4 +83,27 @@ import Testing
         #expect(rounds == 500)
         #expect(took < 300)
     }
+
+    @Test func aSecondWaiterEndsTheFirstInsteadOfLeavingItForGood() async {
+        let bell = Doorbell()
+        let first = Task { await bell.wait(upTo: .seconds(600)) }
+        try? await Task.sleep(for: .milliseconds(200))
+        let second = Task { await bell.wait(upTo: .seconds(600)) }
+        let took = await seconds { await first.value }
+        #expect(took < 300)
+        bell.ring()
+        await second.value
+    }
+
+    @Test func aRingDuringAWaitEndsItAndIsNotKeptForTheNext() async {
+        let bell = Doorbell()
+        let ringer = Task {
+            try? await Task.sleep(for: .milliseconds(200))
+            bell.ring()
+        }
+        #expect(await seconds { await bell.wait(upTo: .seconds(600)) } < 300)
+        await ringer.value
+        // That ring was used up: the next wait lasts its whole timeout.
+        #expect(await seconds { await bell.wait(upTo: .milliseconds(300)) } >= 0.25)
+    }
 }
