@@ -23,16 +23,23 @@ extension EndToEnd {
             Command.read(log).split(separator: "\n").map(String.init)
         }
 
+        /// A daemon with the notmuch link on an indexed workspace, its notmuch calls logged (see
+        /// ``countingNotmuch(_:)``), once it has tagged the samples and watches the database.
+        static func startWatching(_ ws: Workspace, _ nm: NotmuchDB) async throws -> (daemon: DaemonProcess, log: String) {
+            try nm.run(["new", "--quiet"])
+            let (path, log) = try countingNotmuch(ws)
+            let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env.merging(path) { $1 })
+            #expect(await eventually(timeout: 120) { NotmuchTests.sidecarCount(ws) == SampleMail.all.count }, "\(daemon.log)")
+            #expect(await eventually(timeout: 30) { daemon.log.contains("for changes") }, "\(daemon.log)")
+            return (daemon, log)
+        }
+
         @Test("idle, the daemon runs no notmuch command; a change in notmuch is still a correction at once")
         func idleDaemonLeavesNotmuchAlone() async throws {
             let ws = try Workspace()
             let nm = try NotmuchDB(ws)
-            try nm.run(["new", "--quiet"])
-            let (path, log) = try Self.countingNotmuch(ws)
-            let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env.merging(path) { $1 })
-            #expect(await eventually(timeout: 120) { NotmuchTests.sidecarCount(ws) == SampleMail.all.count }, "\(daemon.log)")
+            let (daemon, log) = try await Self.startWatching(ws, nm)
             #expect(await eventually(timeout: 60) { nm.count("tag:finance") > 0 }, "\(daemon.log)")
-            #expect(await eventually(timeout: 30) { daemon.log.contains("for changes") }, "\(daemon.log)")
             // Settled: everything published and read back.
             try await Task.sleep(for: .seconds(2))
             let revision = try #require(nm.revision())
@@ -69,11 +76,7 @@ extension EndToEnd {
         func catalogRebuiltIsWatchedAgain() async throws {
             let ws = try Workspace()
             let nm = try NotmuchDB(ws)
-            try nm.run(["new", "--quiet"])
-            let (path, log) = try Self.countingNotmuch(ws)
-            let daemon = try await DaemonProcess(ws, reconcile: "1h", extra: ["--notmuch"], env: nm.env.merging(path) { $1 })
-            #expect(await eventually(timeout: 120) { NotmuchTests.sidecarCount(ws) == SampleMail.all.count }, "\(daemon.log)")
-            #expect(await eventually(timeout: 30) { daemon.log.contains("for changes") }, "\(daemon.log)")
+            let (daemon, log) = try await Self.startWatching(ws, nm)
             // Removed by hand: the daemon rebuilds it from the sidecars when it next records.
             try FileManager.default.removeItem(atPath: ws.state + "/catalog")
             let (unique, _) = try ws.deliverSample(0)
