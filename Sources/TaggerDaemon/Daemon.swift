@@ -83,11 +83,13 @@ public final class Daemon: Sendable {
     /// their own sequence). Starts with a full reconcile; ends on `.stop` or when `triggers` ends.
     /// `periodic` adds a reconcile every `reconcile_interval`; `once` looks at the journal for a
     /// due retrain at start only. `beforeWatch` sees each directory just before its watch is
-    /// added (see ``MaildirWatcher``). `retagIdleTimeout`: see ``RetagService/idleTimeout``.
+    /// added (see ``MaildirWatcher``). `retagIdleTimeout`: see ``RetagService/idleTimeout``;
+    /// `statusIdleTimeout`: the status service's longest idle sleep without a watchdog.
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.
     func run<S: AsyncSequence & Sendable>(triggers: S, once: Bool = false, periodic: Bool = false,
                                           beforeWatch: (@Sendable (String) -> Void)? = nil,
-                                          retagIdleTimeout: Duration = RetagService.idleTimeout) async throws
+                                          retagIdleTimeout: Duration = RetagService.idleTimeout,
+                                          statusIdleTimeout: Double = StatusService.idleSafety) async throws
     where S.Element == DaemonTrigger {
         let scorer: any MessageScoring
         if FileIO.isMissing(config.modelPath) {
@@ -123,6 +125,8 @@ public final class Daemon: Sendable {
             logger.warning("\(error); retag requests are looked for four times a second")
             requestsWatched = false
         }
+        // A removed status file is written again at once (without the watch: within a minute).
+        try? watcher.watch(file: config.state.statusFile, reporting: .statusRemoved)
         context.queue.push(.reconcile)
         // READY=1 before the loop starts, so it precedes the loop's first WATCHDOG=1.
         notifier.ready(status: "model \(scorer.modelInfo.id), \(watcher.watchCount) watches")
@@ -131,7 +135,7 @@ public final class Daemon: Sendable {
         let commits = CommitService(store: context.store)
         var services: [any DaemonService] = [
             TaggingService(context: context, commits: commits), commits,
-            WatcherService(context: context), StatusService(context: context),
+            WatcherService(context: context), StatusService(context: context, idleSafety: statusIdleTimeout),
             RetrainService(config: config, logger: logger, once: once, live: { context.config }),
             TriggerService(triggers: triggers, context: context),
         ]

@@ -22,6 +22,9 @@ final class DaemonContext: Sendable {
     let retag = RetagJob()
     /// Wakes `RetagService`: a retag request arrived, or a reload may have changed the model.
     let retagBell = Doorbell()
+    /// Wakes `StatusService`: the counters may have changed (tagging took work, an error was
+    /// counted, a retag job started or ended) or the status file was removed.
+    let statusBell = Doorbell()
     let notifier: SystemdNotifier
     /// Tagging's inbox (control first, then fresh mail, then backlog).
     let queue: WorkQueue
@@ -66,6 +69,7 @@ final class DaemonContext: Sendable {
             $0.errors += 1
             $0.lastError = message
         }
+        statusBell.ring()
     }
 
     /// The current status, as written to the status file.

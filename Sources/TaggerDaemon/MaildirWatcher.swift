@@ -22,6 +22,8 @@ enum WatchEvent: Sendable, Equatable {
     case modelChanged
     /// `tagger retag` left a request in the state directory.
     case retagRequested
+    /// The status file was removed or renamed away (the daemon writes it again).
+    case statusRemoved
     /// The kernel queue overflowed: events were lost, a full reconcile is needed.
     case overflow
 }
@@ -33,7 +35,8 @@ final class MaildirWatcher: Sendable {
     private enum Target: Sendable {
         case messages(maildir: Int, folder: MaildirFolder, subdirectory: String)
         case container(maildir: Int, path: String)
-        /// A directory watched for some of its files: what each one's replacement or rewrite means.
+        /// A directory watched for some of its files: what each one's replacement or rewrite
+        /// means (or, for ``WatchEvent/statusRemoved``, its removal).
         case files(names: [String: WatchEvent])
     }
 
@@ -46,7 +49,8 @@ final class MaildirWatcher: Sendable {
         | InotifyMask.movedFrom | InotifyMask.closeWrite | InotifyMask.attrib | InotifyMask.onlyDir | InotifyMask.dontFollow | InotifyMask.exclUnlink
     static let containerMask = InotifyMask.create | InotifyMask.movedTo | InotifyMask.delete
         | InotifyMask.movedFrom | InotifyMask.onlyDir | InotifyMask.dontFollow
-    static let fileMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.onlyDir
+    static let fileMask = InotifyMask.movedTo | InotifyMask.closeWrite | InotifyMask.delete | InotifyMask.movedFrom
+        | InotifyMask.onlyDir
 
     /// Called with a directory's path just before its watch is added (tests use it to change a
     /// folder in the window between the scan and the watch).
@@ -96,7 +100,8 @@ final class MaildirWatcher: Sendable {
     }
 
     /// Watches the directory of `path` for that file being replaced or rewritten, reported as
-    /// `event` (files of one directory share its watch).
+    /// `event` (files of one directory share its watch); with ``WatchEvent/statusRemoved``, for
+    /// that file being removed or renamed away instead.
     /// - Throws: `SystemError` when the watch cannot be added.
     func watch(file path: String, reporting event: WatchEvent) throws {
         let url = URL(fileURLWithPath: path)
@@ -133,7 +138,9 @@ final class MaildirWatcher: Sendable {
         let isDir = e.mask & InotifyMask.isDir != 0
         switch target {
         case .files(let names):
-            return isDir ? nil : names[e.name]
+            guard !isDir, let event = names[e.name] else { return nil }
+            let removed = e.mask & (InotifyMask.delete | InotifyMask.movedFrom) != 0
+            return removed == (event == .statusRemoved) ? event : nil
         case .container(let maildir, let path):
             guard isDir, e.validName else { return nil }
             // A folder's own cur/new/tmp make (or unmake) that folder; any other directory is

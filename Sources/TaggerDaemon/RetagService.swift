@@ -258,6 +258,7 @@ struct RetagService: DaemonService {
         if job.drained, job.finishOrReplan(entries: context.store.catalog.allEntries, config: config),
            let p = job.progress, p.total > 0 || p.request != nil {
             context.logger.notice(p.summary)
+            context.statusBell.ring()
             FreeMemory.release()
         }
         return seen
@@ -267,6 +268,7 @@ struct RetagService: DaemonService {
         context.queue.clearRetag()
         let total = context.retag.start(model: model, entries: context.store.catalog.allEntries,
                                         config: context.config, all: all, request: request)
+        context.statusBell.ring()
         if total > 0 || request != nil {
             context.logger.notice("retag: \(total) message(s) to rescore with model \(model)"
                                   + (request.map { " (tagger retag, request \($0))" } ?? ""))

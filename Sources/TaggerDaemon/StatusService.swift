@@ -6,31 +6,66 @@ import TaggerSystem
 /// Status: writes the status file and systemd's `STATUS=` when the counters change (at most
 /// once a second: an idle daemon writes nothing, so the disk may sleep), and pings the watchdog
 /// while the tagging loop goes round (a loop stuck on one message gets no pings, so systemd
-/// restarts it). The daemon writes the final status once tagging has stopped.
+/// restarts it). Idle, it sleeps until ``DaemonContext/statusBell`` rings (tagging took work,
+/// an error was counted, a retag job started or ended, the status file was removed), waking
+/// only for the watchdog (every half interval) or once a minute. A write that fails (a full
+/// disk) is tried again every few seconds and logged once until it succeeds or fails otherwise.
+/// The daemon writes the final status once tagging has stopped.
 struct StatusService: DaemonService {
     let name = "status"
     let context: DaemonContext
+    /// The longest idle sleep without a watchdog (a safety net: every change rings the bell).
+    var idleSafety = Self.idleSafety
+    /// The default ``idleSafety``, in seconds.
+    static let idleSafety = 60.0
+    /// How soon a failed write is tried again (unless the bell rings first).
+    static let retryAfterFailure = 5.0
 
     func run() async throws {
         let interval = context.notifier.watchdogInterval
-        let period = min(1.0, (interval ?? 2) / 2)
+        // While the counters change: a round a second (more often for a short watchdog).
+        let busyPeriod = min(1.0, (interval ?? 2) / 2)
+        let idlePeriod = interval.map { $0 / 2 } ?? idleSafety
         var lastStatus = Date.distantPast
         var written: DaemonStatus?
+        var failure: String?
         while !Task.isCancelled {
             if let interval {
                 let age = Date().timeIntervalSince1970 - Double(context.heartbeat.load(ordering: .relaxed)) / 1000
                 if age < interval { context.notifier.watchdog() }
             }
+            var sleep: Double? = busyPeriod
             if Date().timeIntervalSince(lastStatus) >= 1 {
                 let snap = context.snapshot()
                 // Also written again when removed meanwhile (`tagger status` needs it).
                 if written.map({ !Self.sameCounters($0, snap) }) ?? true || FileIO.isMissing(context.config.state.statusFile) {
                     lastStatus = Date()
                     let context = self.context
-                    if (try? await Blocking.run { Self.publish(context, snap) }) == true { written = snap }
+                    let problem: String?
+                    do { problem = try await Blocking.run { Self.write(context, snap) } } catch { return }   // stopping
+                    if let problem {
+                        if problem != failure { context.logger.warning("status file: \(problem); trying again every \(Int(Self.retryAfterFailure)) s, logged again only if this changes") }
+                        failure = problem
+                        sleep = nil
+                    } else {
+                        if failure != nil { context.logger.notice("status file written again") }
+                        failure = nil
+                        written = snap
+                    }
+                } else {
+                    sleep = nil
                 }
             }
-            try? await Task.sleep(for: .seconds(period))
+            if let sleep {
+                try? await Task.sleep(for: .seconds(sleep))
+            } else {
+                let round = Date()
+                await context.statusBell.wait(upTo: .seconds(failure != nil ? min(idlePeriod, Self.retryAfterFailure) : idlePeriod))
+                // At most a round per period, however often the bell rings (once per message
+                // taken: a burst that changes no counter would otherwise spin this loop).
+                let since = Date().timeIntervalSince(round)
+                if since < busyPeriod { try? await Task.sleep(for: .seconds(busyPeriod - since)) }
+            }
         }
     }
 
@@ -41,18 +76,25 @@ struct StatusService: DaemonService {
         return a == b
     }
 
-    /// Writes the status file and `STATUS=` (a blocking file write) from `snap` (default: now).
+    /// Writes the status file and `STATUS=` (a blocking file write) from `snap` (default: now),
+    /// logging a failure.
     /// - Returns: whether the file was written.
     @discardableResult
     static func publish(_ context: DaemonContext, _ snap: DaemonStatus? = nil) -> Bool {
-        let snap = snap ?? context.snapshot()
+        guard let problem = write(context, snap ?? context.snapshot()) else { return true }
+        context.logger.warning("status file: \(problem)")
+        return false
+    }
+
+    /// Writes the status file and `STATUS=` from `snap`.
+    /// - Returns: nil when written, else what went wrong.
+    static func write(_ context: DaemonContext, _ snap: DaemonStatus) -> String? {
         context.notifier.status("tagged \(snap.tagged), backlog \(snap.backlog), errors \(snap.errors), model \(snap.modelID ?? "none")")
         do {
             try snap.write(stateDirectory: context.config.stateDir)
-            return true
+            return nil
         } catch {
-            context.logger.warning("status file: \(error)")
-            return false
+            return "\(error)"
         }
     }
 }

@@ -54,7 +54,9 @@ final class TaggingLoop {
     /// Runs until a `.stop` control item is taken (or, after `.stopWhenIdle`, nothing is left).
     func run() {
         context.stats.withLock { $0.state = "running" }
-        let tick = min(1.0, (context.notifier.watchdogInterval ?? 2) / 2)
+        // Idle, the loop goes round only to show the watchdog it is alive (StatusService pings
+        // every half interval while it does), or once a minute.
+        let tick = context.notifier.watchdogInterval.map { $0 / 4 } ?? 60
         tagger.skipMessageLeftInHand()
         while true {
             context.heartbeat.store(Int(Date().timeIntervalSince1970 * 1000), ordering: .relaxed)
@@ -64,7 +66,7 @@ final class TaggingLoop {
             if !pending.isEmpty && (pending.count >= batch || Date().timeIntervalSince(pendingSince) > 0.05) {
                 flushPending()
             }
-            guard let next = context.queue.take(timeout: !pending.isEmpty ? 0 : unsynced == 0 ? tick : 0.05) else {
+            guard let next = context.queue.take(timeout: !pending.isEmpty || stopWhenIdle ? 0 : unsynced == 0 ? tick : 0.05) else {
                 flushPending()
                 commits.drain()
                 tagger.memory.stamps.removeAll()   // committed: the catalog holds them now
@@ -73,6 +75,9 @@ final class TaggingLoop {
                 if stopWhenIdle { return finish() }
                 continue
             }
+            // The counters may change with this item: the status service looks (cheap when it
+            // is awake already: a flag under a lock).
+            defer { context.statusBell.ring() }
             if unsynced >= 64 { syncDirectories() }
             switch next {
             case .control(.stop):

@@ -13,6 +13,7 @@ struct WatcherService: DaemonService {
         self.context = context
         let queue = context.queue
         let retagBell = context.retagBell
+        let statusBell = context.statusBell
         context.watcher.start { events in
             for e in events {
                 switch e {
@@ -22,6 +23,7 @@ struct WatcherService: DaemonService {
                 case .structureChanged(let i, let directory): queue.pushStructure(maildir: i, directory: directory)
                 case .modelChanged: queue.push(.reload)
                 case .retagRequested: retagBell.ring()
+                case .statusRemoved: statusBell.ring()
                 case .overflow: queue.push(.reconcile)
                 }
             }

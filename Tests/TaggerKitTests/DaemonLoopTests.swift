@@ -37,13 +37,15 @@ struct RunningDaemon<Loader> {
     }
 
     func start(grace: Double = 0, retag: Bool = false, pace: Double = 0,
-               retagIdleTimeout: Duration = RetagService.idleTimeout) -> Running {
+               retagIdleTimeout: Duration = RetagService.idleTimeout,
+               statusIdleTimeout: Double = StatusService.idleSafety) -> Running {
         let loader = FakeLoader(pace: pace)
         let logs = LogCapture()
         let daemon = Daemon(config: Fixture.config(maildir: root, state: state, grace: grace, retag: retag),
                             loader: loader, logger: logs.logger(), notifier: SystemdNotifier(environment: [:]))
         let (stream, cont) = AsyncStream<DaemonTrigger>.makeStream()
-        let task = Task { try await daemon.run(triggers: stream, retagIdleTimeout: retagIdleTimeout) }
+        let task = Task { try await daemon.run(triggers: stream, retagIdleTimeout: retagIdleTimeout,
+                                               statusIdleTimeout: statusIdleTimeout) }
         return Running(daemon: daemon, triggers: cont, task: task, loader: loader, logs: logs)
     }
 
