@@ -28,6 +28,7 @@ struct StatusService: DaemonService {
         let idlePeriod = interval.map { $0 / 2 } ?? idleSafety
         var lastStatus = Date.distantPast
         var written: DaemonStatus?
+        // The failure logged (what went wrong, not the temporary file's random name).
         var failure: String?
         while !Task.isCancelled {
             if let interval {
@@ -41,11 +42,12 @@ struct StatusService: DaemonService {
                 if written.map({ !Self.sameCounters($0, snap) }) ?? true || FileIO.isMissing(context.config.state.statusFile) {
                     lastStatus = Date()
                     let context = self.context
-                    let problem: String?
+                    let problem: (any Error)?
                     do { problem = try await Blocking.run { Self.write(context, snap) } } catch { return }   // stopping
                     if let problem {
-                        if problem != failure { context.logger.warning("status file: \(problem); trying again every \(Int(Self.retryAfterFailure)) s, logged again only if this changes") }
-                        failure = problem
+                        let kind = (problem as? SystemError).map { "\($0.operation): \($0.code)" } ?? "\(problem)"
+                        if kind != failure { context.logger.warning("status file: \(problem); trying again every \(Int(Self.retryAfterFailure)) s, logged again only if the error changes") }
+                        failure = kind
                         sleep = nil
                     } else {
                         if failure != nil { context.logger.notice("status file written again") }
@@ -88,13 +90,13 @@ struct StatusService: DaemonService {
 
     /// Writes the status file and `STATUS=` from `snap`.
     /// - Returns: nil when written, else what went wrong.
-    static func write(_ context: DaemonContext, _ snap: DaemonStatus) -> String? {
+    static func write(_ context: DaemonContext, _ snap: DaemonStatus) -> (any Error)? {
         context.notifier.status("tagged \(snap.tagged), backlog \(snap.backlog), errors \(snap.errors), model \(snap.modelID ?? "none")")
         do {
             try snap.write(stateDirectory: context.config.stateDir)
             return nil
         } catch {
-            return "\(error)"
+            return error
         }
     }
 }
