@@ -119,7 +119,7 @@ struct RunCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         var settings = try options.settings()
         if notmuch { settings.notmuch = true }
-        let config = try options.state.resolve(settings)
+        let config = try failing { try options.state.resolve(settings) }
         var limit = 10.0
         if let text = messageTimeLimit {
             guard let l = Double(text) ?? ConfigDuration.parse(text), l > 0 else {
