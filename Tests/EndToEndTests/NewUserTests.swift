@@ -6,7 +6,7 @@ import Glibc
 
 extension EndToEnd {
     /// What a new user with an mbsync/notmuch/mutt Maildir meets first.
-    @Suite("New user: a Maildir reached through a symbolic link")
+    @Suite("New user: a symlinked Maildir, mistakes in config and paths")
     struct NewUserTests {
         @Test("~/Maildir as a symbolic link to the real Maildir: mail delivered to INBOX is tagged at once, no watch warning")
         func symlinkedRootIsWatched() async throws {
@@ -21,6 +21,30 @@ extension EndToEnd {
             #expect(tagged, "INBOX delivery not tagged through a symlinked root: \(daemon.log)")
             #expect(!daemon.log.contains("inotify_add_watch failed"), "\(daemon.log)")
             #expect(daemon.terminate()?.status == 0)
+        }
+
+        @Test("a config typo is one line starting `tagger:` for every command, status, run and retag included")
+        func configErrorIsOneTaggerLine() throws {
+            let ws = try Workspace(samples: false)
+            let config = ws.root + "/config.toml"
+            try Data("reconcile_intervl = \"5m\"\n".utf8).write(to: URL(fileURLWithPath: config))
+            for args in [["status"], ["run", "--once"], ["retag"], ["list", "spam"], ["show", "x"]] {
+                let r = try ws.tagger(args + ["--config", config])
+                #expect(r.status == 1, "\(args): \(r.status)")
+                #expect(r.errorLines == ["tagger: \(config): key 'reconcile_intervl': unknown key (known: maildirs, state_dir, model, reconcile_interval, deletion_grace, retag_on_reload, log_level, folder_labels, folder_negatives, min_new_corrections, retrain_interval, notmuch, notmuch_tag_prefix)"],
+                        "\(args): \(r.stderr)")
+            }
+        }
+
+        @Test("`tagger list` on a Maildir that does not exist is an error, not an empty list")
+        func listOnMissingMaildir() throws {
+            let ws = try Workspace()
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            #expect(try ws.tagger(["list", "finance"]).lines.count > 0)
+            let r = try ws.tagger(["list", "finance", "--maildir", ws.root + "/Mail", "--state-dir", ws.state], stateFlags: false)
+            #expect(r.status == 1)
+            #expect(r.stdout.isEmpty)
+            #expect(r.errorLines == ["tagger: \(ws.root)/Mail: no such Maildir (not an existing folder)"], "\(r.stderr)")
         }
     }
 }
