@@ -46,5 +46,17 @@ extension EndToEnd {
             #expect(r.stdout.isEmpty)
             #expect(r.errorLines == ["tagger: \(ws.root)/Mail: no such Maildir (not an existing folder)"], "\(r.stderr)")
         }
+
+        @Test("a malformed value of a daemon flag is wrong usage (exit 64, the usage line), for run and the commands sharing its flags")
+        func badFlagValueIsUsage() throws {
+            let ws = try Workspace(samples: false)
+            for args in [["run", "--once", "--reconcile-interval", "5x"], ["status", "--log-level", "verbose"],
+                         ["run", "--once", "--folder-label", ".Spam"]] {
+                let r = try ws.tagger(args)
+                #expect(r.status == 64, "\(args): \(r.status) \(r.stderr)")
+                #expect(r.errorLines.first?.hasPrefix("Error: command line: key '\(args[args.count - 2])'") == true, "\(r.stderr)")
+                #expect(r.stderr.contains("Usage: tagger \(args[0])"), "\(r.stderr)")
+            }
+        }
     }
 }

@@ -80,6 +80,11 @@ struct ConfigOptions: ParsableArguments {
         return s
     }
 
+    /// A malformed flag value is wrong usage (exit 64, with the usage line), as an unknown flag is.
+    func validate() throws {
+        do { _ = try settings() } catch { throw ValidationError("\(error)") }
+    }
+
     /// Config file + flags + defaults.
     /// - Throws: `ConfigError` naming the file and key at fault.
     func resolve() throws -> ResolvedConfig {
