@@ -58,5 +58,24 @@ extension EndToEnd {
                 #expect(r.stderr.contains("Usage: tagger \(args[0])"), "\(r.stderr)")
             }
         }
+
+        @Test("a Maildir path with no folder in it (the wrong directory) is said once, and tagging goes on")
+        func folderlessMaildirIsSaid() async throws {
+            let ws = try Workspace(samples: false)
+            let wrong = ws.root + "/not-a-maildir"
+            try FileManager.default.createDirectory(atPath: wrong + "/notes", withIntermediateDirectories: true)
+            let once = try ws.tagger(["run", "--once", "--maildir", wrong, "--state-dir", ws.state], stateFlags: false)
+            #expect(once.status == 0, "\(once.stderr)")
+            let said = "\(wrong): no Maildir folder (cur/ and new/) in it or below it"
+            #expect(once.errorLines.filter { $0.contains(said) }.count == 1, "\(once.stderr)")
+            // The daemon says it once, not at every reconcile, and tags the real Maildir beside it.
+            let daemon = try await DaemonProcess(ws, reconcile: "1s", extra: ["--maildir", wrong])
+            let d = try ws.deliverSample(2)
+            #expect(await eventually(timeout: 30) { ws.sidecar(d.unique) != nil })
+            try await Task.sleep(for: .seconds(2.5))
+            #expect(daemon.log.components(separatedBy: said).count == 2, "\(daemon.log)")
+            #expect(!daemon.log.contains("\(ws.maildir): no Maildir folder"))
+            #expect(daemon.terminate()?.status == 0)
+        }
     }
 }
