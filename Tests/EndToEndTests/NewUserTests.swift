@@ -77,5 +77,17 @@ extension EndToEnd {
             #expect(!daemon.log.contains("\(ws.maildir): no Maildir folder"))
             #expect(daemon.terminate()?.status == 0)
         }
+
+        @Test("retrain with folder_labels on a path without folders says the path holds no Maildir folder, not '(folders: )'")
+        func folderLabelsOnFolderlessPath() throws {
+            let ws = try Workspace(samples: false)
+            let wrong = ws.root + "/empty"
+            try FileManager.default.createDirectory(atPath: wrong, withIntermediateDirectories: true)
+            let config = ws.root + "/config.toml"
+            try Data("[folder_labels]\n\".Spam\" = \"spam\"\n".utf8).write(to: URL(fileURLWithPath: config))
+            let r = try ws.tagger(["retrain", "--config", config, "--maildir", wrong, "--state-dir", ws.state], stateFlags: false)
+            #expect(r.status == 1)
+            #expect(r.errorLines == ["tagger: folder_labels: '.Spam' matches no folder in \(wrong) (no Maildir folder (cur/ and new/) there at all: check the Maildir path)"], "\(r.stderr)")
+        }
     }
 }
