@@ -89,5 +89,27 @@ extension EndToEnd {
             #expect(r.status == 1)
             #expect(r.errorLines == ["tagger: folder_labels: '.Spam' matches no folder in \(wrong) (no Maildir folder (cur/ and new/) there at all: check the Maildir path)"], "\(r.stderr)")
         }
+
+        @Test("contrib/tagger-mua works without $TAGGER_FLAGS (everyday use: the config file has the paths)",
+              .enabled(if: installed("jq"), "jq is not installed"))
+        func taggerMuaWithoutFlags() throws {
+            let ws = try Workspace()
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            try FileManager.default.createDirectory(atPath: ws.root + "/config/tagger", withIntermediateDirectories: true)
+            let config = "maildirs = [\"\(ws.maildir)\"]\nstate_dir = \"\(ws.state)\"\n"
+            try Data(config.utf8).write(to: URL(fileURLWithPath: ws.root + "/config/tagger/config.toml"))
+            let file = try #require(try FileManager.default.contentsOfDirectory(atPath: ws.maildir + "/cur").filter { !$0.hasPrefix(".") }.sorted().first)
+            let sidecar = try #require(ws.sidecar(MaildirUnique.of(file)))
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: ws.maildir + "/cur/" + file))
+            let r = try shell("unset TAGGER_FLAGS; tagger-mua tags", ws: ws, stdin: bytes)
+            #expect(r.status == 0)
+            #expect(r.err.isEmpty, "\(r.err)")
+            #expect(r.out == (sidecar.tags.isEmpty ? "(no tags)" : sidecar.tags.joined(separator: " ")) + "\n", "\(r.out)")
+        }
     }
+}
+
+/// The unique name of a Maildir file name (up to the first `:`).
+enum MaildirUnique {
+    static func of(_ fileName: String) -> String { String(fileName.split(separator: ":", maxSplits: 1)[0]) }
 }
