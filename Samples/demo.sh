@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.."
 swift build -c release --product tagger >&2
 tagger=.build/release/tagger
 state=${TAGGER_DEMO_STATE:-$(mktemp -d "${TMPDIR:-/tmp}/tagger-demo.XXXXXX")}
-flags=(--maildir "$PWD/Samples/Maildir" --state-dir "$state")
+# An empty config of its own: your ~/.config/tagger/config.toml (notmuch = true, folder_labels,
+# ...) would otherwise apply to the demo and reach your notmuch database.
+mkdir -p "$state" && : > "$state/demo-config.toml"
+flags=(--config "$state/demo-config.toml" --maildir "$PWD/Samples/Maildir" --state-dir "$state")
 
 echo "== 1. train on Samples/labels.jsonl (5-fold cross-validated thresholds)"
 "$tagger" train --manifest Samples/labels.jsonl "${flags[@]}"

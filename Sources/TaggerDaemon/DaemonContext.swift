@@ -43,6 +43,8 @@ final class DaemonContext: Sendable {
 
     /// Reads the settings again (SIGHUP; nil: they never change).
     let configSource: (@Sendable () throws -> ResolvedConfig)?
+    /// Maildirs found without any folder, already warned about (said again once folders came and went).
+    private let folderlessSaid = Locked<Set<Int>>([])
 
     init(config: ResolvedConfig, loader: any ScorerLoader, scorer: any MessageScoring, logger: DaemonLogger,
          notifier: SystemdNotifier, watcher: MaildirWatcher, messageTimeLimit: Double = 10,
@@ -103,6 +105,16 @@ final class DaemonContext: Sendable {
             }
         }
         for u in structure.unreadable { logger.warning("\(u); retrying at the next reconcile") }
+        // A path to the wrong directory (the parent of the Maildirs, a typo that exists) would
+        // otherwise tag nothing and say nothing.
+        if structure.folders.isEmpty && structure.unreadable.isEmpty {
+            if folderlessSaid.withLock({ $0.insert(i).inserted }) {
+                logger.warning("\(md.root): no Maildir folder (cur/ and new/) in it or below it, so nothing to tag yet; "
+                               + "check the path (maildirs in the config, or --maildir)")
+            }
+        } else {
+            folderlessSaid.withLock { _ = $0.remove(i) }
+        }
         return structure
     }
 }

@@ -84,7 +84,10 @@ final class MaildirWatcher: Sendable {
     @discardableResult
     func watch(container: MaildirFolder, maildir: Int) throws -> Bool {
         beforeWatch?(container.path)
-        let wd = try inotify.addWatch(container.path, mask: Self.containerMask)
+        // The Maildir root is a configured path, which may be a symbolic link (~/Maildir to
+        // another disk): `/.` makes the kernel follow it while IN_DONT_FOLLOW still holds below.
+        let watched = container.relativePath.isEmpty ? container.path + "/." : container.path
+        let wd = try inotify.addWatch(watched, mask: Self.containerMask)
         return targets.withLock { t in
             if case .messages = t[wd] { return false }
             let added = t[wd] == nil

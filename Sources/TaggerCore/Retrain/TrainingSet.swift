@@ -102,7 +102,9 @@ public struct TrainingSetBuilder: Sendable {
         // A key naming no folder silently teaches nothing (".Finanse"): refuse it, naming it.
         for (table, keys) in [("folder_labels", Array(folderLabels.keys)), ("folder_negatives", Array(folderNegatives.keys))] {
             for key in keys.sorted() where !folderNames.contains(key) && !folderNames.contains("." + key) {
-                throw .config(path: table, reason: "'\(key)' matches no folder in \(maildirs.joined(separator: ", ")) (folders: \(folderNames.sorted().joined(separator: ", ")))")
+                let known = folderNames.isEmpty ? "no Maildir folder (cur/ and new/) there at all: check the Maildir path"
+                    : "folders: " + folderNames.sorted().joined(separator: ", ")
+                throw .config(path: table, reason: "'\(key)' matches no folder in \(maildirs.joined(separator: ", ")) (\(known))")
             }
         }
         var result: [LabelledMessage] = []

@@ -17,7 +17,7 @@ struct ListCommand: ParsableCommand {
             Maildir and folder order. For scripts and mail clients: \
             tagger list finance -0 | xargs -0 ... ; neomutt: see the README.
             Exit status: 0 (nothing printed when the model knows LABEL but no message carries it now); \
-            1 when neither the model nor any message's current tags know LABEL (a typo), or the config is invalid.
+            1 when neither the model nor any message's current tags know LABEL (a typo), a Maildir does not exist, or the config is invalid.
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -31,6 +31,13 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         try failing {
             let config = try options.resolve()
+            // A mistyped Maildir would list nothing, which reads as "no message carries it".
+            for md in config.maildirs {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: md.root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw TaggerError.io(path: md.root, reason: "no such Maildir (not an existing folder)")
+                }
+            }
             let store = TagStore(state: config.state, maildirs: config.maildirs)
             for note in store.openCatalog() { printError(note) }
             var out: [UInt8] = []

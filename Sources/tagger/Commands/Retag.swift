@@ -29,7 +29,7 @@ struct RetagCommand: ParsableCommand {
     var noWait = false
 
     func run() throws {
-        let config = try options.resolve()
+        let config = try failing { try options.resolve() }
         let env = ProcessInfo.processInfo.environment
         do {
             try makeDirectory(config.stateDir)

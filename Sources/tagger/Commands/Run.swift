@@ -80,6 +80,11 @@ struct ConfigOptions: ParsableArguments {
         return s
     }
 
+    /// A malformed flag value is wrong usage (exit 64, with the usage line), as an unknown flag is.
+    func validate() throws {
+        do { _ = try settings() } catch { throw ValidationError("\(error)") }
+    }
+
     /// Config file + flags + defaults.
     /// - Throws: `ConfigError` naming the file and key at fault.
     func resolve() throws -> ResolvedConfig {
@@ -119,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         var settings = try options.settings()
         if notmuch { settings.notmuch = true }
-        let config = try options.state.resolve(settings)
+        let config = try failing { try options.state.resolve(settings) }
         var limit = 10.0
         if let text = messageTimeLimit {
             guard let l = Double(text) ?? ConfigDuration.parse(text), l > 0 else {

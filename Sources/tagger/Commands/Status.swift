@@ -25,8 +25,8 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let config = try options.resolve()
-        let status = try DaemonStatus.read(stateDirectory: config.stateDir)
+        let config = try failing { try options.resolve() }
+        let status = try failing { try DaemonStatus.read(stateDirectory: config.stateDir) }
         let running = status.map { $0.state != "stopped" && $0.processIsAlive } ?? false
         let report = StatusReport.gather(config: config)
         if json {
