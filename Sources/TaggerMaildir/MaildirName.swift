@@ -13,6 +13,13 @@ public enum MaildirName {
         return name
     }
 
+    /// The unique name a user means by `query` when it is a bare file name copied from `ls cur/`
+    /// (`1732611111.M1P2.host:2,S` → `1732611111.M1P2.host`); anything else (a path, a
+    /// Message-ID, a unique name already) unchanged. Unique names hold no `:` or `!`.
+    public static func unique(ofQuery query: String) -> String {
+        query.contains("/") || query.contains("@") ? query : unique(ofFile: query)
+    }
+
     /// True for directory entries that are not messages and must be skipped quietly:
     /// dot-files (including in-progress temporaries), `dovecot*` files (`dovecot-uidlist`,
     /// `dovecot.index*`, `dovecot-keywords`), `maildirfolder`, `subscriptions`, and names whose

@@ -36,6 +36,27 @@ extension EndToEnd {
             }
         }
 
+        @Test("a file name copied from `ls cur/` (with its :2,FLAGS part) names the message for show, label and explain")
+        func fileNameFromListingNamesTheMessage() throws {
+            let ws = try Workspace()
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            let files = FileManager.default.enumerator(atPath: ws.maildir)?.compactMap { $0 as? String } ?? []
+            let listed = try #require(files.first { $0.contains("/cur/") && $0.contains(":2,") })
+            let name = (listed as NSString).lastPathComponent
+            let unique = String(name[..<name.firstIndex(of: ":")!])
+            let show = try ws.tagger(["show", name])
+            #expect(show.status == 0, "\(show.stderr)")
+            #expect(show.stdout.contains(unique), "\(show.stdout)")
+            let label = try ws.tagger(["label", name, "+finance"])
+            #expect(label.status == 0, "\(label.stderr)")
+            let explain = try ws.tagger(["explain", name, "--label", "finance"])
+            #expect(explain.status == 0, "\(explain.stderr)")
+            // A name that matches nothing still says so.
+            let missing = try ws.tagger(["show", "1.M1P1.nohost:2,S"])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("1.M1P1.nohost:2,S"), "\(missing.stderr)")
+        }
+
         @Test("`tagger list` on a Maildir that does not exist is an error, not an empty list")
         func listOnMissingMaildir() throws {
             let ws = try Workspace()

@@ -49,7 +49,8 @@ public struct MessageReference: Sendable {
         // whose files are still there.
         let store = TagStore(state: StateDirectory(layout.stateDirectory), maildirs: maildirs)
         let bare = Self.bareID(query)
-        for hits in [store.catalogEntries(unique: query), bare.contains("@") ? store.catalogEntries(messageID: bare) : nil] {
+        let unique = MaildirName.unique(ofQuery: query)
+        for hits in [store.catalogEntries(unique: unique), bare.contains("@") ? store.catalogEntries(messageID: bare) : nil] {
             let found = (hits ?? []).compactMap { e in message(of: e, in: store) }
             if !found.isEmpty { return located(found) }
         }
@@ -63,7 +64,7 @@ public struct MessageReference: Sendable {
                 for m in (try? scanner.messages(in: folder)) ?? [] { all.append((md, m)) }
             }
         }
-        let byUnique = all.filter { $0.1.unique == query }
+        let byUnique = all.filter { $0.1.unique == unique }
         if !byUnique.isEmpty { return located(byUnique) }
         if bare.contains("@") {
             store.openCatalog()

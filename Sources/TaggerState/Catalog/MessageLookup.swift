@@ -14,7 +14,7 @@ extension TagStore {
     public func findSidecar(_ query: String) throws -> String {
         let lookup = SidecarLookup(maildirs: maildirs, layout: sidecars.layout)
         if query.contains("/"), let p = try lookup.path(forFile: query) { return p }
-        guard let byUnique = catalogEntries(unique: query) else { return try lookup.find(query) }
+        guard let byUnique = catalogEntries(unique: MaildirName.unique(ofQuery: query)) else { return try lookup.find(query) }
         let withSidecar = byUnique.filter { FileIO.exists(sidecarPath($0)) }
         if withSidecar.count == 1 { return sidecarPath(withSidecar[0]) }
         if withSidecar.count > 1 {

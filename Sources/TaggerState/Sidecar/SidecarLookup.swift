@@ -26,7 +26,8 @@ public struct SidecarLookup: Sendable {
     /// - Throws: `NotFound` when no sidecar matches, or a unique name / Message-ID matches several.
     public func find(_ query: String) throws -> String {
         if query.contains("/"), let p = try path(forFile: query) { return p }
-        let byUnique = scan { name, _ in name == layout.fileName(unique: query) }
+        let unique = MaildirName.unique(ofQuery: query)
+        let byUnique = scan { name, _ in name == layout.fileName(unique: unique) }
         if byUnique.count == 1 { return byUnique[0] }
         if byUnique.count > 1 {
             throw NotFound(query: query, reason: "unique name matches \(byUnique.count) sidecars; give the path")
