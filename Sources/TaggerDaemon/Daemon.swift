@@ -62,7 +62,8 @@ public final class Daemon: Sendable {
             lock = try FileLock(path: config.state.daemonLock, wait: false)
         } catch {
             if case .busy = error {
-                throw DaemonStartError(path: config.stateDir, reason: "another `tagger run` is using this state directory")
+                let pid = (try? DaemonStatus.read(stateDirectory: config.stateDir))??.pid
+                throw DaemonStartError(path: config.stateDir, reason: "another `tagger run`\(pid.map { " (pid \($0))" } ?? "") is using this state directory: stop it first (`systemctl --user stop tagger` if systemd started it), or give this one another --state-dir")
             }
             throw DaemonStartError(path: config.stateDir, reason: "\(error)")
         }
@@ -82,7 +83,7 @@ public final class Daemon: Sendable {
     /// The daemon with its triggers supplied by the caller (tests drive reconcile/reload/stop with
     /// their own sequence). Starts with a full reconcile; ends on `.stop` or when `triggers` ends.
     /// `periodic` adds a reconcile every `reconcile_interval`; `once` looks at the journal for a
-    /// due retrain at start only. `beforeWatch` sees each directory just before its watch is
+    /// due retrain at start only, and says so instead of starting it. `beforeWatch` sees each directory just before its watch is
     /// added (see ``MaildirWatcher``). `retagIdleTimeout`: see ``RetagService/idleTimeout``;
     /// `statusIdleTimeout`: the status service's longest idle sleep without a watchdog.
     /// - Throws: `DaemonStartError` when the model cannot be loaded or inotify is unavailable.

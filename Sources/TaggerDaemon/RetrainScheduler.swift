@@ -43,10 +43,12 @@ final class RetrainScheduler {
         return try? JSONDecoder().decode(RetrainReport.self, from: data)
     }
 
-    /// Starts a retrain when due. `corrections` is the journal's current record count.
+    /// Starts a retrain when due (with `start` false, only says that one is due: `run --once`
+    /// leaves no process behind it, which a timer unit would kill half-way). `corrections` is
+    /// the journal's current record count.
     /// - Returns: whether one was started.
     @discardableResult
-    func consider(corrections: Int, now: Date = Date()) -> Bool {
+    func consider(corrections: Int, now: Date = Date(), start: Bool = true) -> Bool {
         if let c = child {
             guard !c.isRunning else { return false }
             logger.info("background retrain finished with status \(c.terminationStatus)")
@@ -65,6 +67,10 @@ final class RetrainScheduler {
                                             folderLabels: config.folderLabels).total
         }
         guard since >= config.minNewCorrections else { return false }
+        guard start else {
+            logger.notice("\(since) new correction(s) since the last retrain: `tagger retrain` learns from them (`run --once` starts none; the daemon does)")
+            return false
+        }
         var args = ["retrain", "--state-dir", config.stateDir, "--model", config.modelPath]
         if let file = config.configFile { args += ["--config", file] }
         for md in config.maildirs { args += ["--maildir", md.root] }
@@ -98,7 +104,7 @@ final class RetrainScheduler {
 }
 
 /// The retrain scheduler as a service: looks at the journal at start and every
-/// `reconcile_interval` (only at start with `--once`).
+/// `reconcile_interval` (with `--once` only at start, and only to say that a retrain is due).
 struct RetrainService: DaemonService {
     let name = "retrain scheduler"
     let config: ResolvedConfig
@@ -117,7 +123,7 @@ struct RetrainService: DaemonService {
                 if let live { box.scheduler.withLock { $0.config = live() } }
                 do {
                     let records = try journal.fold().index.recordCount
-                    _ = box.scheduler.withLock { $0.consider(corrections: records) }
+                    _ = box.scheduler.withLock { $0.consider(corrections: records, start: !once) }
                 } catch {
                     logger.warning("\(error)")
                 }

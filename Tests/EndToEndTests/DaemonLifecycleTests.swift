@@ -24,9 +24,12 @@ extension EndToEnd {
         func secondDaemonAndMissingMaildirAreRefused() async throws {
             let ws = try Workspace(samples: false)
             let daemon = try await DaemonProcess(ws)
+            #expect(await eventually(timeout: 30) { FileManager.default.fileExists(atPath: ws.state + "/status.json") })
             let second = try ws.tagger(["run", "--once"])
             #expect(second.status == 1, "\(second.stderr)")
-            #expect(second.stderr.contains("another `tagger run`"), "\(second.stderr)")
+            // Which process holds it, and what to do.
+            #expect(second.stderr.contains("another `tagger run` (pid \(daemon.pid)) is using this state directory: stop it first"),
+                    "\(second.stderr)")
             #expect(daemon.terminate()?.status == 0)
             // Once the first has stopped, the lock is free again.
             #expect(try ws.tagger(["run", "--once"]).status == 0)

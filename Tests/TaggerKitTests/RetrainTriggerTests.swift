@@ -90,4 +90,18 @@ import Testing
         launches.fail = false
         #expect(s.consider(corrections: 5))
     }
+
+    /// `run --once` says a retrain is due and starts none: a process left behind would outlive
+    /// the command (and a timer unit running it would kill it half-way).
+    @Test func aSinglePassSaysARetrainIsDueWithoutStartingIt() throws {
+        let t = try TempDir()
+        defer { t.cleanup() }
+        let launches = Launches()
+        let logs = LogCapture()
+        let s = RetrainScheduler(config: config(t), logger: logs.logger(), launch: launches.launch)
+        #expect(!s.consider(corrections: 5, start: false))
+        #expect(launches.arguments.isEmpty)
+        #expect(logs.all.contains("notice: 5 new correction(s) since the last retrain: `tagger retrain` learns from them (`run --once` starts none; the daemon does)"))
+        #expect(s.consider(corrections: 5), "the daemon starts it")
+    }
 }

@@ -46,7 +46,7 @@ struct EvalCommand: ParsableCommand {
 /// - Throws: `TaggerError.model` naming the file: missing, corrupt, or from another featuriser.
 func loadModel(_ path: String) throws -> (MultiLabelModel, Pipeline) {
     guard FileManager.default.fileExists(atPath: path) else {
-        throw TaggerError.model(path: path, reason: "no model here: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or pass --model")
+        throw TaggerError.model(path: path, reason: "no model here: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or give --model the path of an existing one")
     }
     return try Pipeline.loadModel(at: path)  // its errors already name the file
 }

@@ -43,7 +43,7 @@ struct RetagCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         if !FileManager.default.fileExists(atPath: config.modelPath) {
-            throw reported(TaggerError.model(path: config.modelPath, reason: "no model to retag with: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or pass --model"))
+            throw reported(TaggerError.model(path: config.modelPath, reason: "no model to retag with: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or give --model the path of an existing one"))
         }
         let logger = DaemonLogger.standardError(level: min(config.logLevel, .notice), environment: env)
         let result: OfflineRetag.Result

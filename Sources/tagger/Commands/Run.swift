@@ -135,7 +135,7 @@ struct RunCommand: AsyncParsableCommand {
         // The daemon waits for a model to appear; a single pass without one would tag nothing
         // and say all is well.
         if once && !FileManager.default.fileExists(atPath: config.modelPath) {
-            throw reported(TaggerError.model(path: config.modelPath, reason: "no model, so `run --once` has nothing to tag with: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or pass --model"))
+            throw reported(TaggerError.model(path: config.modelPath, reason: "no model, so `run --once` has nothing to tag with: train one with `tagger train --manifest M.jsonl` or `tagger retrain`, or give --model the path of an existing one"))
         }
         let loader = ModelScorerLoader()
         let logger = DaemonLogger.standardError(level: config.logLevel, environment: env)
