@@ -61,13 +61,36 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         return try JSONDecoder().decode(DaemonStatus.self, from: Data(bytes))
     }
 
-    /// True when a process with `pid` exists (it may belong to another user).
+    /// True when the daemon that wrote this file still runs: a process with `pid` exists (it
+    /// may belong to another user), is not a zombie, and (where `/proc` tells) began no later
+    /// than `startedAt`, so a pid the kernel gave to another process since is not taken for it.
     public var processIsAlive: Bool {
         do throws(SystemError) {
             _ = try Syscall.call("kill", path: "pid \(pid)") { kill(pid, 0) }
-            return true
         } catch {
-            return error.code == EPERM
+            guard error.code == EPERM else { return false }
         }
+        guard let began = Self.processStart(pid) else { return true }
+        if began.zombie { return false }
+        guard let since = began.time, let started = Timestamp.parse(startedAt) else { return true }
+        // `startedAt` is whole seconds, written after the model was loaded.
+        return since <= started.timeIntervalSince1970 + 2
+    }
+
+    /// From `/proc/PID/stat`: whether the process is a zombie, and when it began (seconds since
+    /// 1970, from its start in clock ticks after boot and `btime` of `/proc/stat`). Nil when
+    /// `/proc` does not say.
+    static func processStart(_ pid: Int32) -> (zombie: Bool, time: Double?)? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command's closing parenthesis: field 3 (state) onwards; starttime is field 22.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard let state = fields.first else { return nil }
+        let zombie = state == "Z" || state == "X"
+        guard fields.count > 19, let ticks = Double(fields[19]), sysconf(Int32(_SC_CLK_TCK)) > 0,
+              let proc = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = proc.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+              let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) else { return (zombie, nil) }
+        return (zombie, boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 }

@@ -61,10 +61,34 @@ import Testing
         #expect(try DaemonStatus.read(stateDirectory: t.path) == s)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: t.path + "/status.json"))) as! [String: Any]
         #expect(Set(json.keys) == ["pid", "started_at", "model_id", "tagged", "backlog", "errors", "last_error", "updated_at", "state"])
-        #expect(s.processIsAlive)
-        var dead = s
+        // The file names this process, written before it began: a pid reused since.
+        #expect(!s.processIsAlive)
+        var live = s
+        live.startedAt = Timestamp.iso8601(Date())
+        #expect(live.processIsAlive)
+        var dead = live
         dead.pid = 0x3FFF_FFF0
         #expect(!dead.processIsAlive)
+    }
+
+    /// A daemon that died but was not reaped (a container with no init to reap it) is a zombie:
+    /// not running, although its pid exists.
+    @Test func aZombieIsNotARunningDaemon() throws {
+        let child = fork()
+        if child == 0 { _exit(0) }
+        #expect(child > 0)
+        defer { var st: Int32 = 0; waitpid(child, &st, 0) }
+        let status = DaemonStatus(pid: child, startedAt: Timestamp.iso8601(Date(timeIntervalSinceNow: 5)), modelID: nil,
+                                  tagged: 0, backlog: 0, errors: 0, lastError: nil, updatedAt: "", state: "running")
+        // Wait until it has exited (unreaped).
+        var zombie = false
+        for _ in 0..<500 where !zombie {
+            zombie = DaemonStatus.processStart(child)?.zombie == true
+            if !zombie { usleep(10_000) }
+        }
+        #expect(zombie)
+        #expect(kill(child, 0) == 0, "a zombie's pid still exists")
+        #expect(!status.processIsAlive)
     }
 
     @Test func timestampsAreUTCSeconds() {
