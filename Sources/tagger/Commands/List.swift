@@ -20,7 +20,7 @@ struct ListCommand: ParsableCommand {
             1 when neither the model nor any message's current tags know LABEL (a typo), a Maildir does not exist, or the config is invalid.
             """)
 
-    @OptionGroup var options: ConfigOptions
+    @OptionGroup var options: StateOptions
 
     @Argument(help: "The label.")
     var label: String

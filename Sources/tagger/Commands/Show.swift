@@ -20,7 +20,7 @@ struct ShowCommand: ParsableCommand {
             Exit status: 0 when printed, 1 when no sidecar was found, it is damaged, or the config is invalid.
             """)
 
-    @OptionGroup var options: ConfigOptions
+    @OptionGroup var options: StateOptions
 
     @Argument(help: "A message path, unique name or Message-ID.")
     var message: String
