@@ -57,6 +57,28 @@ extension EndToEnd {
             #expect(missing.stderr.contains("1.M1P1.nohost:2,S"), "\(missing.stderr)")
         }
 
+        @Test("a misspelt label is recorded with a note that names the label meant and the command that puts it right")
+        func misspeltLabelSuggestsTheFix() throws {
+            let ws = try Workspace()
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            let files = FileManager.default.enumerator(atPath: ws.maildir)?.compactMap { $0 as? String } ?? []
+            let name = (try #require(files.first { $0.contains("/cur/") }) as NSString).lastPathComponent
+            let unique = String(name[..<(name.firstIndex(of: ":") ?? name.endIndex)])
+            let typo = try ws.tagger(["label", unique, "+financ", "-newsleter"])
+            #expect(typo.status == 0, "\(typo.stderr)")
+            let fix = "tagger label \(unique) = +finance -newsletter"
+            #expect(typo.stderr.contains("did you mean 'financ' → 'finance', 'newsleter' → 'newsletter'? This replaces the message's corrections: \(fix)"),
+                    "\(typo.stderr)")
+            // The suggested command, as printed, puts it right.
+            let again = try ws.tagger(Array(fix.split(separator: " ").dropFirst().map(String.init)))
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("(user +[finance] -[newsletter])"), "\(again.stdout)")
+            #expect(!again.stderr.contains("did you mean"))
+            // A new label far from every known one gets no suggestion.
+            let new = try ws.tagger(["label", unique, "+receipts-2026"])
+            #expect(!new.stderr.contains("did you mean"), "\(new.stderr)")
+        }
+
         @Test("`tagger list` on a Maildir that does not exist is an error, not an empty list")
         func listOnMissingMaildir() throws {
             let ws = try Workspace()

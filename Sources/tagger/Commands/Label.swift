@@ -55,6 +55,7 @@ struct LabelCommand: ParsableCommand {
             let add = changes.filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
             let remove = changes.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
             let loaded = try? loadModel(config.modelPath)
+            var last: (add: Set<String>, remove: Set<String>)?
             for located in copies {
                 let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
                     guard let (model, modelPipeline) = loaded else { return [] }
@@ -62,6 +63,7 @@ struct LabelCommand: ParsableCommand {
                     guard let x = try? pipeline.vector(path: located.path) else { return [] }
                     return model.predict(x).tags
                 }
+                last = (Set(standing.add), Set(standing.remove))
                 emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
             }
             if let (model, _) = loaded {
@@ -69,8 +71,51 @@ struct LabelCommand: ParsableCommand {
                 if !unknown.isEmpty {
                     // A typo or a new label: recorded either way; a new one is learnt at the next retrain.
                     printError("note: the model has no label \(unknown.map { "'\($0)'" }.joined(separator: ", ")) yet; it learns new labels at the next retrain (check the spelling)")
+                    // A likely typo: the command that puts it right (its corrections afresh).
+                    let fixes = Dictionary(unknown.compactMap { l in Self.nearest(l, in: model.labels).map { (l, $0) } },
+                                           uniquingKeysWith: { a, _ in a })
+                    if !fixes.isEmpty, let last {
+                        let fixed = last.add.map { "+" + (fixes[$0] ?? $0) }.sorted() + last.remove.map { "-" + (fixes[$0] ?? $0) }.sorted()
+                        let meant = fixes.keys.sorted().map { "'\($0)' → '\(fixes[$0]!)'" }.joined(separator: ", ")
+                        printError("note: did you mean \(meant)? This replaces the message's corrections: tagger label \(Self.shellQuoted(message)) = \(fixed.joined(separator: " "))")
+                    }
                 }
             }
         }
+    }
+
+    /// The known label closest to a misspelt `label` (at most two letters added, dropped,
+    /// changed or swapped, and fewer than half its letters), nil when none is that close.
+    static func nearest(_ label: String, in known: [String]) -> String? {
+        let a = Array(label.lowercased())
+        var best: (label: String, distance: Int)?
+        for k in known where k != label {
+            let d = editDistance(a, Array(k.lowercased()))
+            if d <= 2, d * 2 < max(a.count, 2), d < best?.distance ?? .max { best = (k, d) }
+        }
+        return best?.label
+    }
+
+    /// Edit distance with adjacent swaps counted as one edit (optimal string alignment).
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+
+    /// `text` as one shell word (single-quoted unless it is plain).
+    static func shellQuoted(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || "._-/+,=@".unicodeScalars.contains($0)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
