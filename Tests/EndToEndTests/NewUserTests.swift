@@ -79,6 +79,25 @@ extension EndToEnd {
             #expect(!new.stderr.contains("did you mean"), "\(new.stderr)")
         }
 
+        @Test("a correction that cannot be written says it was not recorded, and nothing is")
+        func unwritableCorrectionSaysNotRecorded() throws {
+            let ws = try Workspace()
+            #expect(try ws.tagger(["run", "--once"]).status == 0)
+            let files = FileManager.default.enumerator(atPath: ws.maildir)?.compactMap { $0 as? String } ?? []
+            let path = ws.maildir + "/" + (try #require(files.first { $0.contains("/cur/") }))
+            // A directory where the journal's lock file goes: opening it fails, as on a read-only
+            // or full state directory.
+            try? FileManager.default.removeItem(atPath: ws.state + "/journal.lock")
+            try FileManager.default.createDirectory(atPath: ws.state + "/journal.lock", withIntermediateDirectories: false)
+            let r = try ws.tagger(["label", path, "+finance"])
+            #expect(r.status == 1)
+            #expect(r.errorLines.count == 1, "\(r.stderr)")
+            #expect(r.stderr.contains("the correction of \(path) was not recorded"), "\(r.stderr)")
+            #expect(r.stdout.isEmpty)
+            let journal = (try? String(contentsOfFile: ws.state + "/corrections.jsonl", encoding: .utf8)) ?? ""
+            #expect(!journal.contains("finance"), "\(journal)")
+        }
+
         @Test("`tagger list` on a Maildir that does not exist is an error, not an empty list")
         func listOnMissingMaildir() throws {
             let ws = try Workspace()

@@ -57,11 +57,17 @@ struct LabelCommand: ParsableCommand {
             let loaded = try? loadModel(config.modelPath)
             var last: (add: Set<String>, remove: Set<String>)?
             for located in copies {
-                let (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
-                    guard let (model, modelPipeline) = loaded else { return [] }
-                    var pipeline = modelPipeline
-                    guard let x = try? pipeline.vector(path: located.path) else { return [] }
-                    return model.predict(x).tags
+                let standing: UserLabels
+                do {
+                    (_, standing) = try labeler.record(located, add: add, remove: remove, reset: changes.contains("=")) {
+                        guard let (model, modelPipeline) = loaded else { return [] }
+                        var pipeline = modelPipeline
+                        guard let x = try? pipeline.vector(path: located.path) else { return [] }
+                        return model.predict(x).tags
+                    }
+                } catch {
+                    if case TaggerError.busy = error { throw error }   // exit 75: try again
+                    throw NotRecorded(path: located.path, cause: error)
                 }
                 last = (Set(standing.add), Set(standing.remove))
                 emit("\(located.path): labels now [\(standing.labels.sorted().joined(separator: ", "))] (user +[\(standing.add.sorted().joined(separator: ","))] -[\(standing.remove.sorted().joined(separator: ","))])")
@@ -118,4 +124,12 @@ struct LabelCommand: ParsableCommand {
         }
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
+}
+
+/// A correction that could not be recorded: the cause, and that nothing was recorded for the
+/// message (copies listed before it were).
+struct NotRecorded: Error, CustomStringConvertible {
+    let path: String
+    let cause: any Error
+    var description: String { "\(cause); the correction of \(path) was not recorded" }
 }
