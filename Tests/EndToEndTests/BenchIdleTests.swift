@@ -31,5 +31,15 @@ extension EndToEnd {
             #expect(missing.status != 0 && missing.stderr.contains("no-such-tagger"), "\(missing.status) \(missing.stderr)")
             #expect(missing.stdout.isEmpty, "\(missing.stdout)")
         }
+
+        @Test("bench idle: an infinite or huge --seconds is a usage error, not a crash after the daemon started")
+        func windowLengthIsChecked() throws {
+            let ws = try Workspace(samples: false)
+            for seconds in ["inf", "1e300", "nan", "0"] {
+                let r = try ws.tagger(["bench", "idle", Binary.samples + "/Maildir", "--model", ws.modelPath,
+                                       "--count", "5", "--seconds", seconds], stateFlags: false, timeout: 60)
+                #expect(r.status == 64 && r.stderr.contains("--seconds"), "--seconds \(seconds): \(r.status) \(r.stderr)")
+            }
+        }
     }
 }
