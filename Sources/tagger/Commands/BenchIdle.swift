@@ -87,6 +87,7 @@ struct BenchIdle: ParsableCommand {
                 printError("notmuch is not installed (no `notmuch` on PATH): the --notmuch idle benchmark is skipped")
                 return
             }
+            IdleBench.stopOnSignals()
             let messages = benchFiles(paths).compactMap { try? MessageFile.read($0) }
             guard !messages.isEmpty else { throw TaggerError.usage("no readable messages under \(paths.joined(separator: " "))") }
             let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
