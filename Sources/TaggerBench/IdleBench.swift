@@ -1,8 +1,12 @@
 #if os(Linux)
 import Foundation
 import Glibc
+import Synchronization
 import TaggerLock
 import TaggerSystem
+
+/// The signal that asked a bench run to stop (0: none); see ``IdleBench/stopOnSignals()``.
+private let benchSignal = Atomic<Int32>(0)
 
 /// Readings of a process from `/proc`, parsed from bytes (the kernel's formats: proc(5)).
 public enum ProcReader {
@@ -361,6 +365,21 @@ public final class IdleBench: Sendable {
 
     public typealias Failure = DaemonBench.Failure
 
+    /// Makes SIGINT, SIGTERM and SIGHUP end a run in hand as a failure, so that it stops its
+    /// daemon and removes its workspace (killed outright, the bench left `tagger run` running
+    /// on a temporary Maildir for good). For the command; a test process keeps its handlers.
+    public static func stopOnSignals() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { number in benchSignal.store(number, ordering: .relaxed) }
+        }
+    }
+
+    /// Throws when a signal asked the bench to stop (see ``stopOnSignals()``).
+    static func checkSignal() throws {
+        let sig = benchSignal.load(ordering: .relaxed)
+        if sig != 0 { throw Failure(description: "stopped by signal \(sig); the daemon was killed and its workspace removed") }
+    }
+
     let options: Options
     let space: BenchWorkspace
 
@@ -436,6 +455,7 @@ public final class IdleBench: Sendable {
         // Tagged: a sidecar per message.
         let deadline = Date().addingTimeInterval(options.settleTimeout)
         while sidecarCount() < options.count {
+            try Self.checkSignal()
             guard daemon.isRunning else { throw died() }
             guard Date() < deadline else {
                 throw Failure(description: "\(sidecarCount()) of \(options.count) sidecars after \(Int(options.settleTimeout)) s")
@@ -449,6 +469,7 @@ public final class IdleBench: Sendable {
         guard var last = ProcessSample.take(pid) else { throw died() }
         while quiet < options.quietSeconds {
             sleep(1)
+            try Self.checkSignal()
             guard daemon.isRunning, let now = ProcessSample.take(pid) else { throw died() }
             guard Date() < deadline else { throw Failure(description: "the daemon did not go quiet within \(Int(options.settleTimeout)) s") }
             let ms = Double(now.stat.totalTicks - last.stat.totalTicks) * 1000 / ProcReader.ticksPerSecond
@@ -482,6 +503,7 @@ public final class IdleBench: Sendable {
         while true {
             let now = BenchRecorder.now()
             if now >= end { break }
+            try Self.checkSignal()
             guard daemon.isRunning else { throw died() }
             if let kids = ProcReader.children(pid) {
                 childrenReadable = true
@@ -563,6 +585,7 @@ public final class IdleBench: Sendable {
         try runNotmuch(Self.notmuchExecutable() ?? "notmuch", ["tag", tag, "--", "id:\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\""], env: env)
         let t = BenchRecorder.now()
         while BenchRecorder.now() - t < 30_000_000_000 {
+            try Self.checkSignal()
             if lineCount(journal) > before { return Double(BenchRecorder.now() - t) / 1e9 }
             if let kids = ProcReader.children(daemon) { seen.formUnion(kids) }
             usleep(10_000)

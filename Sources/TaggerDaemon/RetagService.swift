@@ -213,6 +213,9 @@ struct RetagService: DaemonService {
         var model: String?
         /// The model the last job rescored for (nil: none yet).
         var retaggedFor: String?
+        /// What was wrong with the request file at the last round (said once until it changes:
+        /// a folder there stays, and is looked at every 50 ms while a job runs).
+        var requestProblem: String?
     }
 
     func run() async throws {
@@ -236,7 +239,8 @@ struct RetagService: DaemonService {
         let config = context.config
         let job = context.retag
         let (request, problem) = RetagRequest.take(state: config.state)
-        if let problem { context.logger.warning(problem) }
+        if let problem, problem != seen.requestProblem { context.logger.warning(problem) }
+        seen.requestProblem = problem
         let current = context.scorer.withLock { $0 is NoModelYet ? nil : $0.modelInfo.id }
         guard let current else {
             if let request { context.logger.warning("retag request \(request.id): no model yet, nothing to retag") }

@@ -80,17 +80,24 @@ public struct RetagRequest: Codable, Sendable, Equatable {
         try dir.writeAtomically(StateDirectory.retagRequestName, bytes: Array(try JSONEncoder().encode(self)) + [10])
     }
 
+    /// The largest request read (one is about 40 bytes): a bigger file is not a request, and
+    /// is not read whole (a 2 GiB file planted there made the daemon hold 6 GB).
+    public static let maxBytes = 64 * 1024
+
     /// Takes the pending request, if any: reads and removes it. A file that is not a request is
     /// removed too and reported as `problem`.
     public static func take(state: StateDirectory) -> (request: RetagRequest?, problem: String?) {
         guard let dir = try? SecureDirectory.openIfPresent(base: state.path, components: []) else { return (nil, nil) }
         let bytes: [UInt8]?
-        do { bytes = try dir.read(StateDirectory.retagRequestName) } catch {
+        do { bytes = try dir.read(StateDirectory.retagRequestName, limit: maxBytes) } catch {
             try? dir.remove(StateDirectory.retagRequestName)
-            return (nil, "\(state.retagRequest): \(error)")
+            return (nil, "\(error)")
         }
         guard let bytes else { return (nil, nil) }
         try? dir.remove(StateDirectory.retagRequestName)
+        guard bytes.count <= maxBytes else {
+            return (nil, "\(state.retagRequest): over \(maxBytes / 1024) KiB, not a retag request; ignored")
+        }
         guard let r = try? JSONDecoder().decode(RetagRequest.self, from: Data(bytes)) else {
             return (nil, "\(state.retagRequest): not a retag request; ignored")
         }

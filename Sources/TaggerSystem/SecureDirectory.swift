@@ -69,8 +69,10 @@ public final class SecureDirectory: Sendable {
     /// when it does not exist. It is opened without blocking and its type checked on the
     /// descriptor: a FIFO or device planted at `name` is refused (a `SystemError` with code
     /// `ENODEV` saying what it is), never waited on.
+    /// With `limit`, at most `limit + 1` bytes are read (a caller sees a file over its limit
+    /// without holding all of it in memory).
     /// - Throws: `SystemError` for any other failure, including a symlink at `name` (`ELOOP`).
-    public func read(_ name: String, from offset: Int = 0) throws(SystemError) -> [UInt8]? {
+    public func read(_ name: String, from offset: Int = 0, limit: Int? = nil) throws(SystemError) -> [UInt8]? {
         let f: Int32
         do throws(SystemError) {
             f = try Syscall.call("open", path: path + "/" + name) { openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
@@ -90,7 +92,7 @@ public final class SecureDirectory: Sendable {
         if offset > 0 {
             _ = try Syscall.call("lseek", path: path + "/" + name) { lseek(f, off_t(offset), SEEK_SET) }
         }
-        return try FileIO.readAll(f, path: path + "/" + name, count: nil)
+        return try FileIO.readAll(f, path: path + "/" + name, count: limit.map { $0 + 1 })
     }
 
     /// `fstatat` of `name` without following a symlink; nil when it does not exist.

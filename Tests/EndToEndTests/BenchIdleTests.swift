@@ -31,5 +31,56 @@ extension EndToEnd {
             #expect(missing.status != 0 && missing.stderr.contains("no-such-tagger"), "\(missing.status) \(missing.stderr)")
             #expect(missing.stdout.isEmpty, "\(missing.stdout)")
         }
+
+        @Test("bench idle stopped by SIGTERM (or ^C) kills its daemon and removes its workspace")
+        func signalStopsTheDaemonToo() async throws {
+            let ws = try Workspace(samples: false)
+            let bench = Process()
+            bench.executableURL = URL(fileURLWithPath: try #require(Binary.path))
+            bench.arguments = ["bench", "idle", Binary.samples + "/Maildir", "--model", ws.modelPath,
+                               "--count", "5", "--seconds", "600"]
+            var env = ProcessInfo.processInfo.environment
+            env["HOME"] = ws.root
+            bench.environment = env
+            bench.standardOutput = FileHandle.nullDevice
+            bench.standardError = FileHandle.nullDevice
+            try bench.run()
+            let pid = bench.processIdentifier
+            defer { if bench.isRunning { kill(pid, SIGKILL) } }
+            let space = NSTemporaryDirectory() + "tagger-idle-bench-\(pid)"
+            // Children of any of its threads (the one that spawned the daemon is not the main one).
+            func children() -> [Int32] {
+                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+                return tasks.flatMap { t in
+                    Command.read("/proc/\(pid)/task/\(t)/children").split(separator: " ")
+                        .compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                }
+            }
+            // The daemon started and has tagged its five messages (the bench waits for quiet).
+            #expect(await eventually(timeout: 120) { !children().isEmpty && FileManager.default.fileExists(atPath: space + "/state/sidecars") })
+            let daemons = children()
+            #expect(!daemons.isEmpty)
+            kill(pid, SIGTERM)
+            #expect(await eventually(timeout: 60) { !bench.isRunning })
+            #expect(bench.terminationStatus != 0)
+            for d in daemons {
+                let gone = await eventually(timeout: 30) { kill(d, 0) != 0 || Command.read("/proc/\(d)/stat").contains(") Z ") }
+                if !gone { kill(d, SIGKILL) }
+                #expect(gone, "daemon \(d) left running after the bench was stopped")
+            }
+            let removed = await eventually(timeout: 30) { !FileManager.default.fileExists(atPath: space) }
+            if !removed { try? FileManager.default.removeItem(atPath: space) }
+            #expect(removed, "\(space) left behind")
+        }
+
+        @Test("bench idle: an infinite or huge --seconds is a usage error, not a crash after the daemon started")
+        func windowLengthIsChecked() throws {
+            let ws = try Workspace(samples: false)
+            for seconds in ["inf", "1e300", "nan", "0"] {
+                let r = try ws.tagger(["bench", "idle", Binary.samples + "/Maildir", "--model", ws.modelPath,
+                                       "--count", "5", "--seconds", seconds], stateFlags: false, timeout: 60)
+                #expect(r.status == 64 && r.stderr.contains("--seconds"), "--seconds \(seconds): \(r.status) \(r.stderr)")
+            }
+        }
     }
 }

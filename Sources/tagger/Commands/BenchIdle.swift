@@ -43,7 +43,9 @@ struct BenchIdle: ParsableCommand {
 
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
-        if !(seconds > 0) { throw ValidationError("--seconds must be above 0") }
+        // Finite and at most a day: the window's end is counted in nanoseconds (UInt64), and
+        // `inf` or 1e300 crashed the bench after it had started the daemon, leaving it running.
+        if !(seconds > 0 && seconds <= 86_400) { throw ValidationError("--seconds must be above 0 and at most 86400 (a day)") }
         if rounds < 1 { throw ValidationError("--rounds must be at least 1") }
         if notmuchChanges < 0 { throw ValidationError("--notmuch-changes must be 0 or more") }
         if notmuchChanges > 0 && !notmuch { throw ValidationError("--notmuch-changes needs --notmuch") }
@@ -85,6 +87,7 @@ struct BenchIdle: ParsableCommand {
                 printError("notmuch is not installed (no `notmuch` on PATH): the --notmuch idle benchmark is skipped")
                 return
             }
+            IdleBench.stopOnSignals()
             let messages = benchFiles(paths).compactMap { try? MessageFile.read($0) }
             guard !messages.isEmpty else { throw TaggerError.usage("no readable messages under \(paths.joined(separator: " "))") }
             let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
