@@ -48,7 +48,10 @@ final class DirectoryWatch: Sendable {
             let info = try FileIO.status(directory)
             return UInt64(info.st_dev) == identity.device && UInt64(info.st_ino) == identity.inode
         } catch {
-            return !(error.isNotFound || error.code == ENOTDIR)
+            // A path that no longer leads anywhere (gone, a file or a symlink loop on the way,
+            // a folder made unreadable) no longer leads to the watched directory; other errors
+            // (out of memory, I/O) say nothing about it.
+            return !(error.isNotFound || error.isSymlinkRefused || error.code == EACCES)
         }
     }
 

@@ -56,4 +56,16 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: root + "/mail", withDestinationPath: root + "/other")
         #expect(!w.isAlive)
     }
+
+    @Test func aSymlinkLoopInPlaceOfTheDatabaseEndsTheWatch() async throws {
+        // The database moved aside and a symlink loop put where it was: the path leads nowhere.
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let w = try DirectoryWatch(directory: root + "/db/.notmuch/xapian") {}
+        defer { w.stop() }
+        #expect(w.isAlive)
+        try FileManager.default.moveItem(atPath: root + "/db/.notmuch", toPath: root + "/db/.notmuch.old")
+        try FileManager.default.createSymbolicLink(atPath: root + "/db/.notmuch", withDestinationPath: root + "/db/.notmuch")
+        #expect(!w.isAlive)
+    }
 }
