@@ -69,8 +69,12 @@ extension EndToEnd {
             let fix = "tagger label \(unique) = +finance -newsletter"
             #expect(typo.stderr.contains("did you mean 'financ' → 'finance', 'newsleter' → 'newsletter'? This replaces the message's corrections: \(fix)"),
                     "\(typo.stderr)")
-            // The suggested command, as printed, puts it right.
-            let again = try ws.tagger(Array(fix.split(separator: " ").dropFirst().map(String.init)))
+            // The suggested command, as printed, puts it right: it carries the flags given
+            // (without them it would go to the default state directory).
+            let printed = try #require(typo.stderr.split(separator: "\n").first { $0.contains("did you mean") })
+            let command = String(printed[try #require(printed.range(of: "tagger label ")).lowerBound...])
+            #expect(command.contains("--state-dir "), "\(command)")
+            let again = try ws.tagger(Array(command.split(separator: " ").dropFirst().map(String.init)), stateFlags: false)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout.contains("(user +[finance] -[newsletter])"), "\(again.stdout)")
             #expect(!again.stderr.contains("did you mean"))

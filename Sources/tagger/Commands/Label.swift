@@ -83,7 +83,7 @@ struct LabelCommand: ParsableCommand {
                     if !fixes.isEmpty, let last {
                         let fixed = last.add.map { "+" + (fixes[$0] ?? $0) }.sorted() + last.remove.map { "-" + (fixes[$0] ?? $0) }.sorted()
                         let meant = fixes.keys.sorted().map { "'\($0)' → '\(fixes[$0]!)'" }.joined(separator: ", ")
-                        printError("note: did you mean \(meant)? This replaces the message's corrections: tagger label \(Self.shellQuoted(message)) = \(fixed.joined(separator: " "))")
+                        printError("note: did you mean \(meant)? This replaces the message's corrections: tagger label \(Self.shellQuoted(message)) = \((fixed + state.given.map(Self.shellQuoted)).joined(separator: " "))")
                     }
                 }
             }
@@ -123,6 +123,16 @@ struct LabelCommand: ParsableCommand {
             CharacterSet.alphanumerics.contains($0) || "._-/+,=@".unicodeScalars.contains($0)
         }
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension StateOptions {
+    /// These flags as given on the command line, so a command suggested to the user works on
+    /// the same config, Maildirs, state directory and model (without them it would record in
+    /// the default state directory, or find no such message).
+    var given: [String] {
+        (config.map { ["--config", $0] } ?? []) + maildirs.flatMap { ["--maildir", $0] }
+            + (stateDir.map { ["--state-dir", $0] } ?? []) + (model.map { ["--model", $0] } ?? [])
     }
 }
 
