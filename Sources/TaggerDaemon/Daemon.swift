@@ -62,8 +62,14 @@ public final class Daemon: Sendable {
             lock = try FileLock(path: config.state.daemonLock, wait: false)
         } catch {
             if case .busy = error {
-                let pid = (try? DaemonStatus.read(stateDirectory: config.stateDir))??.pid
-                throw DaemonStartError(path: config.stateDir, reason: "another `tagger run`\(pid.map { " (pid \($0))" } ?? "") is using this state directory: stop it first (`systemctl --user stop tagger` if systemd started it), or give this one another --state-dir")
+                // The pid only of a daemon the status file shows running: `tagger retag` (offline)
+                // and `tagger notmuch-sync` hold the lock too, and a stopped or dead daemon's pid
+                // may be another process's by now (not one to tell the user to stop).
+                let status = (try? DaemonStatus.read(stateDirectory: config.stateDir)) ?? nil
+                if let status, status.state != "stopped", status.processIsAlive {
+                    throw DaemonStartError(path: config.stateDir, reason: "another `tagger run` (pid \(status.pid)) is using this state directory: stop it first (`systemctl --user stop tagger` if systemd started it), or give this one another --state-dir")
+                }
+                throw DaemonStartError(path: config.stateDir, reason: "another tagger command is using this state directory (`tagger run`, or `tagger retag` or `tagger notmuch-sync` working without the daemon): wait for it or stop it, or give this one another --state-dir")
             }
             throw DaemonStartError(path: config.stateDir, reason: "\(error)")
         }
