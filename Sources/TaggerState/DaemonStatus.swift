@@ -74,15 +74,21 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         if began.zombie { return false }
         guard let since = began.time, let started = Timestamp.parse(startedAt) else { return true }
         // `startedAt` is whole seconds, written after the model was loaded.
-        return since <= started.timeIntervalSince1970 + 2
+        if since <= started.timeIntervalSince1970 + 2 { return true }
+        // Begun later: a pid reused since, unless it runs this program. /proc's start time is
+        // reckoned with today's clock, `startedAt` with the clock of then: a clock set forward
+        // after the daemon started (no real-time clock until NTP, a VM resumed from a save)
+        // puts a daemon that still runs "after" its own start.
+        return began.command == Self.processStart(getpid())?.command
     }
 
-    /// From `/proc/PID/stat`: whether the process is a zombie, and when it began (seconds since
-    /// 1970, from its start in clock ticks after boot and `btime` of `/proc/stat`). Nil when
-    /// `/proc` does not say.
-    static func processStart(_ pid: Int32) -> (zombie: Bool, time: Double?)? {
+    /// From `/proc/PID/stat`: whether the process is a zombie, when it began (seconds since
+    /// 1970, from its start in clock ticks after boot and `btime` of `/proc/stat`), and its
+    /// command name (the program's file name, at most 15 bytes). Nil when `/proc` does not say.
+    static func processStart(_ pid: Int32) -> (zombie: Bool, time: Double?, command: Substring)? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+              let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"), open < close else { return nil }
+        let command = stat[stat.index(after: open)..<close]
         // After the command's closing parenthesis: field 3 (state) onwards; starttime is field 22.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard let state = fields.first else { return nil }
@@ -90,7 +96,7 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         guard fields.count > 19, let ticks = Double(fields[19]), sysconf(Int32(_SC_CLK_TCK)) > 0,
               let proc = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
               let line = proc.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
-              let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) else { return (zombie, nil) }
-        return (zombie, boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))))
+              let boot = Double(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) else { return (zombie, nil, command) }
+        return (zombie, boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK))), command)
     }
 }

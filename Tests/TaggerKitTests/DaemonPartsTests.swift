@@ -61,8 +61,21 @@ import Testing
         #expect(try DaemonStatus.read(stateDirectory: t.path) == s)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: t.path + "/status.json"))) as! [String: Any]
         #expect(Set(json.keys) == ["pid", "started_at", "model_id", "tagged", "backlog", "errors", "last_error", "updated_at", "state"])
-        // The file names this process, written before it began: a pid reused since.
-        #expect(!s.processIsAlive)
+        // The file names this process, written before it began: the clock was set forward since
+        // (this process runs the program that wrote it), not a pid reused.
+        #expect(s.processIsAlive)
+        // Another program with a pid the file names, begun after the file's daemon: a pid reused.
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        other.arguments = ["60"]
+        try other.run()
+        defer { kill(other.processIdentifier, SIGKILL); other.waitUntilExit() }   // SIGTERM may be blocked, inherited from the test process
+        for _ in 0..<500 where DaemonStatus.processStart(other.processIdentifier)?.command != "sleep" { usleep(10_000) }
+        var reused = s
+        reused.pid = other.processIdentifier
+        #expect(!reused.processIsAlive)
+        reused.startedAt = Timestamp.iso8601(Date(timeIntervalSinceNow: 5))
+        #expect(reused.processIsAlive)
         var live = s
         live.startedAt = Timestamp.iso8601(Date())
         #expect(live.processIsAlive)
