@@ -25,7 +25,7 @@ struct StatusService: DaemonService {
         let interval = context.notifier.watchdogInterval
         // While the counters change: a round a second (more often for a short watchdog).
         let busyPeriod = min(1.0, (interval ?? 2) / 2)
-        let idlePeriod = interval.map { $0 / 2 } ?? idleSafety
+        let idlePeriod = min(interval.map { $0 / 2 } ?? idleSafety, idleSafety)
         var lastStatus = Date.distantPast
         var written: DaemonStatus?
         // The failure logged (what went wrong, not the temporary file's random name).
@@ -38,12 +38,14 @@ struct StatusService: DaemonService {
             var sleep: Double? = busyPeriod
             if Date().timeIntervalSince(lastStatus) >= 1 {
                 let snap = context.snapshot()
-                // Also written again when removed meanwhile (`tagger status` needs it).
-                if written.map({ !Self.sameCounters($0, snap) }) ?? true || FileIO.isMissing(context.config.state.statusFile) {
+                // Also written again when removed meanwhile (`tagger status` needs it), and after
+                // a failed write even if the counters went back to those last written.
+                if written.map({ !Self.sameCounters($0, snap) }) ?? true || failure != nil
+                    || FileIO.isMissing(context.config.state.statusFile) {
                     lastStatus = Date()
                     let context = self.context
-                    let problem: (any Error)?
-                    do { problem = try await Blocking.run { Self.write(context, snap) } } catch { return }   // stopping
+                    // (`write` throws nothing: it returns what went wrong.)
+                    let problem = try? await Blocking.run { Self.write(context, snap) }
                     if let problem {
                         let kind = (problem as? SystemError).map { "\($0.operation): \($0.code)" } ?? "\(problem)"
                         if kind != failure { context.logger.warning("status file: \(problem); trying again every \(Int(Self.retryAfterFailure)) s, logged again only if the error changes") }
