@@ -116,7 +116,8 @@ final class MessageTagger {
             memory.stamps[k] = (stamp?.text, outcome.error != nil)
             context.stats.withLock { $0.tagged += 1 }
             if let e = outcome.error {
-                context.note(error: "\(m.path): \(e)")
+                // Read errors name the file themselves.
+                context.note(error: e.hasPrefix(m.path + ": ") ? e : "\(m.path): \(e)")
             } else {
                 logger.info("tagged \(md.name)/\(rel): [\(outcome.tags.joined(separator: ", "))]")
             }

@@ -69,6 +69,8 @@ extension EndToEnd {
             #expect(fd >= 0)
             #expect(await eventually(timeout: 60) { (sidecarError(ws.sidecarPath(unique: name)) ?? nil) != nil },
                     "no error sidecar for the empty file: \(daemon.log)")
+            // The error line names the file once.
+            #expect(daemon.log.contains("empty file") && !daemon.log.contains("\(name): /"), "\(daemon.log)")
             let bytes = SampleMail.bytes[3]
             _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             close(fd)
