@@ -80,7 +80,8 @@ extension DaemonLoopTests {
         // The way cleared: written within a retry, with what happened meanwhile.
         try FileManager.default.removeItem(atPath: state + "/status.json")
         #expect(await Fixture.waitUntil(timeout: 120) { statusFile()?.tagged == 2 })
-        #expect(d.logs.all.contains { $0.contains("status file written again") })
+        // Logged once the write has returned (just after the file appears).
+        #expect(await Fixture.waitUntil(timeout: 120) { d.logs.all.contains { $0.contains("status file written again") } })
         try await d.stop()
         #expect(warned() == 1)
     }
