@@ -147,6 +147,7 @@ public final class Daemon: Sendable {
             TriggerService(triggers: triggers, context: context),
         ]
         // A single pass does not rescore old sidecars (`tagger retag` does).
+        if let interval = notifier.watchdogInterval { services.append(WatchdogService(context: context, interval: interval)) }
         if !once { services.append(RetagService(context: context, idleTimeout: requestsWatched ? retagIdleTimeout : .milliseconds(250))) }
         if periodic { services.append(ReconcileTimer(queue: context.queue, interval: { context.config.reconcileInterval })) }
         if config.notmuch {

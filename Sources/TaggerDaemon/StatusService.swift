@@ -4,13 +4,12 @@ import TaggerState
 import TaggerSystem
 
 /// Status: writes the status file and systemd's `STATUS=` when the counters change (at most
-/// once a second: an idle daemon writes nothing, so the disk may sleep), and pings the watchdog
-/// while the tagging loop goes round (a loop stuck on one message gets no pings, so systemd
-/// restarts it). Idle, it sleeps until ``DaemonContext/statusBell`` rings (tagging took work,
-/// an error was counted, a retag job started or ended, the status file was removed), waking
-/// only for the watchdog (every half interval) or once a minute. A write that fails (a full
-/// disk) is tried again every few seconds and logged once until it succeeds or fails otherwise.
-/// The daemon writes the final status once tagging has stopped.
+/// once a second: an idle daemon writes nothing, so the disk may sleep). Idle, it sleeps until
+/// ``DaemonContext/statusBell`` rings (tagging took work, an error was counted, a retag job
+/// started or ended, the status file was removed), or for a minute at most. A write that fails
+/// (a full disk) is tried again every few seconds and logged once until it succeeds or fails
+/// otherwise. The daemon writes the final status once tagging has stopped. (The watchdog's
+/// pings are ``WatchdogService``'s: a write stalled on a busy disk does not hold them up.)
 struct StatusService: DaemonService {
     let name = "status"
     let context: DaemonContext
@@ -22,19 +21,14 @@ struct StatusService: DaemonService {
     static let retryAfterFailure = 5.0
 
     func run() async throws {
-        let interval = context.notifier.watchdogInterval
-        // While the counters change: a round a second (more often for a short watchdog).
-        let busyPeriod = min(1.0, (interval ?? 2) / 2)
-        let idlePeriod = min(interval.map { $0 / 2 } ?? idleSafety, idleSafety)
+        // While the counters change: a round a second.
+        let busyPeriod = 1.0
+        let idlePeriod = idleSafety
         var lastStatus = Date.distantPast
         var written: DaemonStatus?
         // The failure logged (what went wrong, not the temporary file's random name).
         var failure: String?
         while !Task.isCancelled {
-            if let interval {
-                let age = Date().timeIntervalSince1970 - Double(context.heartbeat.load(ordering: .relaxed)) / 1000
-                if age < interval { context.notifier.watchdog() }
-            }
             var sleep: Double? = busyPeriod
             if Date().timeIntervalSince(lastStatus) >= 1 {
                 let snap = context.snapshot()
@@ -99,6 +93,25 @@ struct StatusService: DaemonService {
             return nil
         } catch {
             return error
+        }
+    }
+}
+
+/// The watchdog: pings systemd every half `WatchdogSec` while the tagging loop goes round (it
+/// does at least every quarter interval, idle too; a loop stuck on one message gets no pings,
+/// so systemd restarts the daemon). On its own, not in the status service's loop: a status
+/// write waiting on a busy disk (the units' `IOSchedulingClass=idle`) must not starve it.
+struct WatchdogService: DaemonService {
+    let name = "watchdog"
+    let context: DaemonContext
+    /// systemd's `WATCHDOG_USEC`, in seconds.
+    let interval: Double
+
+    func run() async throws {
+        while !Task.isCancelled {
+            let age = Date().timeIntervalSince1970 - Double(context.heartbeat.load(ordering: .relaxed)) / 1000
+            if age < interval { context.notifier.watchdog() }
+            try? await Task.sleep(for: .seconds(interval / 2))
         }
     }
 }

@@ -54,7 +54,7 @@ final class TaggingLoop {
     /// Runs until a `.stop` control item is taken (or, after `.stopWhenIdle`, nothing is left).
     func run() {
         context.stats.withLock { $0.state = "running" }
-        // Idle, the loop goes round only to show the watchdog it is alive (StatusService pings
+        // Idle, the loop goes round only to show the watchdog it is alive (WatchdogService pings
         // every half interval while it does), or once a minute.
         let tick = context.notifier.watchdogInterval.map { $0 / 4 } ?? 60
         tagger.skipMessageLeftInHand()
