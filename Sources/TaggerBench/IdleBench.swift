@@ -423,7 +423,7 @@ public final class IdleBench: Sendable {
             let bin = space.work + "/bin"
             try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
             let log = space.work + "/notmuch-spawns.log"
-            try "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \(Self.shellQuoted(log))\nexec \(Self.shellQuoted(real)) \"$@\"\n"
+            try "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \(ShellWord.quoted(log))\nexec \(ShellWord.quoted(real)) \"$@\"\n"
                 .write(toFile: bin + "/notmuch", atomically: true, encoding: .utf8)
             chmod(bin + "/notmuch", 0o755)
             environment["PATH"] = bin + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
@@ -612,7 +612,5 @@ public final class IdleBench: Sendable {
             throw Failure(description: "notmuch \(args.joined(separator: " ")) failed (status \(p.terminationStatus)): \(String(decoding: message, as: UTF8.self))")
         }
     }
-
-    static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
 #endif

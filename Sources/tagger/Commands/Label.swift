@@ -83,7 +83,7 @@ struct LabelCommand: ParsableCommand {
                     if !fixes.isEmpty, let last {
                         let fixed = last.add.map { "+" + (fixes[$0] ?? $0) }.sorted() + last.remove.map { "-" + (fixes[$0] ?? $0) }.sorted()
                         let meant = fixes.keys.sorted().map { "'\($0)' → '\(fixes[$0]!)'" }.joined(separator: ", ")
-                        printError("note: did you mean \(meant)? This replaces the message's corrections: tagger label \(Self.shellQuoted(message)) = \((fixed + state.given.map(Self.shellQuoted)).joined(separator: " "))")
+                        printError("note: did you mean \(meant)? This replaces the message's corrections: tagger label \(ShellWord.quoted(message)) = \((fixed + state.given.map(ShellWord.quoted)).joined(separator: " "))")
                     }
                 }
             }
@@ -115,14 +115,6 @@ struct LabelCommand: ParsableCommand {
             }
         }
         return d[a.count][b.count]
-    }
-
-    /// `text` as one shell word (single-quoted unless it is plain).
-    static func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || "._-/+,=@".unicodeScalars.contains($0)
-        }
-        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 
